@@ -7,8 +7,9 @@ build_packages=(
   g++ cmake make pkg-config
   libcli11-dev libeigen3-dev libopenblas-dev libfmt-dev libsndfile1-dev libstb-dev
   doctest-dev nlohmann-json3-dev libsamplerate0-dev zlib1g-dev
+  python3 python3-numpy
 )
-# Optional extras: fixtures generation (PyTorch), benchmarks, the fastText comparison.
+# --with-extras: fixture generation (PyTorch), benchmarks, the fastText comparison.
 extra_packages=(python3-torch python3-numpy libbenchmark-dev fasttext)
 
 want=("${build_packages[@]}")

@@ -2,6 +2,7 @@
 // Attention core: scores, masks and softmax-weighted sums over already projected q, k, v.
 // Projections (multi-head attention's Wq, Wk, Wv, Wo) live in layers, not here.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace attn {
@@ -52,7 +53,50 @@ struct AttentionSpec {
 };
 
 // What forward keeps for backward, and the attention probabilities for export.
-// Owned by the caller, so forward itself is const and thread-safe.
-struct AttentionCache;
+// Owned by the caller, so forward itself is const and thread-safe. Reusing one cache across
+// calls reuses its buffers.
+struct AttentionCache {
+  // Probabilities in mask layout:
+  //   None, Causal: per sequence b, (H, L_b, L_b) starting at segment_offset[b]
+  //                 (Causal: the entries above the diagonal are 0)
+  //   Window:       (H, T, 2*window+1); entry c of query i is key i - window + c
+  //                 (0 where that key is outside the query's sequence)
+  //   Sparse:       (E, H), edge e = position in graph->col
+  std::vector<float> probs;
+  std::vector<int64_t> segment_offset;  // None, Causal: B + 1 entries
+  // Sparse: the edges grouped by key row (the transposed graph), so backward can gather dk, dv
+  // per key row without write conflicts: key row j owns entries by_key_ptr[j] .. by_key_ptr[j+1].
+  std::vector<int64_t> by_key_ptr;   // (T + 1)
+  std::vector<int64_t> by_key_edge;  // (E) edge index into graph->col, ascending per key row
+  std::vector<int32_t> by_key_query; // (E) the query row of that edge
+  // What the cache was filled for (checked by backward and attention_row).
+  MaskKind mask = MaskKind::None;
+  Scoring scoring = Scoring::DotProduct;
+  int rows = 0, heads = 0, window = 0;
+  bool filled = false;
+};
+
+// q, k: (T, H*D) for DotProduct, (T, H) for Additive; v, out: (T, H*D). T = segs.total().
+// cache == nullptr: inference path; for None/Causal/Window masks it is tiled with an online
+//   (running max / running sum) softmax, so its extra memory is O(T*D) per thread, never O(T^2);
+//   probabilities are not materialised.
+// cache != nullptr: stores the probabilities (layout above) plus what backward needs.
+// A query row with no allowed key (an empty CSR row) outputs zeros.
+void attention_forward(const AttentionSpec& spec, const Segments& segs, const float* q,
+                       const float* k, const float* v, float* out, AttentionCache* cache);
+
+// dq, dk, dv have the shapes of q, k, v and are overwritten.
+void attention_backward(const AttentionSpec& spec, const Segments& segs, const float* q,
+                        const float* k, const float* v, const AttentionCache& cache,
+                        const float* dout, float* dq, float* dk, float* dv);
+
+// Export, after a forward with a cache: the (key row, probability) pairs of query row `query`
+// (global row index) in head `head`, masked keys omitted, keys in ascending order (Sparse: in
+// the graph's edge order).
+void attention_row(const AttentionSpec& spec, const Segments& segs, const AttentionCache& cache,
+                   int head, int query, std::vector<std::pair<int, float>>& out);
+
+// Multiply-adds of one forward (scores + weighted sum), for benchmarks: 2 * this = flops.
+double attention_forward_macs(const AttentionSpec& spec, const Segments& segs);
 
 }  // namespace attn

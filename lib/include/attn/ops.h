@@ -1,0 +1,40 @@
+#pragma once
+// Small element-wise and row kernels shared by the layers. Raw pointers and sizes, loops
+// the compiler can vectorise; parallel over rows (static schedule) when the work is large.
+// Every reduction runs in a fixed order, so results depend at most on the thread count.
+#include <cstdint>
+
+namespace attn::ops {
+
+// y[i] += a * x[i]
+void axpy(int64_t n, float a, const float* x, float* y);
+// y[i] = a[i] + b[i]   (y may alias a or b)
+void add(int64_t n, const float* a, const float* b, float* y);
+// y[i] += x[i]
+void add_to(int64_t n, const float* x, float* y);
+// sum[j] += sum_t x[t*N + j]   x: (T, N), sum: (N); each column summed in row order.
+void add_column_sums(int T, int N, const float* x, float* sum);
+// y[t*N + j] = row[j]   y: (T, N)
+void broadcast_rows(int T, int N, const float* row, float* y);
+
+// Numerically stable softmax over each row.   x, y: (rows, n), y may alias x.
+void softmax_rows(int rows, int n, const float* x, float* y);
+// dx = y * (dy - sum_j dy_j y_j) per row, from the softmax output y.   dx may alias dy.
+void softmax_rows_backward(int rows, int n, const float* y, const float* dy, float* dx);
+
+// GELU, exact erf form: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), as torch's default.
+float gelu(float x);
+float gelu_derivative(float x);
+void gelu_forward(int64_t n, const float* x, float* y);                    // y may alias x
+void gelu_backward(int64_t n, const float* x, const float* dy, float* dx);  // dx = dy * gelu'(x)
+
+// Layer norm of one row of C values: y = (x - mean) * rstd * gamma + beta, with
+// rstd = 1 / sqrt(var + eps) and the biased variance (as torch). Writes mean and rstd.
+void layer_norm_row(int C, const float* x, const float* gamma, const float* beta, float eps,
+                    float* y, float* mean, float* rstd);
+// Gradient of layer_norm_row with respect to x (overwrites dx); gamma/beta gradients are
+// column sums done by the caller (see LayerNorm::backward) so they stay in a fixed order.
+void layer_norm_row_backward(int C, const float* x, const float* gamma, float mean, float rstd,
+                             const float* dy, float* dx);
+
+}  // namespace attn::ops

@@ -1,0 +1,145 @@
+// Training path for the sequence masks (None, Causal, Window): forward stores the
+// probabilities (dense per sequence and head, or a band for Window) and backward reads them.
+// Work is split into blocks of queries (forward, backward phase 1) and blocks of keys
+// (backward phase 2), so every output row has exactly one writer: no atomics, no reductions
+// across threads, results independent of the thread count.
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+#include "attn/blas.h"
+#include "kernels.h"
+#include "paths.h"
+#include "plan.h"
+
+namespace attn::attention_detail {
+
+namespace {
+
+ProbLayout layout_of(const Plan& p, const AttentionCache& cache) {
+  return ProbLayout{p.mask, p.T, p.H, p.window, cache.segment_offset.data()};
+}
+
+}  // namespace
+
+void forward_cached(const Plan& p, const Segments& segs, const float* q, const float* k,
+                    const float* v, float* out, AttentionCache& cache) {
+  cache.segment_offset.assign(1, 0);
+  if (p.mask == MaskKind::Window) {
+    cache.probs.resize(int64_t{p.H} * p.T * (2 * p.window + 1));
+  } else {
+    for (int b = 0; b < segs.count(); ++b)
+      cache.segment_offset.push_back(cache.segment_offset.back() +
+                                     int64_t{p.H} * segs.length(b) * segs.length(b));
+    cache.probs.resize(cache.segment_offset.back());
+  }
+  const ProbLayout layout = layout_of(p, cache);
+  float* probs = cache.probs.data();
+
+  std::vector<BlockTask> tasks;
+  make_tasks(p, segs, query_block_rows(p), tasks);
+  const int D = p.D, hd = p.hd;
+  const int ntasks = static_cast<int>(tasks.size());
+#pragma omp parallel for schedule(static, 1)
+  for (int t = 0; t < ntasks; ++t) {
+    const BlockTask& task = tasks[t];
+    const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
+    const int h = task.head, i0 = s0 + task.r0, bq = task.n;
+    const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1), kr = khi - klo;
+    float* S = thread_scratch(int64_t{bq} * kr + kr);  // S: (bq, kr) | key column (kr)
+    score_block(p, q, k, h, i0, bq, klo, kr, S, kr, S + int64_t{bq} * kr);
+    if (!block_fully_visible(p, s0, s1, i0, bq, klo, kr)) mask_block(p, s0, s1, i0, bq, klo, kr, S, kr);
+    for (int r = 0; r < bq; ++r) {  // softmax; query i always sees key i, so the max is finite
+      float* s = S + int64_t{r} * kr;
+      const float sum = exp_shift_sum(s, kr, max_of(s, kr));
+      scale(1.0f / sum, s, kr);
+    }
+    // out_blk = P V_range; V_range: (kr, D) with row stride H*D.
+    gemm_serial(Trans::No, Trans::No, bq, D, kr, 1.0f, S, kr, v + int64_t{klo} * hd + h * D, hd,
+                0.0f, out + int64_t{i0} * hd + h * D, hd);
+    layout.save(probs, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, S);
+  }
+}
+
+// With s the raw score and P = softmax(s) per row:
+//   dP = dout V^T,  ds_ij = P_ij (dP_ij - sum_k P_ik dP_ik)          (softmax backward)
+//   DotProduct: dq = scale * ds K, dk = scale * ds^T Q               (s = scale * q.k)
+//   Additive:   g = ds * leaky_relu'(q_i + k_j), dq_i = sum_j g, dk_j = sum_i g
+//   dv = P^T dout                                                   (out = P V)
+void backward_cached(const Plan& p, const Segments& segs, const float* q, const float* k,
+                     const float* v, const AttentionCache& cache, const float* dout, float* dq,
+                     float* dk, float* dv) {
+  const ProbLayout layout = layout_of(p, cache);
+  const float* probs = cache.probs.data();
+  // g (gradient of the raw scores) in the layout of the probabilities; grows only.
+  thread_local std::vector<float> grad_store;
+  if (grad_store.size() < cache.probs.size()) grad_store.resize(cache.probs.size());
+  float* grad = grad_store.data();
+
+  std::vector<BlockTask> tasks;
+  make_tasks(p, segs, query_block_rows(p), tasks);
+  const int D = p.D, hd = p.hd, H = p.H;
+  const bool dot_product = p.scoring == Scoring::DotProduct;
+  const int ntasks = static_cast<int>(tasks.size());
+
+  // Phase 1, per query block: g and dq.
+#pragma omp parallel for schedule(static, 1)
+  for (int t = 0; t < ntasks; ++t) {
+    const BlockTask& task = tasks[t];
+    const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
+    const int h = task.head, i0 = s0 + task.r0, bq = task.n;
+    const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1), kr = khi - klo;
+    float* P = thread_scratch(2 * int64_t{bq} * kr);  // P: (bq, kr) | dP, then g: (bq, kr)
+    float* G = P + int64_t{bq} * kr;
+    layout.load(probs, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, P);
+    // dP = dout_blk V_range^T (differentiates out_blk = P V_range)
+    gemm_serial(Trans::No, Trans::Yes, bq, kr, D, 1.0f, dout + int64_t{i0} * hd + h * D, hd,
+                v + int64_t{klo} * hd + h * D, hd, 0.0f, G, kr);
+    for (int r = 0; r < bq; ++r) {  // softmax backward (differentiates the softmax rows)
+      const float* pr = P + int64_t{r} * kr;
+      float* g = G + int64_t{r} * kr;
+      const float row_dot = dot(pr, g, kr);
+      for (int c = 0; c < kr; ++c) g[c] = pr[c] * (g[c] - row_dot);
+      if (!dot_product) {  // differentiates s = leaky_relu(q_i + k_j)
+        const int i = i0 + r;
+        const float a = q[int64_t{i} * H + h];
+        float sum = 0.0f;
+        for (int c = 0; c < kr; ++c) {
+          g[c] *= leaky_relu_grad(a + k[int64_t{klo + c} * H + h], p.slope);
+          sum += g[c];
+        }
+        dq[int64_t{i} * H + h] = sum;
+      }
+    }
+    if (dot_product)  // dq_blk = scale * g K_range (differentiates S = scale * Q K^T)
+      gemm_serial(Trans::No, Trans::No, bq, D, kr, p.scale, G, kr, k + int64_t{klo} * hd + h * D,
+                  hd, 0.0f, dq + int64_t{i0} * hd + h * D, hd);
+    layout.save(grad, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, G);
+  }
+
+  // Phase 2, per key block: dk and dv from the queries that see those keys.
+#pragma omp parallel for schedule(static, 1)
+  for (int t = 0; t < ntasks; ++t) {
+    const BlockTask& task = tasks[t];
+    const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
+    const int h = task.head, j0 = s0 + task.r0, bk = task.n;
+    const int qlo = p.query_lo(j0, s0), qhi = p.query_hi(j0 + bk - 1, s1), qr = qhi - qlo;
+    float* P = thread_scratch(2 * int64_t{qr} * bk);  // P, g: (qr, bk)
+    float* G = P + int64_t{qr} * bk;
+    layout.load(probs, task.seg, s0, s1 - s0, h, qlo, qr, j0, bk, P);
+    layout.load(grad, task.seg, s0, s1 - s0, h, qlo, qr, j0, bk, G);
+    // dv_blk = P_blk^T dout_range (differentiates out = P V)
+    gemm_serial(Trans::Yes, Trans::No, bk, D, qr, 1.0f, P, bk, dout + int64_t{qlo} * hd + h * D,
+                hd, 0.0f, dv + int64_t{j0} * hd + h * D, hd);
+    if (dot_product) {  // dk_blk = scale * g_blk^T Q_range (differentiates S = scale * Q K^T)
+      gemm_serial(Trans::Yes, Trans::No, bk, D, qr, p.scale, G, bk,
+                  q + int64_t{qlo} * hd + h * D, hd, 0.0f, dk + int64_t{j0} * hd + h * D, hd);
+    } else {  // dk_j = sum_i g_ij (differentiates s = leaky_relu(q_i + k_j))
+      for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] = 0.0f;
+      for (int r = 0; r < qr; ++r)
+        for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] += G[int64_t{r} * bk + c];
+    }
+  }
+}
+
+}  // namespace attn::attention_detail
