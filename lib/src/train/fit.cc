@@ -1,0 +1,85 @@
+#include "attn/train/fit.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include "attn/error.h"
+#include "attn/train/clip.h"
+#include "attn/train/schedule.h"
+
+namespace attn {
+namespace {
+
+int64_t count_steps(const std::vector<int>& lengths, const FitConfig& config) {
+  int64_t steps = 0;
+  for (int epoch = 0; epoch < config.epochs; ++epoch)
+    steps += static_cast<int64_t>(make_batches(lengths, config.batching, config.seed, epoch).size());
+  return steps;
+}
+
+// A per-step seed for dropout masks, independent of threads.
+uint64_t step_seed(uint64_t seed, int64_t step) {
+  return seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + 1;
+}
+
+}  // namespace
+
+void fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig& config,
+         const FitCallbacks& callbacks) {
+  using Clock = std::chrono::steady_clock;
+  const ParameterList params = model.parameters();
+  for (Parameter* p : params) p->zero_grad();
+
+  WarmupCosineSchedule schedule;
+  schedule.peak_lr = config.adamw.lr;
+  schedule.total_steps = std::max<int64_t>(1, count_steps(lengths, config));
+  schedule.warmup_steps = static_cast<int64_t>(config.warmup_fraction * schedule.total_steps);
+  schedule.min_lr = config.adamw.lr * config.min_lr_fraction;
+  AdamW optimizer(config.adamw);
+
+  int64_t step = 0, skipped = 0;
+  for (int epoch = 0; epoch < config.epochs; ++epoch) {
+    const auto batches = make_batches(lengths, config.batching, config.seed, epoch);
+    const auto start = Clock::now();
+    FitProgress progress;
+    progress.epoch = epoch + 1;
+    progress.epochs = config.epochs;
+    progress.items_total = static_cast<int64_t>(lengths.size());
+    double loss_sum = 0.0;
+    int64_t correct = 0, epoch_skipped = 0;
+    for (const Batch& batch : batches) {
+      RunContext ctx{true, step_seed(config.seed, step)};
+      const BatchStats stats = model.train_batch(batch, ctx);
+      const double norm = config.clip_norm > 0 ? clip_grad_norm(params, config.clip_norm)
+                                               : grad_norm(params);
+      const float lr = schedule.lr_at(step);
+      if (std::isfinite(norm) && std::isfinite(stats.loss_sum)) {
+        optimizer.step(params, lr);
+      } else {  // a poisoned batch: drop its gradients rather than the model
+        for (Parameter* p : params) p->zero_grad();
+        ++skipped;
+        ++epoch_skipped;
+      }
+      ++step;
+      if (std::isfinite(stats.loss_sum)) loss_sum += stats.loss_sum;
+      correct += stats.correct;
+      progress.items_done += stats.items;
+      progress.loss = loss_sum / std::max<int64_t>(1, progress.items_done);
+      progress.accuracy = static_cast<double>(correct) / std::max<int64_t>(1, progress.items_done);
+      progress.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      progress.lr = lr;
+      progress.skipped_steps = skipped;
+      if (callbacks.progress) callbacks.progress(progress);
+    }
+    if (!batches.empty() && epoch_skipped == static_cast<int64_t>(batches.size()))
+      throw Error("training diverged: every step of epoch " + std::to_string(epoch + 1) +
+                  " had non-finite gradients (try a lower --lr)");
+    progress.epoch_done = true;
+    if (callbacks.progress) callbacks.progress(progress);
+    if (callbacks.epoch_end) callbacks.epoch_end(epoch + 1);
+  }
+}
+
+}  // namespace attn
