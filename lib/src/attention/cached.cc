@@ -40,7 +40,7 @@ void forward_cached(const Plan& p, const Segments& segs, const float* q, const f
   make_tasks(p, segs, query_block_rows(p), tasks);
   const int D = p.D, hd = p.hd;
   const int ntasks = static_cast<int>(tasks.size());
-#pragma omp parallel for schedule(static, 1)
+#pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
     const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
@@ -83,7 +83,7 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
   const int ntasks = static_cast<int>(tasks.size());
 
   // Phase 1, per query block: g and dq.
-#pragma omp parallel for schedule(static, 1)
+#pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
     const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
@@ -118,7 +118,7 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
   }
 
   // Phase 2, per key block: dk and dv from the queries that see those keys.
-#pragma omp parallel for schedule(static, 1)
+#pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
     const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];

@@ -51,6 +51,13 @@ Plan make_plan(const AttentionSpec& spec, const Segments& segs) {
                                     " outside [0, " + std::to_string(p.T) + ")");
     p.graph = g;
   }
+  double work = 0;  // about the multiply-adds of a forward
+  if (p.mask == MaskKind::Sparse) {
+    work = static_cast<double>(p.graph->nnz()) * p.hd;
+  } else {
+    for (int b = 0; b < segs.count(); ++b) work += double(segs.length(b)) * segs.length(b) * p.hd;
+  }
+  p.parallel = work >= 131072.0;
   return p;
 }
 

@@ -17,6 +17,8 @@ struct Plan {
   int T = 0, H = 1, D = 1, hd = 1, window = 0;
   float scale = 1.0f, slope = 0.2f;
   const CsrGraph* graph = nullptr;
+  // Enough work to pay for starting the thread team (tiny batches run on the caller).
+  bool parallel = true;
 
   // Width of q and k rows: H*D for DotProduct, H for Additive.
   int qk_width() const { return scoring == Scoring::DotProduct ? hd : H; }

@@ -34,7 +34,7 @@ void forward_tiled(const Plan& p, const Segments& segs, const float* q, const fl
   make_tasks(p, segs, bq_max, tasks);
   const int D = p.D, hd = p.hd;
   const int ntasks = static_cast<int>(tasks.size());
-#pragma omp parallel for schedule(static, 1)
+#pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
     const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];

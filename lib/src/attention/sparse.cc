@@ -1,0 +1,140 @@
+// Sparse (graph) attention: query row i attends to the key rows listed in its CSR row.
+// O(E * H * D) with plain loops; rows are split over threads, each row has one writer.
+// Backward gathers dk, dv per key row through the transposed graph kept in the cache.
+#include <algorithm>
+#include <vector>
+
+#include "kernels.h"
+#include "paths.h"
+#include "plan.h"
+
+namespace attn::attention_detail {
+
+namespace {
+
+// Counting sort of the edges by key row, stable, so each key row lists its edges in
+// ascending edge order (a fixed summation order in backward).
+void build_by_key(const CsrGraph& g, int T, AttentionCache& cache) {
+  const int64_t E = g.nnz();
+  cache.by_key_ptr.assign(T + 1, 0);
+  for (int64_t e = 0; e < E; ++e) ++cache.by_key_ptr[g.col[e] + 1];
+  for (int j = 0; j < T; ++j) cache.by_key_ptr[j + 1] += cache.by_key_ptr[j];
+  cache.by_key_edge.resize(E);
+  cache.by_key_query.resize(E);
+  std::vector<int64_t> next(cache.by_key_ptr.begin(), cache.by_key_ptr.end() - 1);
+  for (int i = 0; i < T; ++i)
+    for (int64_t e = g.row_ptr[i]; e < g.row_ptr[i + 1]; ++e) {
+      const int64_t slot = next[g.col[e]]++;
+      cache.by_key_edge[slot] = e;
+      cache.by_key_query[slot] = i;
+    }
+}
+
+}  // namespace
+
+void forward_sparse(const Plan& p, const float* q, const float* k, const float* v, float* out,
+                    AttentionCache* cache) {
+  const CsrGraph& g = *p.graph;
+  const int H = p.H, D = p.D, hd = p.hd, T = p.T;
+  float* probs = nullptr;
+  if (cache) {
+    cache->probs.resize(g.nnz() * H);
+    probs = cache->probs.data();
+    build_by_key(g, T, *cache);
+  }
+  const bool dot_product = p.scoring == Scoring::DotProduct;
+#pragma omp parallel for schedule(static) if (p.parallel)
+  for (int i = 0; i < T; ++i) {
+    const int64_t e0 = g.row_ptr[i];
+    const int deg = static_cast<int>(g.row_ptr[i + 1] - e0);
+    float* s = thread_scratch(std::max(deg, 1));  // s: (deg) scores, then probabilities
+    for (int h = 0; h < H; ++h) {
+      float* o = out + int64_t{i} * hd + h * D;
+      std::fill(o, o + D, 0.0f);
+      if (deg == 0) continue;  // no visible key: output 0
+      for (int n = 0; n < deg; ++n) {
+        const int j = g.col[e0 + n];
+        s[n] = dot_product
+                   ? p.scale * dot(q + int64_t{i} * hd + h * D, k + int64_t{j} * hd + h * D, D)
+                   : leaky_relu(q[int64_t{i} * H + h] + k[int64_t{j} * H + h], p.slope);
+      }
+      const float sum = exp_shift_sum(s, deg, max_of(s, deg));
+      const float inv = 1.0f / sum;
+      for (int n = 0; n < deg; ++n) {
+        s[n] *= inv;
+        axpy(s[n], v + int64_t{g.col[e0 + n]} * hd + h * D, o, D);  // out_i = sum_e p_e v_j
+        if (probs) probs[(e0 + n) * H + h] = s[n];
+      }
+    }
+  }
+}
+
+// Per edge e = (i, j) and head:  dp_e = dout_i . v_j,  g_e = p_e (dp_e - sum_{e' in row i} p_e' dp_e')
+//   DotProduct: dq_i = scale sum_e g_e k_j,  dk_j = scale sum_e g_e q_i
+//   Additive:   g_e *= leaky_relu'(q_i + k_j),  dq_i = sum_e g_e,  dk_j = sum_e g_e
+//   dv_j = sum_e p_e dout_i
+void backward_sparse(const Plan& p, const float* q, const float* k, const float* v,
+                     const AttentionCache& cache, const float* dout, float* dq, float* dk,
+                     float* dv) {
+  const CsrGraph& g = *p.graph;
+  const int H = p.H, D = p.D, hd = p.hd, T = p.T;
+  const float* probs = cache.probs.data();
+  thread_local std::vector<float> grad_store;  // g: (E, H), grows only
+  if (grad_store.size() < cache.probs.size()) grad_store.resize(cache.probs.size());
+  float* grad = grad_store.data();
+  const bool dot_product = p.scoring == Scoring::DotProduct;
+
+  // Phase 1, per query row: g and dq.
+#pragma omp parallel for schedule(static) if (p.parallel)
+  for (int i = 0; i < T; ++i) {
+    const int64_t e0 = g.row_ptr[i], e1 = g.row_ptr[i + 1];
+    for (int h = 0; h < H; ++h) {
+      const float* dout_i = dout + int64_t{i} * hd + h * D;
+      float row_dot = 0.0f;
+      for (int64_t e = e0; e < e1; ++e) {  // dp_e (differentiates out_i = sum_e p_e v_j)
+        const float dp = dot(dout_i, v + int64_t{g.col[e]} * hd + h * D, D);
+        grad[e * H + h] = dp;
+        row_dot += probs[e * H + h] * dp;
+      }
+      for (int64_t e = e0; e < e1; ++e)  // softmax backward
+        grad[e * H + h] = probs[e * H + h] * (grad[e * H + h] - row_dot);
+      if (dot_product) {  // differentiates s_e = scale * q_i . k_j
+        float* dq_i = dq + int64_t{i} * hd + h * D;
+        std::fill(dq_i, dq_i + D, 0.0f);
+        for (int64_t e = e0; e < e1; ++e)
+          axpy(p.scale * grad[e * H + h], k + int64_t{g.col[e]} * hd + h * D, dq_i, D);
+      } else {  // differentiates s_e = leaky_relu(q_i + k_j)
+        const float a = q[int64_t{i} * H + h];
+        float sum = 0.0f;
+        for (int64_t e = e0; e < e1; ++e) {
+          grad[e * H + h] *= leaky_relu_grad(a + k[int64_t{g.col[e]} * H + h], p.slope);
+          sum += grad[e * H + h];
+        }
+        dq[int64_t{i} * H + h] = sum;
+      }
+    }
+  }
+
+  // Phase 2, per key row (through the transposed graph): dk and dv.
+#pragma omp parallel for schedule(static) if (p.parallel)
+  for (int j = 0; j < T; ++j) {
+    const int64_t b0 = cache.by_key_ptr[j], b1 = cache.by_key_ptr[j + 1];
+    for (int h = 0; h < H; ++h) {
+      float* dv_j = dv + int64_t{j} * hd + h * D;
+      std::fill(dv_j, dv_j + D, 0.0f);
+      float* dk_j = dot_product ? dk + int64_t{j} * hd + h * D : dk + int64_t{j} * H + h;
+      std::fill(dk_j, dk_j + (dot_product ? D : 1), 0.0f);
+      for (int64_t b = b0; b < b1; ++b) {
+        const int64_t e = cache.by_key_edge[b];
+        const int i = cache.by_key_query[b];
+        axpy(probs[e * H + h], dout + int64_t{i} * hd + h * D, dv_j, D);
+        if (dot_product)
+          axpy(p.scale * grad[e * H + h], q + int64_t{i} * hd + h * D, dk_j, D);
+        else
+          dk_j[0] += grad[e * H + h];
+      }
+    }
+  }
+}
+
+}  // namespace attn::attention_detail
