@@ -32,7 +32,8 @@ TEST_CASE("AdamW first step by hand: decoupled decay, then a bias-corrected step
   attn::Parameter w("w", {1});
   w.value[0] = 1.0f;
   w.grad[0] = 0.5f;
-  attn::AdamW opt({.lr = 0.1f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 0.01f});
+  attn::AdamW opt(
+      {.lr = 0.1f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 0.01f});
   opt.step({&w});
   // p = 1 * (1 - 0.1 * 0.01) = 0.999; m_hat = 0.5; v_hat = 0.25; p -= 0.1 * 0.5 / (0.5 + 1e-8)
   CHECK(w.value[0] == doctest::Approx(0.999 - 0.1 * 0.5 / (0.5 + 1e-8)).epsilon(1e-7));
@@ -48,7 +49,8 @@ TEST_CASE("AdamW matches PyTorch's formula over three steps, with and without de
   attn::Parameter bias("bias", {3}, /*decay=*/false);
   const float w0[4] = {0.5f, -1.25f, 2.0f, 0.0f};
   const float b0[3] = {0.1f, -0.3f, 0.7f};
-  const float gw[3][4] = {{0.2f, -0.4f, 1.5f, 0.01f}, {-0.3f, -0.1f, 0.5f, 0.0f}, {0.05f, 0.6f, -2.0f, -0.2f}};
+  const float gw[3][4] = {
+      {0.2f, -0.4f, 1.5f, 0.01f}, {-0.3f, -0.1f, 0.5f, 0.0f}, {0.05f, 0.6f, -2.0f, -0.2f}};
   const float gb[3][3] = {{1.0f, -0.5f, 0.0f}, {0.25f, 0.25f, 3.0f}, {-1.0f, 0.1f, -0.7f}};
   std::vector<ReferenceAdamW> rw, rb;
   for (int i = 0; i < 4; ++i) {
@@ -74,8 +76,8 @@ TEST_CASE("AdamW matches PyTorch's formula over three steps, with and without de
     for (int i = 0; i < 3; ++i) CHECK(bias.value[i] == doctest::Approx(rb[i].p).epsilon(2e-6));
     for (int i = 0; i < 4; ++i) CHECK(weight.adam_v[i] == doctest::Approx(rw[i].v).epsilon(2e-6));
   }
-  // The step-2 value of element 0, written out: p1 -> p1 * (1 - lr wd) - lr m_hat / (sqrt(v_hat) + eps)
-  // (guards the reference itself against a shared misreading of the formula).
+  // The step-2 value of element 0, written out: p1 -> p1 * (1 - lr wd) - lr m_hat / (sqrt(v_hat) +
+  // eps) (guards the reference itself against a shared misreading of the formula).
   {
     double p = 0.5 * (1 - 0.005) - 0.05 * 1.0;  // step 1: m_hat = g, sqrt(v_hat) = |g|
     const double m = 0.9 * 0.1 * 0.2 + 0.1 * -0.3;
@@ -86,6 +88,23 @@ TEST_CASE("AdamW matches PyTorch's formula over three steps, with and without de
     r.step(-0.3f, true);
     CHECK(r.p == doctest::Approx(p).epsilon(1e-6));
   }
+}
+
+TEST_CASE("AdamW adds eps after dividing sqrt(v) by sqrt(1 - beta2^t), as PyTorch does") {
+  // A large eps makes its placement visible: (sqrt(v) + eps) / sqrt(1 - beta2^t) would differ.
+  attn::Parameter w("w", {1}, /*decay=*/false);
+  w.value[0] = 1.0f;
+  ReferenceAdamW ref{0.1, 0.8, 0.95, 0.1, 0.0, 1.0};
+  attn::AdamW opt({.lr = 0.1f, .beta1 = 0.8f, .beta2 = 0.95f, .eps = 0.1f, .weight_decay = 0.0f});
+  for (float g : {0.3f, -0.2f}) {
+    w.grad[0] = g;
+    ref.step(g, false);
+    opt.step({&w});
+  }
+  CHECK(w.value[0] == doctest::Approx(ref.p).epsilon(1e-6));
+  // The other placement, written out for step 1 only, is clearly different.
+  const double other = 1.0 - 0.1 * 0.3 / ((0.3 * std::sqrt(0.05) + 0.1) / std::sqrt(0.05));
+  CHECK(other != doctest::Approx(1.0 - 0.1 * 0.3 / (0.3 + 0.1)).epsilon(1e-3));
 }
 
 TEST_CASE("AdamW with a schedule's lr uses that lr for step and decay") {
@@ -110,7 +129,8 @@ TEST_CASE("AdamW on a row-sparse table updates only touched rows (lazy moments)"
   // Step 1: rows 3 and 1 touched.
   for (int r : {3, 1}) {
     table.touch_row(r);
-    for (int c = 0; c < width; ++c) table.grad[r * width + c] = 0.5f * static_cast<float>(c - 1) + 0.1f * r;
+    for (int c = 0; c < width; ++c)
+      table.grad[r * width + c] = 0.5f * static_cast<float>(c - 1) + 0.1f * r;
   }
   for (int r : {3, 1})
     for (int c = 0; c < width; ++c) ref[r * width + c].step(table.grad[r * width + c], true);
@@ -128,7 +148,8 @@ TEST_CASE("AdamW on a row-sparse table updates only touched rows (lazy moments)"
       CHECK(table.grad[i] == 0.0f);
     }
   const std::vector<float> row3_m(table.adam_m.data() + 3 * width, table.adam_m.data() + 4 * width);
-  const std::vector<float> row3_value(table.value.data() + 3 * width, table.value.data() + 4 * width);
+  const std::vector<float> row3_value(table.value.data() + 3 * width,
+                                      table.value.data() + 4 * width);
 
   // Step 2: only row 1. Its bias correction uses the global step t = 2; row 3 is frozen.
   table.touch_row(1);

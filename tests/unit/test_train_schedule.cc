@@ -2,17 +2,20 @@
 
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 #include "attn/train/schedule.h"
 
 TEST_CASE("warm-up ramps linearly to the peak, then cosine decays to min_lr") {
-  const attn::WarmupCosineSchedule s{.peak_lr = 1e-3f, .warmup_steps = 10, .total_steps = 110, .min_lr = 1e-5f};
+  const attn::WarmupCosineSchedule s{
+      .peak_lr = 1e-3f, .warmup_steps = 10, .total_steps = 110, .min_lr = 1e-5f};
   CHECK(s.lr_at(0) == doctest::Approx(1e-4));
   CHECK(s.lr_at(4) == doctest::Approx(5e-4));
   CHECK(s.lr_at(9) == doctest::Approx(1e-3));
   CHECK(s.lr_at(10) == doctest::Approx(1e-3));
   CHECK(s.lr_at(60) == doctest::Approx(1e-5 + (1e-3 - 1e-5) * 0.5));
-  CHECK(s.lr_at(35) == doctest::Approx(1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + std::cos(std::numbers::pi * 0.25))));
+  CHECK(s.lr_at(35) ==
+        doctest::Approx(1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + std::cos(std::numbers::pi * 0.25))));
   CHECK(s.lr_at(109) > 1e-5f);
   CHECK(s.lr_at(110) == doctest::Approx(1e-5));
   CHECK(s.lr_at(5000) == doctest::Approx(1e-5));

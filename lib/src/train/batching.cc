@@ -25,7 +25,8 @@ std::vector<Batch> pack(const std::vector<int>& order, const std::vector<int>* l
   int64_t tokens = 0;
   for (int item : order) {
     const int64_t len = lengths ? (*lengths)[item] : 0;
-    const bool items_full = config.max_items > 0 && static_cast<int>(current.size()) >= config.max_items;
+    const bool items_full =
+        config.max_items > 0 && static_cast<int>(current.size()) >= config.max_items;
     const bool tokens_full = config.max_tokens > 0 && tokens + len > config.max_tokens;
     if (!current.empty() && (items_full || tokens_full)) {
       batches.push_back(std::move(current));
@@ -69,7 +70,8 @@ std::vector<Batch> make_batches(const std::vector<int>& lengths, const BatchingC
                                 uint64_t seed, int epoch) {
   for (size_t i = 0; i < lengths.size(); ++i)
     if (lengths[i] < 0)
-      throw std::invalid_argument("make_batches: item " + std::to_string(i) + " has negative length");
+      throw std::invalid_argument("make_batches: item " + std::to_string(i) +
+                                  " has negative length");
   return batches_for_epoch(static_cast<int>(lengths.size()), &lengths, config, seed, epoch);
 }
 

@@ -20,7 +20,8 @@ std::vector<std::string> names_or_indices(const std::vector<std::string>& names,
     return indices;
   }
   if (static_cast<int>(names.size()) != k)
-    throw std::invalid_argument(fmt::format("metrics: {} label names for {} labels", names.size(), k));
+    throw std::invalid_argument(
+        fmt::format("metrics: {} label names for {} labels", names.size(), k));
   return names;
 }
 
@@ -33,8 +34,8 @@ ConfusionMatrix::ConfusionMatrix(int num_labels) : k_(num_labels) {
 
 void ConfusionMatrix::add(int truth, int predicted, int64_t count) {
   if (truth < 0 || truth >= k_ || predicted < 0 || predicted >= k_)
-    throw std::out_of_range(fmt::format("ConfusionMatrix: label pair ({}, {}) outside [0, {})",
-                                        truth, predicted, k_));
+    throw std::out_of_range(
+        fmt::format("ConfusionMatrix: label pair ({}, {}) outside [0, {})", truth, predicted, k_));
   counts_[static_cast<size_t>(truth) * k_ + predicted] += count;
 }
 

@@ -13,8 +13,8 @@ float WarmupCosineSchedule::lr_at(int64_t step) const {
     return static_cast<float>(static_cast<double>(peak_lr) * static_cast<double>(step + 1) /
                               static_cast<double>(warmup_steps));
   if (step >= total_steps) return min_lr;
-  const double progress = static_cast<double>(step - warmup_steps) /
-                          static_cast<double>(total_steps - warmup_steps);
+  const double progress =
+      static_cast<double>(step - warmup_steps) / static_cast<double>(total_steps - warmup_steps);
   const double cosine = 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
   return static_cast<float>(min_lr + (static_cast<double>(peak_lr) - min_lr) * cosine);
 }

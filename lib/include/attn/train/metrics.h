@@ -1,9 +1,8 @@
 #pragma once
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace attn {
 
@@ -17,7 +16,9 @@ class ConfusionMatrix {
   void merge(const ConfusionMatrix& other);  // same K
 
   int num_labels() const { return k_; }
-  int64_t at(int truth, int predicted) const { return counts_.at(static_cast<size_t>(truth) * k_ + predicted); }
+  int64_t at(int truth, int predicted) const {
+    return counts_.at(static_cast<size_t>(truth) * k_ + predicted);
+  }
   int64_t total() const;
 
  private:
