@@ -31,7 +31,7 @@ void Linear::forward(int T, const float* x, float* y) const {
        has_bias_ ? 1.0f : 0.0f, y, out_);
 }
 
-void Linear::backward(int T, const float* x, const float* dy, float* dx) {
+void Linear::backward(int T, const float* x, const float* dy, float* dx, bool accumulate_dx) {
   if (T <= 0) return;
   // from y = x W^T:  dW += dy^T x   (out, in)
   gemm(Trans::Yes, Trans::No, out_, in_, T, 1.0f, dy, out_, x, in_, 1.0f, weight.grad.data(),
@@ -39,8 +39,9 @@ void Linear::backward(int T, const float* x, const float* dy, float* dx) {
   // from y = b:  db += sum over rows of dy
   if (has_bias_) ops::add_column_sums(T, out_, dy, bias.grad.data());
   // from y = x W^T:  dx = dy W   (T, in)
-  if (dx) gemm(Trans::No, Trans::No, T, in_, out_, 1.0f, dy, out_, weight.value.data(), in_, 0.0f,
-               dx, in_);
+  if (dx)
+    gemm(Trans::No, Trans::No, T, in_, out_, 1.0f, dy, out_, weight.value.data(), in_,
+         accumulate_dx ? 1.0f : 0.0f, dx, in_);
 }
 
 void Linear::collect(ParameterList& params) {

@@ -18,8 +18,8 @@ class Linear {
   // x: (T, in)  y: (T, out), overwritten.
   void forward(int T, const float* x, float* y) const;
   // Accumulates weight.grad += dy^T x and bias.grad += sum_t dy; overwrites dx: (T, in)
-  // unless dx is nullptr (first layer: no input gradient needed).
-  void backward(int T, const float* x, const float* dy, float* dx);
+  // (adds to it with accumulate_dx) unless dx is nullptr (no input gradient needed).
+  void backward(int T, const float* x, const float* dy, float* dx, bool accumulate_dx = false);
 
   void collect(ParameterList& params);
 

@@ -1,0 +1,66 @@
+#pragma once
+// Multi-head self-attention over a packed batch:
+//   q = x Wq^T + bq,  k = x Wk^T + bk,  v = x Wv^T + bv          (T, C) each, C = H * D
+//   context = dropout(attention(q, k, v))                          (T, C), heads side by side
+//   y = context Wo^T + bo                                          (T, C)
+// Keys never cross a sequence boundary of the batch (see Segments in attention.h).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "attn/attention.h"
+#include "attn/context.h"
+#include "attn/layers/dropout.h"
+#include "attn/layers/linear.h"
+
+namespace attn {
+
+struct MultiHeadAttentionConfig {
+  int dim = 0;                     // C
+  int heads = 1;                   // H; head size D = C / H
+  MaskKind mask = MaskKind::None;  // None, Causal or Window
+  int window = 0;                  // Window: keys with |i - j| <= window
+  float dropout = 0.0f;            // on the attention output, before the output projection
+};
+
+class MultiHeadAttention {
+ public:
+  struct Cache {
+    std::vector<float> q, k, v;   // (T, C) projections
+    std::vector<float> context;   // (T, C) dropout(attention output): the out projection's input
+    AttentionCache attention;     // probabilities, for backward and export
+    RunContext ctx;               // the forward's context (dropout mask)
+  };
+
+  // Projections "<name>.q", "<name>.k", "<name>.v", "<name>.out", each a Linear(C, C) with
+  // bias; dropout stream "<name>.drop".
+  MultiHeadAttention(const std::string& name, const MultiHeadAttentionConfig& config);
+
+  void init(Rng& rng);
+  // x, y: (T, C) with T = segs.total(); y may alias x only when cache == nullptr.
+  // cache == nullptr: inference, through attention's tiled O(T*D)-memory path; the
+  // temporaries live in per-thread scratch buffers, so steady-state calls allocate nothing.
+  void forward(const Segments& segs, const float* x, float* y, Cache* cache,
+               const RunContext& ctx) const;
+  // Accumulates parameter gradients; overwrites dx: (T, C) (dx may alias dy), or adds to it
+  // with accumulate_dx.
+  void backward(const Segments& segs, const float* x, const float* dy, float* dx,
+                const Cache& cache, bool accumulate_dx = false);
+  void collect(ParameterList& params);
+
+  // After a forward with a cache: (key row, probability) pairs of query row `query` (global
+  // row index) in head `head`, keys ascending; head == -1 gives the mean over all heads.
+  void attention_row(const Segments& segs, const Cache& cache, int head, int query,
+                     std::vector<std::pair<int, float>>& out) const;
+
+  const MultiHeadAttentionConfig& config() const { return config_; }
+  AttentionSpec spec() const;
+
+  Linear q_proj, k_proj, v_proj, out_proj;
+  Dropout drop;
+
+ private:
+  MultiHeadAttentionConfig config_;
+};
+
+}  // namespace attn
