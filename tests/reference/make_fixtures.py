@@ -11,6 +11,7 @@ writes one safetensors file per case into --out. Every file holds:
     "dy"              a fixed random upstream gradient; the loss is sum(y * dy)
     "y"               the forward output
     "grad.<name>"     d loss / d <name> for every float input and every parameter
+    "table"           positional_sinusoidal only: the first max(lengths) rows of the table
 
 and __metadata__ with "case", "seed", "small" and "config" (JSON: every shape and setting the C++
 test needs, so it hard-codes none). Loss cases have a scalar loss "loss" and no "dy".
@@ -20,7 +21,13 @@ listed in config["int_tensors"]. A packed batch is the rows of all sequences con
 (T_total, C), with "offsets" (B+1,) the first row of each sequence and T_total at the end.
 
 The reference runs in float64 from float32 inputs, so the expected values are the exact
-answer for the stored inputs, rounded once to float32.
+answer for the stored inputs, rounded once to float32. Training-mode dropout is not compared
+(attn's masks are counter-based hashes, not torch's generator): only the eval identity is, and
+modules with dropout configured run in eval mode; the keep rate and 1/(1-p) scaling are tested
+statistically in tests/unit/test_layers_dropout.cc.
+
+--small writes the same cases with tiny shapes; the C++ test reads every shape from the files,
+so any seed and either size must pass.
 """
 import argparse
 import json
@@ -34,7 +41,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from safetensors_io import write_safetensors  # noqa: E402
+from fixture_io import write_safetensors  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
@@ -345,26 +352,17 @@ def case_positional_learned(c, s):
     c.output(x + table[positions_in_segment(lengths)])
 
 
-def case_multi_head_attention(c, s):
-    lengths, H = s["lengths"], s["H"]
-    C = s["C"]
-    T = sum(lengths)
-    c.ints("offsets", offsets_of(lengths))
-    x = c.rand("x", (T, C))
-    make_mha(c, "m", C)
-    c.config.update(T=T, dim=C, heads=H, lengths=lengths, mask="none")
-    c.output(mha(x, params(c), "m", H, attention_mask("none", lengths, T)))
-
-
-def case_multi_head_attention_causal(c, s):
-    lengths, H = s["lengths"], s["H"]
-    C = s["C"]
-    T = sum(lengths)
-    c.ints("offsets", offsets_of(lengths))
-    x = c.rand("x", (T, C))
-    make_mha(c, "m", C)
-    c.config.update(T=T, dim=C, heads=H, lengths=lengths, mask="causal")
-    c.output(mha(x, params(c), "m", H, attention_mask("causal", lengths, T)))
+def make_mha_case(mask):
+    def case(c, s):
+        lengths, H, C = s["lengths"], s["H"], s["C"]
+        T = sum(lengths)
+        window = s["window"] if mask == "window" else 0
+        c.ints("offsets", offsets_of(lengths))
+        x = c.rand("x", (T, C))
+        make_mha(c, "m", C)
+        c.config.update(T=T, dim=C, heads=H, lengths=lengths, mask=mask, window=window)
+        c.output(mha(x, params(c), "m", H, attention_mask(mask, lengths, T, window)))
+    return case
 
 
 def case_feed_forward(c, s):
@@ -380,9 +378,10 @@ def case_encoder_block(c, s):
     c.ints("offsets", offsets_of(lengths))
     x = c.rand("x", (T, C))
     make_block(c, "m", C, s["F"])
-    c.config.update(T=T, dim=C, heads=H, hidden=s["F"], lengths=lengths, mask="none",
-                    norm="pre", eps=1e-5)
-    c.output(encoder_block(x, params(c), "m", H, attention_mask("none", lengths, T)))
+    # Causal, so the mask setting is seen to reach the block's attention.
+    c.config.update(T=T, dim=C, heads=H, hidden=s["F"], lengths=lengths, mask="causal",
+                    window=0, norm="pre", eps=1e-5)
+    c.output(encoder_block(x, params(c), "m", H, attention_mask("causal", lengths, T)))
 
 
 def case_encoder(c, s):
@@ -399,8 +398,10 @@ def case_encoder(c, s):
     h = x
     for layer in range(layers):
         h = encoder_block(h, P, "m.layers.%d" % layer, H, allowed)
+    # Dropout is configured but the pass is in eval mode, where it must be the identity.
     c.config.update(T=T, dim=C, heads=H, hidden=s["F"], layers=layers, lengths=lengths,
-                    mask="none", norm="pre", final_norm=True, eps=1e-5)
+                    mask="none", window=0, norm="pre", final_norm=True, eps=1e-5, dropout=0.1,
+                    attention_dropout=0.1, training=False)
     c.output(layer_norm(h, P["m.norm.weight"], P["m.norm.bias"]))
 
 
@@ -499,8 +500,9 @@ CASES = {
     "dropout_eval": case_dropout_eval,
     "positional_sinusoidal": case_positional_sinusoidal,
     "positional_learned": case_positional_learned,
-    "multi_head_attention": case_multi_head_attention,
-    "multi_head_attention_causal": case_multi_head_attention_causal,
+    "multi_head_attention": make_mha_case("none"),
+    "multi_head_attention_causal": make_mha_case("causal"),
+    "multi_head_attention_window": make_mha_case("window"),
     "feed_forward": case_feed_forward,
     "encoder_block": case_encoder_block,
     "encoder": case_encoder,
