@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -18,7 +19,27 @@ TEST_CASE("gelu matches the erf form at known points") {
   const float ref[] = {-0.00404969f, -0.15865526f, 0.0f, 0.34573123f, 0.84134474f, 2.99595031f};
   float y[6];
   Gelu::forward(6, x, y);
-  for (int i = 0; i < 6; ++i) CHECK(y[i] == doctest::Approx(ref[i]).epsilon(1e-6));
+  for (int i = 0; i < 6; ++i) CHECK(std::abs(y[i] - ref[i]) < 1e-6f);
+}
+
+TEST_CASE("gelu and its derivative are accurate over the whole float range") {
+  double worst = 0.0, worst_derivative = 0.0;
+  for (int i = -200000; i <= 200000; ++i) {
+    const float x = static_cast<float>(i) * 1e-4f;  // [-20, 20]
+    const double xd = x, cdf = 0.5 * std::erfc(-xd / std::sqrt(2.0));
+    const double pdf = std::exp(-0.5 * xd * xd) / std::sqrt(2.0 * 3.14159265358979323846);
+    worst = std::max(worst, std::abs(ops::gelu(x) - xd * cdf) / std::max(1.0, std::abs(xd)));
+    worst_derivative = std::max(worst_derivative, std::abs(ops::gelu_derivative(x) - (cdf + xd * pdf)));
+  }
+  CHECK(worst < 2e-7);  // about one float rounding
+  CHECK(worst_derivative < 1e-6);
+  // The tail is computed directly, not as 1 + erf(x / sqrt 2) (which is 0 in float there).
+  CHECK(ops::gelu(-6.0f) == doctest::Approx(-6.0 * 9.8658765e-10).epsilon(1e-2));
+  // Vectorised and scalar paths agree.
+  std::vector<float> x(1000), y(1000);
+  for (int i = 0; i < 1000; ++i) x[i] = static_cast<float>(i - 500) * 0.013f;
+  Gelu::forward(1000, x.data(), y.data());
+  for (int i = 0; i < 1000; ++i) REQUIRE(y[i] == ops::gelu(x[i]));
 }
 
 TEST_CASE("gelu backward matches finite differences") {

@@ -22,7 +22,9 @@ void softmax_rows(int rows, int n, const float* x, float* y);
 // dx = y * (dy - sum_j dy_j y_j) per row, from the softmax output y.   dx may alias dy.
 void softmax_rows_backward(int rows, int n, const float* y, const float* dy, float* dx);
 
-// GELU, exact erf form: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), as torch's default.
+// GELU, exact erf form: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), as torch's default (not the
+// tanh approximation). Phi is evaluated by a vectorisable approximation within about one float
+// rounding of the true value (|error| < 2e-7 * max(1, |x|)).
 float gelu(float x);
 float gelu_derivative(float x);
 void gelu_forward(int64_t n, const float* x, float* y);                    // y may alias x
