@@ -20,7 +20,8 @@ inline float lane_sum(int n, Term term) {
   int i = 0;
   for (; i + kLanes <= n; i += kLanes)
     for (int l = 0; l < kLanes; ++l) lane[l] += term(i + l);
-  float s = ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+  float s =
+      ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
   for (; i < n; ++i) s += term(i);
   return s;
 }
@@ -47,7 +48,7 @@ void add_column_sums(int T, int N, const float* x, float* sum) {
   // so the result does not depend on the thread count.
   constexpr int kBlock = 64;
   const int blocks = (N + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(T) * N > kParallelElements)
+#pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * N > kParallelElements)
   for (int blk = 0; blk < blocks; ++blk) {
     const int lo = blk * kBlock, hi = std::min(N, lo + kBlock);
     for (int t = 0; t < T; ++t) {
@@ -58,12 +59,12 @@ void add_column_sums(int T, int N, const float* x, float* sum) {
 }
 
 void broadcast_rows(int T, int N, const float* row, float* y) {
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(T) * N > kParallelElements)
+#pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * N > kParallelElements)
   for (int t = 0; t < T; ++t) std::copy(row, row + N, y + static_cast<int64_t>(t) * N);
 }
 
 void softmax_rows(int rows, int n, const float* x, float* y) {
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(rows) * n > kParallelElements)
+#pragma omp parallel for schedule(static) if (static_cast <int64_t>(rows) * n > kParallelElements)
   for (int r = 0; r < rows; ++r) {
     const float* xr = x + static_cast<int64_t>(r) * n;
     float* yr = y + static_cast<int64_t>(r) * n;
@@ -77,7 +78,7 @@ void softmax_rows(int rows, int n, const float* x, float* y) {
 }
 
 void softmax_rows_backward(int rows, int n, const float* y, const float* dy, float* dx) {
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(rows) * n > kParallelElements)
+#pragma omp parallel for schedule(static) if (static_cast <int64_t>(rows) * n > kParallelElements)
   for (int r = 0; r < rows; ++r) {
     const float* yr = y + static_cast<int64_t>(r) * n;
     const float* dyr = dy + static_cast<int64_t>(r) * n;
@@ -125,9 +126,9 @@ inline void normal_cdf_pdf(float x, float& cdf, float& pdf) {
   poly = poly * t + 1.421413741f;
   poly = poly * t - 0.284496736f;
   poly = poly * t + 0.254829592f;
-  const float tail = 0.5f * poly * t * e;  // Phi(-|x|) = erfc(|x| / sqrt 2) / 2
+  const float tail = 0.5f * poly * t * e;                // Phi(-|x|) = erfc(|x| / sqrt 2) / 2
   const float positive = 0.5f + std::copysign(0.5f, x);  // 1 for x >= 0, else 0
-  cdf = tail + positive * (1.0f - 2.0f * tail);            // 1 - tail, or tail
+  cdf = tail + positive * (1.0f - 2.0f * tail);          // 1 - tail, or tail
   pdf = 0.39894228040143268f * e;
 }
 

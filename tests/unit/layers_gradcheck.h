@@ -41,9 +41,8 @@ struct GradCheckOptions {
 
 // Compares analytic[i] with the central difference of loss() when values[i] moves by +-eps.
 // Returns the number of mismatches (each is also reported as a failed CHECK).
-inline int check_gradient(const std::string& what, float* values, const float* analytic,
-                          int64_t n, const std::function<double()>& loss,
-                          const GradCheckOptions& opt = {}) {
+inline int check_gradient(const std::string& what, float* values, const float* analytic, int64_t n,
+                          const std::function<double()>& loss, const GradCheckOptions& opt = {}) {
   int bad = 0;
   const int64_t step = std::max<int64_t>(1, n / opt.max_checks);
   for (int64_t i = 0; i < n; i += step) {
@@ -79,9 +78,9 @@ inline void check_parameter_gradients(const ParameterList& params,
     float largest = 0.0f;
     for (float g : grad) largest = std::max(largest, std::abs(g));
     CHECK_MESSAGE(largest > 0.0f, p->name << " got no gradient at all");
-    CHECK_MESSAGE(check_gradient(p->name, p->value.data(), grad.data(), p->value.size(), loss,
-                                 opt) == 0,
-                  p->name);
+    CHECK_MESSAGE(
+        check_gradient(p->name, p->value.data(), grad.data(), p->value.size(), loss, opt) == 0,
+        p->name);
   }
 }
 

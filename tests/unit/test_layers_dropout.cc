@@ -57,7 +57,8 @@ TEST_CASE("dropout backward uses the forward's mask") {
   const int n = 50;
   const RunContext ctx{.training = true, .seed = 9};
   Dropout drop("d", 0.4f);
-  std::vector<float> x = attn::testing::random_vector(n, rng), w = attn::testing::random_vector(n, rng);
+  std::vector<float> x = attn::testing::random_vector(n, rng),
+                     w = attn::testing::random_vector(n, rng);
   std::vector<float> y(n), dx(n);
   drop.backward(n, w.data(), dx.data(), ctx);
   auto loss = [&] {

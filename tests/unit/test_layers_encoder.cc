@@ -39,12 +39,11 @@ TEST_CASE("encoder block parameter names follow the PyTorch-style layout") {
   block.collect(params);
   const std::string p = "enc.layers.0.";
   CHECK(names_of(params) ==
-        std::vector<std::string>{p + "ln1.weight",      p + "ln1.bias",       p + "attn.q.weight",
-                                 p + "attn.q.bias",     p + "attn.k.weight",  p + "attn.k.bias",
-                                 p + "attn.v.weight",   p + "attn.v.bias",    p + "attn.out.weight",
-                                 p + "attn.out.bias",   p + "ln2.weight",     p + "ln2.bias",
-                                 p + "ffn.fc1.weight",  p + "ffn.fc1.bias",   p + "ffn.fc2.weight",
-                                 p + "ffn.fc2.bias"});
+        std::vector<std::string>{
+            p + "ln1.weight", p + "ln1.bias", p + "attn.q.weight", p + "attn.q.bias",
+            p + "attn.k.weight", p + "attn.k.bias", p + "attn.v.weight", p + "attn.v.bias",
+            p + "attn.out.weight", p + "attn.out.bias", p + "ln2.weight", p + "ln2.bias",
+            p + "ffn.fc1.weight", p + "ffn.fc1.bias", p + "ffn.fc2.weight", p + "ffn.fc2.bias"});
   Encoder enc("encoder", {.layers = 2, .dim = C, .heads = 2, .ff_dim = 12});
   params.clear();
   enc.collect(params);
@@ -87,8 +86,14 @@ TEST_CASE("encoder backward matches finite differences on a ragged packed batch"
     CAPTURE(static_cast<int>(c.mask));
     CAPTURE(c.training);
     Rng rng(2);
-    Encoder enc("encoder", {.layers = 2, .dim = C, .heads = 2, .ff_dim = 12, .dropout = 0.2f,
-                            .mask = c.mask, .window = 1, .final_norm = c.final_norm,
+    Encoder enc("encoder", {.layers = 2,
+                            .dim = C,
+                            .heads = 2,
+                            .ff_dim = 12,
+                            .dropout = 0.2f,
+                            .mask = c.mask,
+                            .window = 1,
+                            .final_norm = c.final_norm,
                             .attention_dropout = 0.1f});
     enc.init(rng);
     ParameterList params;
@@ -194,4 +199,28 @@ TEST_CASE("the last block's attention can be read for explanations") {
   CHECK(sum == doctest::Approx(1.0f));
   enc.blocks.back().attn.attention_row(kRagged, cache.blocks.back().attn, -1, 0, mine);
   CHECK(mine == row);
+}
+
+TEST_CASE("concurrent inference on several threads gives the sequential results") {
+  Rng rng(6);
+  Encoder enc(
+      "encoder",
+      {.layers = 2, .dim = 16, .heads = 4, .ff_dim = 32, .mask = MaskKind::Window, .window = 2});
+  enc.init(rng);
+  const Segments segs = Segments::from_lengths({40, 3, 25});
+  const int n = segs.total() * 16;
+  std::vector<std::vector<float>> inputs, expected;
+  for (int i = 0; i < 4; ++i) {
+    inputs.push_back(random_vector(n, rng));
+    expected.emplace_back(n);
+    enc.forward(segs, inputs[i].data(), expected[i].data(), nullptr, {});
+  }
+  std::vector<std::vector<float>> got(4, std::vector<float>(n));
+  // Items in parallel, as a batch `predict` would run them (each forward on its own thread).
+#pragma omp parallel for schedule(static) num_threads(2)
+  for (int i = 0; i < 4; ++i)
+    for (int rep = 0; rep < 3; ++rep)
+      enc.forward(segs, inputs[i].data(), got[i].data(), nullptr, {});
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < n; ++j) REQUIRE(got[i][j] == doctest::Approx(expected[i][j]).epsilon(1e-5));
 }

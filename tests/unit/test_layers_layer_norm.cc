@@ -31,7 +31,8 @@ TEST_CASE("layer norm normalises each row and keeps mean and rstd") {
     CHECK(cache.mean[t] == doctest::Approx(m).epsilon(1e-6));
     CHECK(cache.rstd[t] == doctest::Approx(1.0 / std::sqrt(v + 1e-5)).epsilon(1e-4));
     for (int c = 0; c < C; ++c)
-      CHECK(y[t * C + c] == doctest::Approx((x[t * C + c] - m) / std::sqrt(v + 1e-5)).epsilon(1e-3));
+      CHECK(y[t * C + c] ==
+            doctest::Approx((x[t * C + c] - m) / std::sqrt(v + 1e-5)).epsilon(1e-3));
   }
   // Inference without a cache gives the same output, also in place.
   std::vector<float> z = x;

@@ -46,13 +46,16 @@ std::vector<double> reference_mha(const MultiHeadAttention& mha, const Segments&
         for (int j = 0; j < L; ++j) {
           if (!allowed(cfg.mask, cfg.window, i, j)) continue;
           double s = 0.0;
-          for (int d = 0; d < D; ++d) s += q[(start + i) * C + h * D + d] * k[(start + j) * C + h * D + d];
+          for (int d = 0; d < D; ++d)
+            s += q[(start + i) * C + h * D + d] * k[(start + j) * C + h * D + d];
           p[j] = s / std::sqrt(double(D));
           mx = std::max(mx, p[j]);
         }
         for (int j = 0; j < L; ++j)
-          if (allowed(cfg.mask, cfg.window, i, j)) sum += p[j] = std::exp(p[j] - mx);
-          else p[j] = 0.0;
+          if (allowed(cfg.mask, cfg.window, i, j))
+            sum += p[j] = std::exp(p[j] - mx);
+          else
+            p[j] = 0.0;
         for (int j = 0; j < L; ++j)
           for (int d = 0; d < D; ++d)
             context[(start + i) * C + h * D + d] += p[j] / sum * v[(start + j) * C + h * D + d];
@@ -72,14 +75,14 @@ TEST_CASE("multi-head attention has PyTorch-style names and shapes") {
   std::vector<std::string> names;
   for (Parameter* p : params) {
     names.push_back(p->name);
-    CHECK(p->value.shape() == (p->name.ends_with("weight") ? std::vector<int64_t>{8, 8}
-                                                            : std::vector<int64_t>{8}));
+    CHECK(p->value.shape() ==
+          (p->name.ends_with("weight") ? std::vector<int64_t>{8, 8} : std::vector<int64_t>{8}));
   }
-  CHECK(names == std::vector<std::string>{
-                     "enc.layers.0.attn.q.weight", "enc.layers.0.attn.q.bias",
-                     "enc.layers.0.attn.k.weight", "enc.layers.0.attn.k.bias",
-                     "enc.layers.0.attn.v.weight", "enc.layers.0.attn.v.bias",
-                     "enc.layers.0.attn.out.weight", "enc.layers.0.attn.out.bias"});
+  CHECK(names == std::vector<std::string>{"enc.layers.0.attn.q.weight", "enc.layers.0.attn.q.bias",
+                                          "enc.layers.0.attn.k.weight", "enc.layers.0.attn.k.bias",
+                                          "enc.layers.0.attn.v.weight", "enc.layers.0.attn.v.bias",
+                                          "enc.layers.0.attn.out.weight",
+                                          "enc.layers.0.attn.out.bias"});
   CHECK_THROWS_AS(MultiHeadAttention("m", {.dim = 8, .heads = 3}), std::invalid_argument);
 }
 
@@ -115,8 +118,8 @@ TEST_CASE("multi-head attention backward matches finite differences") {
                        Case{MaskKind::Window, 0.25f, true}}) {
     CAPTURE(static_cast<int>(c.mask));
     Rng rng(2);
-    MultiHeadAttention mha("m", {.dim = 8, .heads = 2, .mask = c.mask, .window = 1,
-                                 .dropout = c.dropout});
+    MultiHeadAttention mha(
+        "m", {.dim = 8, .heads = 2, .mask = c.mask, .window = 1, .dropout = c.dropout});
     mha.init(rng);
     const RunContext ctx{.training = c.training, .seed = 23};
     const int T = kRagged.total();

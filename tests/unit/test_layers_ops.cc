@@ -29,7 +29,8 @@ TEST_CASE("gelu and its derivative are accurate over the whole float range") {
     const double xd = x, cdf = 0.5 * std::erfc(-xd / std::sqrt(2.0));
     const double pdf = std::exp(-0.5 * xd * xd) / std::sqrt(2.0 * 3.14159265358979323846);
     worst = std::max(worst, std::abs(ops::gelu(x) - xd * cdf) / std::max(1.0, std::abs(xd)));
-    worst_derivative = std::max(worst_derivative, std::abs(ops::gelu_derivative(x) - (cdf + xd * pdf)));
+    worst_derivative =
+        std::max(worst_derivative, std::abs(ops::gelu_derivative(x) - (cdf + xd * pdf)));
   }
   CHECK(worst < 2e-7);  // about one float rounding
   CHECK(worst_derivative < 1e-6);

@@ -27,7 +27,7 @@ void softmax_rows_backward(int rows, int n, const float* y, const float* dy, flo
 // rounding of the true value (|error| < 2e-7 * max(1, |x|)).
 float gelu(float x);
 float gelu_derivative(float x);
-void gelu_forward(int64_t n, const float* x, float* y);                    // y may alias x
+void gelu_forward(int64_t n, const float* x, float* y);                     // y may alias x
 void gelu_backward(int64_t n, const float* x, const float* dy, float* dx);  // dx = dy * gelu'(x)
 
 // Layer norm of one row of C values: y = (x - mean) * rstd * gamma + beta, with

@@ -29,8 +29,7 @@ Dropout::Dropout(const std::string& name, float p) : p_(p), stream_(dropout_stre
 }
 
 float Dropout::scale_at(uint64_t seed, int64_t i) const {
-  return hashed_uniform(seed, stream_, static_cast<uint64_t>(i)) >= p_ ? 1.0f / (1.0f - p_)
-                                                                       : 0.0f;
+  return hashed_uniform(seed, stream_, static_cast<uint64_t>(i)) >= p_ ? 1.0f / (1.0f - p_) : 0.0f;
 }
 
 void Dropout::forward(int64_t n, const float* x, float* y, const RunContext& ctx) const {

@@ -28,20 +28,20 @@ void FeedForward::forward(int T, const float* x, float* y, Cache* cache,
   } else {
     hidden = act = detail::grow(scratch, n);  // inference: GELU in place
   }
-  fc1.forward(T, x, hidden);           // hidden = fc1(x)
-  Gelu::forward(n, hidden, act);       // act = gelu(hidden)
-  drop.forward(n, act, act, ctx);      // act = dropout(act)
-  fc2.forward(T, act, y);              // y = fc2(act)
+  fc1.forward(T, x, hidden);       // hidden = fc1(x)
+  Gelu::forward(n, hidden, act);   // act = gelu(hidden)
+  drop.forward(n, act, act, ctx);  // act = dropout(act)
+  fc2.forward(T, act, y);          // y = fc2(act)
 }
 
 void FeedForward::backward(int T, const float* x, const float* dy, float* dx, const Cache& cache) {
   const int64_t n = static_cast<int64_t>(T) * hidden_dim();
   static thread_local std::vector<float> scratch;
-  float* dact = detail::grow(scratch, n);  // dact: (T, F)
-  fc2.backward(T, cache.act.data(), dy, dact);           // from y = fc2(act)
-  drop.backward(n, dact, dact, cache.ctx);                // from act = dropout(act)
-  Gelu::backward(n, cache.hidden.data(), dact, dact);     // from act = gelu(hidden)
-  fc1.backward(T, x, dact, dx);                           // from hidden = fc1(x)
+  float* dact = detail::grow(scratch, n);              // dact: (T, F)
+  fc2.backward(T, cache.act.data(), dy, dact);         // from y = fc2(act)
+  drop.backward(n, dact, dact, cache.ctx);             // from act = dropout(act)
+  Gelu::backward(n, cache.hidden.data(), dact, dact);  // from act = gelu(hidden)
+  fc1.backward(T, x, dact, dx);                        // from hidden = fc1(x)
 }
 
 void FeedForward::collect(ParameterList& params) {

@@ -29,7 +29,7 @@ void LayerNorm::forward(int T, const float* x, float* y, Cache* cache) const {
   const float* gamma = weight.value.data();
   const float* beta = bias.value.data();
   const int C = C_;
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(T) * C > (1 << 14))
+#pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * C > (1 << 14))
   for (int t = 0; t < T; ++t) {
     float mean, rstd;
     const int64_t o = static_cast<int64_t>(t) * C;
@@ -49,7 +49,7 @@ void LayerNorm::backward(int T, const float* x, const float* dy, float* dx, cons
   // Threads split the channels; rows are summed in order (result independent of threads).
   constexpr int kBlock = 64;
   const int blocks = (C + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(T) * C > (1 << 14))
+#pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * C > (1 << 14))
   for (int blk = 0; blk < blocks; ++blk) {
     const int lo = blk * kBlock, hi = std::min(C, lo + kBlock);
     for (int t = 0; t < T; ++t) {
@@ -60,7 +60,7 @@ void LayerNorm::backward(int T, const float* x, const float* dy, float* dx, cons
   }
   ops::add_column_sums(T, C, dy, bias.grad.data());
   // from xhat = (x - mean) * rstd, row by row (dx may alias dy: each row reads dy first).
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(T) * C > (1 << 14))
+#pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * C > (1 << 14))
   for (int t = 0; t < T; ++t) {
     const int64_t o = static_cast<int64_t>(t) * C;
     ops::layer_norm_row_backward(C, x + o, gamma, cache.mean[t], cache.rstd[t], dy + o, dx + o);

@@ -69,8 +69,8 @@ void MultiHeadAttention::forward(const Segments& segs, const float* x, float* y,
   out_proj.forward(T, context, y);                               // y = context Wo^T + bo
 }
 
-void MultiHeadAttention::backward(const Segments& segs, const float* x, const float* dy,
-                                  float* dx, const Cache& cache, bool accumulate_dx) {
+void MultiHeadAttention::backward(const Segments& segs, const float* x, const float* dy, float* dx,
+                                  const Cache& cache, bool accumulate_dx) {
   const int T = segs.total();
   const size_t n = static_cast<size_t>(T) * config_.dim;
   static thread_local std::vector<float> scratch;
@@ -78,8 +78,8 @@ void MultiHeadAttention::backward(const Segments& segs, const float* x, const fl
   float *dcontext = base, *dq = base + n, *dk = base + 2 * n, *dv = base + 3 * n;
   out_proj.backward(T, cache.context.data(), dy, dcontext);  // from y = context Wo^T + bo
   drop.backward(static_cast<int64_t>(n), dcontext, dcontext, cache.ctx);  // from dropout
-  attention_backward(spec(), segs, cache.q.data(), cache.k.data(), cache.v.data(),
-                     cache.attention, dcontext, dq, dk, dv);  // from context = attention(q, k, v)
+  attention_backward(spec(), segs, cache.q.data(), cache.k.data(), cache.v.data(), cache.attention,
+                     dcontext, dq, dk, dv);  // from context = attention(q, k, v)
   // x feeds all three projections: dx is the sum of their input gradients. dy is read
   // only by out_proj above, so dx may alias it.
   q_proj.backward(T, x, dq, dx, accumulate_dx);  // from q = x Wq^T + bq

@@ -26,10 +26,10 @@ struct MultiHeadAttentionConfig {
 class MultiHeadAttention {
  public:
   struct Cache {
-    std::vector<float> q, k, v;   // (T, C) projections
-    std::vector<float> context;   // (T, C) dropout(attention output): the out projection's input
-    AttentionCache attention;     // probabilities, for backward and export
-    RunContext ctx;               // the forward's context (dropout mask)
+    std::vector<float> q, k, v;  // (T, C) projections
+    std::vector<float> context;  // (T, C) dropout(attention output): the out projection's input
+    AttentionCache attention;    // probabilities, for backward and export
+    RunContext ctx;              // the forward's context (dropout mask)
   };
 
   // Projections "<name>.q", "<name>.k", "<name>.v", "<name>.out", each a Linear(C, C) with
