@@ -1,6 +1,7 @@
 #include "atomic_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -24,18 +25,21 @@ void sync_directory(const std::string& directory) {
   ::close(fd);
 }
 
+std::filesystem::path directory_of(const std::filesystem::path& target) {
+  return target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+}
+
 }  // namespace
 
 AtomicFileWriter::AtomicFileWriter(std::string target) : target_(std::move(target)) {
   const std::filesystem::path path(target_);
   if (!path.has_filename()) throw Error(target_ + ": cannot write: not a file name");
-  std::string directory = path.parent_path().string();
-  if (directory.empty()) directory = ".";
+  const std::string directory = directory_of(path).string();
   // A hidden name unique to this process and call; O_EXCL makes a clash with any other file
   // an error, retried under the next name. The mode 0666 is narrowed by the umask as usual.
   for (int attempt = 0; fd_ < 0; ++attempt) {
-    temp_ = directory + "/." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) +
-            "-" + std::to_string(temp_counter++);
+    temp_ = fmt::format("{}/.{}.tmp-{}-{}", directory, path.filename().string(), ::getpid(),
+                        temp_counter++);
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd_ < 0 && (errno != EEXIST || attempt >= 100)) {
       const int error_number = errno;
@@ -75,8 +79,7 @@ void AtomicFileWriter::commit() {
   if (::close(fd) != 0) fail("cannot write (close)", errno);
   if (::rename(temp_.c_str(), target_.c_str()) != 0) fail("cannot replace", errno);
   committed_ = true;
-  const std::string directory = std::filesystem::path(target_).parent_path().string();
-  sync_directory(directory.empty() ? "." : directory);
+  sync_directory(directory_of(target_).string());
 }
 
 }  // namespace attn

@@ -5,9 +5,9 @@
 
 namespace attn {
 
-float f16_to_float(uint16_t h);    // IEEE 754 binary16
+float f16_to_float(uint16_t h);  // IEEE 754 binary16
 uint16_t float_to_f16(float f);
-float bf16_to_float(uint16_t b);   // bfloat16: the top half of a float
+float bf16_to_float(uint16_t b);  // bfloat16: the top half of a float
 uint16_t float_to_bf16(float f);
 
 }  // namespace attn

@@ -36,6 +36,7 @@ namespace {
 
 // Converts `count` stored elements (unaligned, little-endian) to float.
 void decode_floats(DType dtype, const uint8_t* src, int64_t count, float* dst) {
+  if (count == 0) return;  // an empty Tensor's data() may be null, which memcpy must not see
   switch (dtype) {
     case DType::F32:
       std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
@@ -156,8 +157,8 @@ void load_parameters(const SafeTensorsFile& file, const ParameterList& params) {
     if (!wanted.insert(p->name).second)
       throw std::logic_error("load_parameters: two parameters are named '" + p->name + "'");
     if (!file.has(p->name))
-      throw Error(fmt::format("{}: missing tensor '{}' (a parameter of the model)", file.name(),
-                              p->name));
+      throw Error(
+          fmt::format("{}: missing tensor '{}' (a parameter of the model)", file.name(), p->name));
     check_loadable(file.name(), p->name, file.dtype(p->name), file.shape(p->name), p->value);
   }
   for (const std::string& name : file.names())

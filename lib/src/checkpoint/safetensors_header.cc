@@ -29,9 +29,9 @@ std::string excerpt(const json& value) {
 
 std::optional<DType> parse_dtype(const std::string& text) {
   static const std::map<std::string, DType> known = {
-      {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16},
-      {"I64", DType::I64}, {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},
-      {"U64", DType::U64}, {"U32", DType::U32}, {"U16", DType::U16}, {"U8", DType::U8},
+      {"F64", DType::F64},  {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16},
+      {"I64", DType::I64},  {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},
+      {"U64", DType::U64},  {"U32", DType::U32}, {"U16", DType::U16}, {"U8", DType::U8},
       {"BOOL", DType::BOOL}};
   auto it = known.find(text);
   if (it == known.end()) return std::nullopt;
@@ -55,13 +55,13 @@ const json& field(const json& entry, const char* key, const std::string& file,
 
 std::map<std::string, std::string> parse_metadata(const json& value, const std::string& file) {
   if (!value.is_object())
-    fail(file, fmt::format("__metadata__ is not a JSON object of strings (found {})",
-                           excerpt(value)));
+    fail(file,
+         fmt::format("__metadata__ is not a JSON object of strings (found {})", excerpt(value)));
   std::map<std::string, std::string> metadata;
   for (const auto& [key, item] : value.items()) {
     if (!item.is_string())
-      fail(file, fmt::format("__metadata__ entry '{}' is not a string (found {})", key,
-                             excerpt(item)));
+      fail(file,
+           fmt::format("__metadata__ entry '{}' is not a string (found {})", key, excerpt(item)));
     metadata.emplace(key, item.get<std::string>());
   }
   return metadata;
@@ -106,14 +106,16 @@ TensorEntry parse_tensor_entry(const std::string& name, const json& entry, uint6
     end = non_negative_integer(offsets_json[1]);
   }
   if (!begin || !end)
-    fail(file, fmt::format("{}: data_offsets {} is not a pair of non-negative integers [begin, end]",
-                           context, excerpt(offsets_json)));
+    fail(file,
+         fmt::format("{}: data_offsets {} is not a pair of non-negative integers [begin, end]",
+                     context, excerpt(offsets_json)));
   if (*begin > *end)
-    fail(file, fmt::format("{}: data_offsets [{}, {}] end before they begin", context, *begin,
-                           *end));
+    fail(file,
+         fmt::format("{}: data_offsets [{}, {}] end before they begin", context, *begin, *end));
   if (*end > data_size)
     fail(file, fmt::format("{}: data_offsets [{}, {}] run past the end of the file ({} bytes of "
-                           "data)", context, *begin, *end, data_size));
+                           "data)",
+                           context, *begin, *end, data_size));
   if (*end - *begin != byte_size)
     fail(file, fmt::format("{}: data_offsets [{}, {}] hold {} bytes but shape {} of {} needs {}",
                            context, *begin, *end, *end - *begin, format_shape(shape),
@@ -126,9 +128,8 @@ void check_no_overlap(const std::map<std::string, TensorEntry>& tensors, const s
   std::vector<std::pair<const std::string*, const TensorEntry*>> ranges;
   for (const auto& [name, entry] : tensors)
     if (entry.end > entry.begin) ranges.emplace_back(&name, &entry);
-  std::sort(ranges.begin(), ranges.end(), [](const auto& a, const auto& b) {
-    return a.second->begin < b.second->begin;
-  });
+  std::sort(ranges.begin(), ranges.end(),
+            [](const auto& a, const auto& b) { return a.second->begin < b.second->begin; });
   for (size_t i = 1; i < ranges.size(); ++i) {
     const auto& [prev_name, prev] = ranges[i - 1];
     const auto& [name, entry] = ranges[i];
@@ -175,12 +176,14 @@ SafeTensorsHeader parse_safetensors_header(const uint8_t* bytes, size_t size,
                                            const std::string& file) {
   if (size < 8)
     fail(file, fmt::format("file is {} bytes, too short for a safetensors file (the header "
-                           "length alone takes 8)", size));
+                           "length alone takes 8)",
+                           size));
   uint64_t header_length = 0;
   for (int i = 7; i >= 0; --i) header_length = (header_length << 8) | bytes[i];
   if (header_length > kMaxSafeTensorsHeaderBytes)
     fail(file, fmt::format("header length {} is above the limit of {} bytes (not a safetensors "
-                           "file?)", header_length, kMaxSafeTensorsHeaderBytes));
+                           "file?)",
+                           header_length, kMaxSafeTensorsHeaderBytes));
   if (header_length > size - 8)
     fail(file, fmt::format("header length {} runs past the end of the file ({} bytes)",
                            header_length, size));
