@@ -1,0 +1,30 @@
+#pragma once
+// Text classifier model files: safetensors with the tensors of TextClassifier and
+//   attn.task = "text-classification", attn.format_version = "1",
+//   attn.config = {"model": {...}, "tokenizer": {...}}  (every hyperparameter),
+//   attn.labels = ["ham", "spam"], attn.tokenizer = the tokenizer with its vocabulary.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "attn/checkpoint.h"
+#include "attn/text/classifier.h"
+
+namespace attn::text {
+
+inline constexpr const char* kTextTask = "text-classification";
+inline constexpr const char* kTextFormatVersion = "1";
+
+struct TextModel {
+  std::unique_ptr<TextClassifier> classifier;
+  std::vector<std::string> labels;  // id order
+};
+
+// Atomic write (temporary file, then rename). extra_metadata is added as is (e.g. the
+// command line that trained the model).
+void save_text_model(const std::string& path, TextModel& model,
+                     const std::map<std::string, std::string>& extra_metadata = {});
+// Validates task, version, config, labels and every tensor; attn::Error names what is wrong.
+TextModel load_text_model(const SafeTensorsFile& file);
+
+}  // namespace attn::text

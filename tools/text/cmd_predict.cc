@@ -1,0 +1,173 @@
+// attn-text predict: one output line per input line or document, in input order, streamed.
+#include <poll.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <numeric>
+
+#include "attn/error.h"
+#include "commands.h"
+#include "common/batch_errors.h"
+#include "common/input.h"
+#include "common/output.h"
+#include "common/run_guarded.h"
+#include "model_loading.h"
+#include "text_model_ops.h"
+
+namespace attn::tools::text {
+namespace {
+
+constexpr int kBatchSize = 32;
+constexpr int kExplainTsvTokens = 5;
+
+struct PredictArgs {
+  std::string model;
+  std::vector<std::string> inputs;
+  bool docs = false;
+  int top_k = 1;
+  double threshold = 0.0;
+  int max_len = 0;  // 0: the model's
+  bool explain = false;
+  PredictFormat format = PredictFormat::Tsv;
+};
+
+// Keeps the first n tokens (the tokenizer's own truncation rule, applied again).
+void truncate(TokenizedText& t, size_t n) {
+  if (t.size() <= n) return;
+  t.word_ids.resize(n);
+  t.ngram_offsets.resize(n + 1);
+  t.ngram_ids.resize(static_cast<size_t>(t.ngram_offsets.back()));
+  if (!t.surface.empty()) t.surface.resize(n);
+}
+
+// Whether more input can be read without waiting: if not, the pending batch goes out now, so
+// results for early lines appear before a pipe's writer closes it.
+bool input_would_block(std::FILE* in) {
+#ifdef __GLIBC__
+  if (in->_IO_read_ptr < in->_IO_read_end) return false;  // buffered bytes
+#endif
+  pollfd pfd{fileno(in), POLLIN, 0};
+  return poll(&pfd, 1, 0) == 0;
+}
+
+class Predictor {
+ public:
+  Predictor(const PredictArgs& args, const attn::text::TextModel& model)
+      : args_(args), model_(model), writer_(args.format) {}
+
+  void add(std::string id, const std::string& text) {
+    pending_ids_.push_back(std::move(id));
+    pending_texts_.push_back(text);
+    if (static_cast<int>(pending_ids_.size()) >= kBatchSize) flush();
+  }
+
+  void flush() {
+    if (pending_ids_.empty()) return;
+    auto tokens = tokenize_all(*model_.classifier, pending_texts_, args_.explain);
+    if (args_.max_len > 0)
+      for (auto& t : tokens) truncate(t, static_cast<size_t>(args_.max_len));
+    std::vector<const TokenizedText*> batch;
+    for (const auto& t : tokens) batch.push_back(&t);
+    std::vector<std::vector<float>> probs, attention;
+    predict_probs(*model_.classifier, batch, probs, args_.explain ? &attention : nullptr);
+    for (size_t b = 0; b < batch.size(); ++b) {
+      Prediction p;
+      p.id = pending_ids_[b];
+      for (auto& lp : top_k(probs[b], model_.labels, args_.top_k))
+        if (lp.prob >= args_.threshold) p.labels.push_back(lp);
+      if (args_.explain) add_explanation(p, tokens[b], attention[b]);
+      writer_.write(p);
+    }
+    pending_ids_.clear();
+    pending_texts_.clear();
+  }
+
+ private:
+  void add_explanation(Prediction& p, const TokenizedText& tokens, const std::vector<float>& weight) {
+    std::vector<int> order(weight.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return weight[a] > weight[b]; });
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (int i : order)
+      list.push_back({{"token", tokens.surface[i]}, {"weight", std::round(weight[i] * 1e6) / 1e6}});
+    if (args_.format == PredictFormat::Jsonl) {
+      p.extra["explain"] = list;
+      return;
+    }
+    // TSV: the top tokens become one more "label" column each, as token=weight.
+    for (size_t k = 0; k < order.size() && k < static_cast<size_t>(kExplainTsvTokens); ++k)
+      p.labels.push_back({"explain:" + tokens.surface[order[k]], weight[order[k]]});
+  }
+
+  const PredictArgs& args_;
+  const attn::text::TextModel& model_;
+  PredictionWriter writer_;
+  std::vector<std::string> pending_ids_, pending_texts_;
+};
+
+int predict_lines(const PredictArgs& args, Predictor& predictor, BatchErrors& errors) {
+  const auto inputs = args.inputs.empty() ? std::vector<std::string>{"-"} : args.inputs;
+  for (const std::string& path : inputs) {
+    errors.run(path, [&] {
+      InputFile file(path);
+      LineReader reader(file.get(), file.name());
+      std::string line;
+      for (;;) {
+        bool got = false;
+        const bool ok = errors.run(reader.name(), [&] { got = reader.next(line); });
+        if (ok && !got) break;
+        if (!ok) continue;
+        // One input: the id is the line number; several: file:line.
+        const std::string id = inputs.size() == 1 ? std::to_string(reader.line_number()) : reader.where();
+        predictor.add(id, line);
+        if (input_would_block(file.get())) predictor.flush();
+      }
+      predictor.flush();
+    });
+  }
+  return errors.finish();
+}
+
+int predict_documents(const PredictArgs& args, Predictor& predictor, BatchErrors& errors) {
+  InputPaths paths(args.inputs.empty() ? std::vector<std::string>{"-"} : args.inputs);
+  std::string path;
+  while (paths.next(path)) {
+    std::string text;
+    if (errors.run(path, [&] { text = document_text(read_text_file(path, attn::text::kDefaultMaxDocumentBytes)); }))
+      predictor.add(path, text);
+  }
+  predictor.flush();
+  return errors.finish();
+}
+
+int run_predict(PredictArgs& args, const CommonOptions& common, std::span<const unsigned char> builtin) {
+  const auto model = load_model(args.model, builtin);
+  const int model_max_len = model.classifier->tokenizer().config().max_len;
+  if (args.max_len > model_max_len)
+    throw UsageError("--max-len " + std::to_string(args.max_len) + " is above the model's " +
+                     std::to_string(model_max_len));
+  Predictor predictor(args, model);
+  BatchErrors errors(common.keep_going);
+  return args.docs ? predict_documents(args, predictor, errors) : predict_lines(args, predictor, errors);
+}
+
+}  // namespace
+
+Command add_predict_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin) {
+  auto args = std::make_shared<PredictArgs>();
+  CLI::App* cmd = app.add_subcommand("predict", "Label each input line, or each document with --docs");
+  add_common_flags(*cmd, common);
+  add_keep_going_flag(*cmd, common);
+  add_model_option(*cmd, args->model, false, "Model file (default: the built-in spam filter)");
+  add_inputs_argument(*cmd, args->inputs, "Text files ('-': stdin); with --docs, documents ('-': a list of paths on stdin)");
+  cmd->add_flag("--docs", args->docs, "Each input is a whole document (an email, an article)");
+  add_top_k_option(*cmd, args->top_k);
+  cmd->add_option("--threshold", args->threshold, "Only print labels with at least this probability")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--max-len", args->max_len, "Tokens per item incl. [CLS] (at most the model's)")->check(CLI::Range(2, 1 << 20));
+  cmd->add_flag("--explain", args->explain, "Add the tokens the pooled representation attended to (jsonl: all; tsv: top 5)");
+  add_predict_format_option(*cmd, args->format);
+  return [args, &common, builtin] { return run_predict(*args, common, builtin); };
+}
+
+}  // namespace attn::tools::text

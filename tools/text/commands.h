@@ -1,0 +1,18 @@
+#pragma once
+// attn-text's subcommands: each registers its flags on the app and runs when chosen.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <span>
+
+#include "common/cli.h"
+
+namespace attn::tools::text {
+
+using Command = std::function<int()>;  // runs the subcommand once the command line is parsed
+
+Command add_train_command(CLI::App& app, CommonOptions& common);
+Command add_eval_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin);
+Command add_predict_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin);
+Command add_info_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin);
+
+}  // namespace attn::tools::text

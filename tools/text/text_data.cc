@@ -1,0 +1,61 @@
+#include "text_data.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "attn/error.h"
+#include "attn/text/email.h"
+#include "common/input.h"
+
+namespace attn::tools::text {
+namespace fs = std::filesystem;
+
+std::string document_text(const std::string& bytes) {
+  return attn::text::looks_like_email(bytes) ? attn::text::email_to_text(bytes) : bytes;
+}
+
+namespace {
+
+std::vector<TextItem> read_documents(const std::string& path) {
+  std::error_code ec;
+  const bool is_dir = fs::is_directory(path, ec);
+  if (!is_dir && !fs::exists(path, ec)) throw Error(path + ": No such file or directory");
+  const auto entries = is_dir ? attn::text::list_label_folders(path)
+                              : attn::text::read_document_list(path);
+  std::vector<TextItem> items;
+  items.reserve(entries.size());
+  for (const auto& entry : entries) {
+    if (entry.label.empty()) throw Error(entry.path.string() + ": document has no label");
+    items.push_back({entry.path.string(), document_text(read_text_file(entry.path.string())),
+                     {entry.label}});
+  }
+  return items;
+}
+
+std::vector<TextItem> read_lines(const std::string& path, const DataOptions& options) {
+  LineReader reader(path);
+  attn::text::LineSource source = [&](std::string& line) { return reader.next(line); };
+  const auto examples = attn::text::read_labeled_lines(source, reader.name(), options.line_format);
+  std::vector<TextItem> items;
+  items.reserve(examples.size());
+  for (const auto& e : examples)
+    items.push_back({reader.name() + ":" + std::to_string(e.line), e.text, e.labels});
+  return items;
+}
+
+}  // namespace
+
+std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options) {
+  auto items = options.docs ? read_documents(path) : read_lines(path, options);
+  if (items.empty()) throw Error(path + ": no examples");
+  return items;
+}
+
+std::vector<std::string> collect_labels(const std::vector<TextItem>& items) {
+  std::set<std::string> labels;
+  for (const auto& item : items) labels.insert(item.labels.begin(), item.labels.end());
+  return {labels.begin(), labels.end()};
+}
+
+}  // namespace attn::tools::text

@@ -1,0 +1,32 @@
+#pragma once
+// Reading attn-text's inputs: labelled lines (fastText or label<TAB>text) or documents
+// (a folder per label, or a path<TAB>label list), turned into texts with label ids.
+#include <string>
+#include <vector>
+
+#include "attn/text/readers.h"
+
+namespace attn::tools::text {
+
+struct TextItem {
+  std::string id;    // "file:line" or the document's path
+  std::string text;  // what the tokenizer sees (emails: subject, sender, body)
+  std::vector<std::string> labels;
+};
+
+struct DataOptions {
+  bool docs = false;  // --docs: inputs are whole files
+  attn::text::LineFormatOptions line_format;
+};
+
+// Training/evaluation data at `path` ("-" is stdin for line data). Throws attn::Error naming
+// the file and line; an input with no examples is an error.
+std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options);
+
+// The text a document's bytes become (emails are reduced to subject, sender and body).
+std::string document_text(const std::string& bytes);
+
+// Labels in first-seen order, sorted for a stable model: the model's label list.
+std::vector<std::string> collect_labels(const std::vector<TextItem>& items);
+
+}  // namespace attn::tools::text
