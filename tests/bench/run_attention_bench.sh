@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Multi-head self-attention inference: attn vs torch.nn.MultiheadAttention, same shapes, same
+# thread counts, same OpenBLAS kernel. Prints both sides' lines and an attn/PyTorch table.
+#
+# Usage: tests/bench/run_attention_bench.sh [BUILD_DIR] [--threads 1,2] [--seconds S]
+#   BUILD_DIR: a build configured with -DATTN_BUILD_BENCH=ON (default: build-bench, built here).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+build="${1:-$root/build-bench}"
+[[ $# -gt 0 ]] && shift
+bench="$build/tests/bench/attn-bench-attention"
+if [[ ! -x "$bench" ]]; then
+  cmake -S "$root" -B "$build" -DATTN_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j2 --target attn-bench-attention >/dev/null
+fi
+
+# PyTorch only picks its fastest kernels when told (Debian's OpenBLAS 0.3.21 misdetects recent
+# CPUs): AVX-512 machines get SkylakeX/avx512, AVX2 machines Haswell/avx2. attn gets the same
+# OpenBLAS kernel, so the comparison is of everything but the BLAS kernel.
+if grep -qw avx512f /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=SkylakeX ATEN_CPU_CAPABILITY=avx512
+elif grep -qw avx2 /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2
+fi
+echo "# OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-} ATEN_CPU_CAPABILITY=${ATEN_CPU_CAPABILITY:-}"
+echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+
+python=/usr/bin/python3  # Debian's python3-torch
+[[ -x $python ]] || python=python3
+out_attn="$(mktemp)"
+out_torch="$(mktemp)"
+trap 'rm -f "$out_attn" "$out_torch"' EXIT
+"$bench" "$@" | tee "$out_attn"
+"$python" "$here/bench_attention_torch.py" "$@" | tee "$out_torch"
+
+"$python" - "$out_attn" "$out_torch" <<'PY'
+import sys
+attn, torch = {}, {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f and f[0] == "mha":
+        attn[tuple(map(int, f[1:6]))] = (float(f[6]), float(f[8]))
+for line in open(sys.argv[2]):
+    f = line.split()
+    if f and f[0] == "torch":
+        torch[tuple(map(int, f[1:6]))] = float(f[6])
+print()
+print(f"{'B':>4} {'T':>5} {'C':>4} {'H':>2} {'thr':>3} {'attn ms':>10} {'torch ms':>10} {'speedup':>8} {'of sgemm':>9}")
+for key in sorted(attn, key=lambda k: (k[4], list(attn).index(k))):
+    ms, of_sgemm = attn[key]
+    t = torch.get(key)
+    speed = f"{t / ms:8.2f}" if t else f"{'-':>8}"
+    tms = f"{t:10.3f}" if t else f"{'-':>10}"
+    print(f"{key[0]:>4} {key[1]:>5} {key[2]:>4} {key[3]:>2} {key[4]:>3} {ms:10.3f} {tms} {speed} {of_sgemm:9.2f}")
+PY
