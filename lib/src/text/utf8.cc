@@ -46,10 +46,13 @@ char32_t next_code_point(std::string_view s, std::size_t& pos) {
 }
 
 void decode_utf8(std::string_view s, std::u32string& out) {
-  out.clear();
-  out.reserve(s.size());
-  std::size_t pos = 0;
-  while (pos < s.size()) out.push_back(next_code_point(s, pos));
+  out.resize(s.size());  // never more code points than bytes
+  std::size_t pos = 0, n = 0;
+  while (pos < s.size()) {
+    if (static_cast<unsigned char>(s[pos]) < 0x80) out[n++] = static_cast<unsigned char>(s[pos++]);
+    else out[n++] = next_code_point(s, pos);
+  }
+  out.resize(n);
 }
 
 std::u32string decode_utf8(std::string_view s) {

@@ -39,16 +39,7 @@ CharKind classify(char32_t c) {
 
 bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
 
-// Appends cps to out as UTF-8, stopping before the first code point that would exceed max_bytes.
-void append_capped(const std::u32string& cps, std::size_t max_bytes, std::string& out) {
-  std::string one;
-  for (char32_t c : cps) {
-    one.clear();
-    append_utf8(c, one);
-    if (out.size() + one.size() > max_bytes) break;
-    out += one;
-  }
-}
+std::size_t utf8_length(char32_t c) { return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
 
 }  // namespace
 
@@ -60,7 +51,6 @@ std::vector<std::string> split_words(std::string_view text, const TokenizerConfi
     for (char32_t& c : cps) c = to_lower(c);
 
   std::vector<std::string> words;
-  std::u32string word;
   const std::size_t n = cps.size();
   const std::size_t max_bytes = static_cast<std::size_t>(std::max(config.max_word_bytes, 1));
   std::size_t i = 0;
@@ -76,32 +66,37 @@ std::vector<std::string> split_words(std::string_view text, const TokenizerConfi
       words.push_back(std::move(token));
       i += run;
     } else {
-      word.clear();
+      // A word: its UTF-8 is built directly; past max_bytes the characters are consumed unseen.
+      std::string token;
       bool only_number = true;
       int digits = 0;
+      char32_t last = 0;
+      bool full = false;
+      const auto take = [&](char32_t c) {
+        last = c;
+        full = full || token.size() + utf8_length(c) > max_bytes;
+        if (!full) append_utf8(c, token);
+      };
       for (; i < n; ++i) {
         const char32_t c = cps[i];
         const CharKind k = classify(c);
         if (k == CharKind::kIgnore) continue;
-        const bool next_is_word = i + 1 < n && classify(cps[i + 1]) == CharKind::kWord;
         if (k == CharKind::kWord) {
-          word.push_back(c);
+          take(c);
           if (is_digit(c)) ++digits; else only_number = false;
-        } else if ((c == '\'' || c == 0x2019) && next_is_word) {
-          word.push_back('\'');
+        } else if ((c == '\'' || c == 0x2019) && i + 1 < n && classify(cps[i + 1]) == CharKind::kWord) {
+          take('\'');
           only_number = false;
-        } else if ((c == '.' || c == ',') && is_digit(word.back()) && i + 1 < n &&
-                   is_digit(cps[i + 1])) {
-          word.push_back(c);
+        } else if ((c == '.' || c == ',') && is_digit(last) && i + 1 < n && is_digit(cps[i + 1])) {
+          take(c);
         } else {
           break;
         }
       }
+      // Digits are ASCII, so they can be replaced in the UTF-8 bytes directly.
       if (only_number && config.number_max_digits > 0 && digits > config.number_max_digits)
-        for (char32_t& c : word)
-          if (is_digit(c)) c = '0';
-      std::string token;
-      append_capped(word, max_bytes, token);
+        for (char& ch : token)
+          if (ch >= '0' && ch <= '9') ch = '0';
       words.push_back(std::move(token));
     }
   }
