@@ -2,25 +2,26 @@
 """PyTorch side of run_attention_bench.sh: torch.nn.MultiheadAttention inference at the shapes of
 attn-bench-attention (batch_first, eval(), inference_mode, need_weights=False, so PyTorch takes
 its fused "fast path"). Prints lines "torch B T C H threads ms", timed like the C++ side: the best
-per-call time of 3 rounds of at least seconds/3 each, after one warm-up call."""
+per-call time of 10 rounds of at least seconds/10 each, after one warm-up call."""
 import argparse
 import time
 
 import torch
 
+ROUNDS = 10
 SHAPES = [(32, 128, 256, 4), (8, 512, 256, 4), (1, 4096, 256, 4), (64, 50, 64, 4)]
 
 
 def best_seconds(f, seconds):
     f()
     best = float("inf")
-    for _ in range(3):
+    for _ in range(ROUNDS):
         calls, start = 0, time.perf_counter()
         while True:
             f()
             calls += 1
             elapsed = time.perf_counter() - start
-            if elapsed >= seconds / 3:
+            if elapsed >= seconds / ROUNDS:
                 break
         best = min(best, elapsed / calls)
     return best

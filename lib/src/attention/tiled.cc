@@ -99,27 +99,32 @@ void forward_tiled(const Plan& p, const Segments& segs, const float* q, const fl
     const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1);
     for (int j0 = klo; j0 < khi; j0 += kKeyChunk) {
       const int bk = std::min(kKeyChunk, khi - j0);
-      if (dot_product)  // S = scale * Q_blk K_chunk^T: (bq, bk)
+      // S: (bq, bk) in rows of lds = bk rounded up to whole vectors; the padding holds -inf
+      // (probability 0), so the softmax loops run on full vectors only.
+      const int lds = (bk + 7) / 8 * 8;
+      if (dot_product)  // S = scale * Q_blk K_chunk^T
         gemm_serial(Trans::No, Trans::Yes, bq, bk, D, p.scale, q + int64_t{i0} * hd + h * D, hd,
-                    k_head + j0 * kv.ld, kv.ld, 0.0f, S, bk);
+                    k_head + j0 * kv.ld, kv.ld, 0.0f, S, lds);
       else
-        score_block(p, q, k, h, i0, bq, j0, bk, S, bk, col);
-      if (!block_fully_visible(p, s0, s1, i0, bq, j0, bk)) mask_block(p, s0, s1, i0, bq, j0, bk, S, bk);
+        score_block(p, q, k, h, i0, bq, j0, bk, S, lds, col);
+      if (!block_fully_visible(p, s0, s1, i0, bq, j0, bk)) mask_block(p, s0, s1, i0, bq, j0, bk, S, lds);
       for (int r = 0; r < bq; ++r) {
-        float* s = S + int64_t{r} * bk;
-        const float m_new = std::max(m[r], max_of(s, bk));
+        float* s = S + int64_t{r} * lds;
+        std::fill(s + bk, s + lds, kNegInf);
+        const float m_new = std::max(m[r], max_of(s, lds));
         if (m_new == kNegInf) {  // nothing visible yet in this row
           std::fill(s, s + bk, 0.0f);
           continue;
         }
+        // (before any visible key the row of o is still 0: nothing to correct)
         const float correction = m[r] == kNegInf ? 0.0f : std::exp(m[r] - m_new);
-        const float chunk_sum = exp_shift_sum(s, bk, m_new);  // s = exp(s - m')
-        if (correction != 1.0f) scale(correction, o + int64_t{r} * D, D);
+        const float chunk_sum = exp_shift_sum(s, lds, m_new);  // s = exp(s - m')
+        if (m[r] != kNegInf && correction != 1.0f) scale(correction, o + int64_t{r} * D, D);
         l[r] = l[r] * correction + chunk_sum;
         m[r] = m_new;
       }
       // o += P_chunk V_chunk; V_chunk: (bk, D)
-      gemm_serial(Trans::No, Trans::No, bq, D, bk, 1.0f, S, bk, v_head + j0 * kv.ld, kv.ld, 1.0f,
+      gemm_serial(Trans::No, Trans::No, bq, D, bk, 1.0f, S, lds, v_head + j0 * kv.ld, kv.ld, 1.0f,
                   o, D);
     }
     for (int r = 0; r < bq; ++r) {
