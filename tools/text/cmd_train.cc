@@ -20,6 +20,7 @@ struct TrainArgs {
   std::string data, valid, output;
   DataOptions input;
   std::string input_format = "auto", loss = "softmax", pos = "learned", pool = "mean";
+  std::string storage = "f32", truncation = "head";
   attn::text::TextModelConfig model;
   attn::text::TokenizerConfig tokenizer;
   FitConfig fit;
@@ -64,6 +65,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   a.model.pos = a.pos == "sinusoidal" ? attn::text::PosKind::Sinusoidal : attn::text::PosKind::Learned;
   a.model.pool = a.pool == "cls" ? PoolKind::Cls : PoolKind::Mean;
 
+  a.tokenizer.truncation = attn::text::truncation_from_string(a.truncation);
   attn::text::VocabBuilder vocab(a.tokenizer);
   for (const auto& item : items) vocab.add(item.text);
   attn::text::TextModel model{std::make_unique<TextClassifier>(a.model, vocab.build()), labels};
@@ -118,7 +120,8 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   if (last.skipped_steps > 0)
     log_warning("{} steps were skipped for non-finite gradients", last.skipped_steps);
 
-  save_text_model(a.output, model, {{"attn.train_command", command_line}});
+  save_text_model(a.output, model, {{"attn.train_command", command_line}},
+                  a.storage == "f16" ? DType::F16 : DType::F32);
   log_info("wrote {}", a.output);
   return 0;
 }
@@ -136,6 +139,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_flag("--docs", args->input.docs, "Inputs are whole files (emails, articles)");
   add_choice_option(*cmd, "--input-format", args->input_format, {"auto", "fasttext", "tsv"}, "Line format (auto: from the first line)");
   cmd->add_option("--label-prefix", args->input.line_format.label_prefix, "fastText label prefix")->capture_default_str();
+  add_choice_option(*cmd, "--storage", args->storage, {"f32", "f16"}, "Weight precision in the model file (f16: half the size)");
   add_choice_option(*cmd, "--loss", args->loss, {"softmax", "ova"}, "softmax: one label per item; ova: one-vs-all, multi-label");
   auto& m = args->model;
   auto& t = args->tokenizer;
@@ -152,6 +156,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   add_choice_option(*cmd, "--pos", args->pos, {"learned", "sinusoidal"}, "Positional encoding");
   add_choice_option(*cmd, "--pool", args->pool, {"mean", "cls"}, "Pooling for the classifier head");
   cmd->add_option("--max-len", t.max_len, "Tokens per item incl. [CLS]; longer items keep their first tokens")->capture_default_str()->check(CLI::Range(2, 8192));
+  add_choice_option(*cmd, "--truncation", args->truncation, {"head", "head_tail"}, "Which tokens a long item keeps: the first ones, or half from each end");
   cmd->add_option("--min-count", t.min_count, "Minimum word count for the vocabulary")->capture_default_str()->check(CLI::Range(1, 1000000));
   cmd->add_option("--max-words", t.max_words, "Vocabulary size cap (0: none)")->capture_default_str()->check(CLI::Range(0, 10000000));
   cmd->add_option("--buckets", t.buckets, "Hash buckets for character n-grams (0: no n-grams)")->capture_default_str()->check(CLI::Range(0, 10000000));

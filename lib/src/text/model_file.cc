@@ -81,7 +81,7 @@ TextModelConfig model_config_from_json(const std::string& text) {
 }
 
 void save_text_model(const std::string& path, TextModel& model,
-                     const std::map<std::string, std::string>& extra_metadata) {
+                     const std::map<std::string, std::string>& extra_metadata, DType storage) {
   const TextClassifier& m = *model.classifier;
   json config = {{"model", json::parse(model_config_to_json(m.config()))},
                  {"tokenizer", json::parse(tokenizer_config_to_json(m.tokenizer().config()))}};
@@ -91,7 +91,7 @@ void save_text_model(const std::string& path, TextModel& model,
   metadata["attn.config"] = config.dump();
   metadata["attn.labels"] = json(model.labels).dump();
   metadata["attn.tokenizer"] = m.tokenizer().to_json();
-  save_safetensors(path, model.classifier->parameters(), metadata);
+  save_safetensors(path, model.classifier->parameters(), metadata, storage);
 }
 
 TextModel load_text_model(const SafeTensorsFile& file) {

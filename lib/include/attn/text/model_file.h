@@ -22,8 +22,10 @@ struct TextModel {
 
 // Atomic write (temporary file, then rename). extra_metadata is added as is (e.g. the
 // command line that trained the model).
+// storage F16 halves the file (weights rounded to half precision; loaded back as float).
 void save_text_model(const std::string& path, TextModel& model,
-                     const std::map<std::string, std::string>& extra_metadata = {});
+                     const std::map<std::string, std::string>& extra_metadata = {},
+                     DType storage = DType::F32);
 // Validates task, version, config, labels and every tensor; attn::Error names what is wrong.
 TextModel load_text_model(const SafeTensorsFile& file);
 
