@@ -1,5 +1,6 @@
 // attn-text train: tokenizer vocabulary, model, training loop, atomic model file.
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 
 #include "attn/error.h"
@@ -38,6 +39,11 @@ void check_settings(const TrainArgs& a) {
   if (a.model.dim % a.model.heads != 0)
     throw UsageError("--dim (" + std::to_string(a.model.dim) + ") must be a multiple of --heads (" +
                      std::to_string(a.model.heads) + ")");
+  // Fail before training, not after it, when the model could never be written.
+  const auto dir = std::filesystem::path(a.output).parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+    throw Error(a.output + ": no such directory '" + dir.string() + "'");
 }
 
 std::string settings_line(const TrainArgs& a, size_t items, int vocab) {
