@@ -18,7 +18,7 @@
 namespace attn::tools::text {
 namespace {
 
-constexpr int kBatchSize = 32;
+constexpr int kBatchSize = 64;
 constexpr int kExplainTsvTokens = 5;
 
 struct PredictArgs {
@@ -64,6 +64,11 @@ class Predictor {
 
   void flush() {
     if (pending_ids_.empty()) return;
+    if (args_.docs) {  // raw documents become classifier text here, in parallel
+      const int64_t n = static_cast<int64_t>(pending_texts_.size());
+#pragma omp parallel for schedule(dynamic, 1)
+      for (int64_t i = 0; i < n; ++i) pending_texts_[i] = document_text(pending_texts_[i]);
+    }
     auto tokens = tokenize_all(*model_.classifier, pending_texts_, args_.explain);
     if (args_.max_len > 0)
       for (auto& t : tokens) truncate(t, static_cast<size_t>(args_.max_len));
@@ -134,7 +139,7 @@ int predict_documents(const PredictArgs& args, Predictor& predictor, BatchErrors
   std::string path;
   while (paths.next(path)) {
     std::string text;
-    if (errors.run(path, [&] { text = document_text(read_text_file(path, attn::text::kDefaultMaxDocumentBytes)); }))
+    if (errors.run(path, [&] { text = read_text_file(path, attn::text::kDefaultMaxDocumentBytes); }))
       predictor.add(path, text);
   }
   predictor.flush();

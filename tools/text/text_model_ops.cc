@@ -41,7 +41,7 @@ std::vector<TokenizedText> tokenize_all(const TextClassifier& model,
                                         const std::vector<std::string>& texts, bool keep_surface) {
   std::vector<TokenizedText> out(texts.size());
   const int64_t n = static_cast<int64_t>(texts.size());
-#pragma omp parallel for schedule(dynamic, 16)
+#pragma omp parallel for schedule(dynamic, 4)
   for (int64_t i = 0; i < n; ++i) out[i] = model.tokenizer().encode(texts[i], true, keep_surface);
   return out;
 }
