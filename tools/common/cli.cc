@@ -1,0 +1,131 @@
+#include "common/cli.h"
+
+#include <utility>
+
+#include "attn/blas.h"
+#include "attn/parallel.h"
+#include "common/log.h"
+#include "common/run_guarded.h"
+
+#ifndef ATTN_VERSION
+#define ATTN_VERSION "unknown"
+#endif
+
+namespace attn::tools {
+
+void configure_app(CLI::App& app) {
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(app.get_name()) + " " + ATTN_VERSION);
+  app.option_defaults()->always_capture_default();
+}
+
+void apply_common_flags(const CommonOptions& options) {
+  if (options.quiet && options.verbose) throw UsageError("--quiet and --verbose exclude each other");
+  if (options.threads > 0) set_threads(options.threads);
+  set_verbosity(options.quiet     ? Verbosity::Quiet
+                : options.verbose ? Verbosity::Verbose
+                                  : Verbosity::Normal);
+  if (options.verbose) {
+    log_verbose("{} thread{}", threads(), threads() == 1 ? "" : "s");
+    log_verbose("{}", blas_description());
+  }
+}
+
+void add_common_flags(CLI::App& cmd, CommonOptions& options) {
+  cmd.add_option("--threads", options.threads, "Threads to use (default: all cores)")
+      ->check(CLI::Range(1, 4096).description(""))
+      ->type_name("N")
+      ->default_str("all cores");
+  cmd.add_flag("--quiet", options.quiet, "No progress or info on stderr");
+  cmd.add_flag("-v,--verbose", options.verbose, "More details on stderr");
+  cmd.parse_complete_callback([&options] { apply_common_flags(options); });
+}
+
+void add_seed_flag(CLI::App& cmd, CommonOptions& options) {
+  cmd.add_option("--seed", options.seed,
+                 "Random seed (same seed and --threads give a bit-identical result)");
+}
+
+void add_keep_going_flag(CLI::App& cmd, CommonOptions& options) {
+  cmd.add_flag("--keep-going", options.keep_going,
+               "Report a bad input as a warning and go on with the rest (exit code 1 at the end)");
+}
+
+CLI::Option* add_model_option(CLI::App& cmd, std::string& path, bool required,
+                              const std::string& description) {
+  return cmd.add_option("-m,--model", path, description)->required(required)->type_name("MODEL");
+}
+
+CLI::Option* add_data_option(CLI::App& cmd, std::string& path, bool required,
+                             const std::string& description, const std::string& flag) {
+  return cmd.add_option(flag, path, description)->required(required)->type_name("PATH");
+}
+
+CLI::Option* add_output_option(CLI::App& cmd, std::string& path, bool required,
+                               const std::string& description) {
+  return cmd.add_option("-o,--output", path, description)->required(required)->type_name("PATH");
+}
+
+namespace {
+
+// --flag NAME where each NAME stands for one enum value; error: "--format: xml not in {tsv,jsonl}".
+template <class Enum>
+CLI::Option* add_enum_option(CLI::App& cmd, const std::string& flag, Enum& value,
+                             const std::vector<std::pair<std::string, Enum>>& names,
+                             const std::string& description) {
+  std::vector<std::string> keys;
+  std::string type_name, current;
+  for (const auto& [name, v] : names) {
+    keys.push_back(name);
+    type_name += (type_name.empty() ? "" : "|") + name;
+    if (v == value) current = name;
+  }
+  return cmd
+      .add_option_function<std::string>(
+          flag,
+          [&value, names](const std::string& chosen) {
+            for (const auto& [name, v] : names)
+              if (name == chosen) value = v;
+          },
+          description)
+      ->check(CLI::IsMember(keys).description(""))
+      ->type_name(type_name)
+      ->default_str(current);
+}
+
+}  // namespace
+
+CLI::Option* add_predict_format_option(CLI::App& cmd, PredictFormat& format) {
+  return add_enum_option(cmd, "--format", format,
+                         {{"tsv", PredictFormat::Tsv}, {"jsonl", PredictFormat::Jsonl}},
+                         "Output format: tsv or jsonl");
+}
+
+CLI::Option* add_report_format_option(CLI::App& cmd, ReportFormat& format) {
+  return add_enum_option(cmd, "--format", format,
+                         {{"text", ReportFormat::Text}, {"json", ReportFormat::Json}},
+                         "Output format: text or json");
+}
+
+CLI::Option* add_choice_option(CLI::App& cmd, const std::string& flag, std::string& value,
+                               const std::vector<std::string>& choices, const std::string& description) {
+  std::string names;
+  for (const std::string& c : choices) names += (names.empty() ? "" : "|") + c;
+  return cmd.add_option(flag, value, description)->check(CLI::IsMember(choices).description(""))->type_name(names);
+}
+
+CLI::Option* add_top_k_option(CLI::App& cmd, int& k) {
+  return cmd.add_option("-k,--top-k", k, "Labels per item, most probable first")
+      ->check(CLI::Range(1, 1 << 30).description(""))
+      ->type_name("K");
+}
+
+CLI::Option* add_inputs_argument(CLI::App& cmd, std::vector<std::string>& inputs,
+                                 const std::string& description) {
+  return cmd.add_option("inputs", inputs, description)
+      ->type_name("INPUT")
+      ->default_val(std::vector<std::string>{"-"})
+      ->default_str("-");
+}
+
+}  // namespace attn::tools

@@ -1,0 +1,129 @@
+#pragma once
+// Writing results: prediction lines (TSV or JSON lines), metrics reports, and whole output files
+// written atomically. Every write is checked: a failed write to the results stream (disk full,
+// closed pipe) throws OutputError, which run_guarded turns into exit code 1.
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace attn {
+class ConfusionMatrix;
+}
+
+namespace attn::tools {
+
+// The results stream could not be written. Deliberately not an attn::Error: a --keep-going loop
+// (BatchErrors) must not mistake it for one bad item and carry on writing into the void.
+class OutputError : public std::runtime_error {
+ public:
+  OutputError(const std::string& message, bool broken_pipe)
+      : std::runtime_error(message), broken_pipe_(broken_pipe) {}
+  // The reader went away (EPIPE, e.g. `attn-text predict ... | head -1`): run_guarded exits 1
+  // without a message, as a process killed by SIGPIPE would print nothing either.
+  bool broken_pipe() const { return broken_pipe_; }
+
+ private:
+  bool broken_pipe_;
+};
+
+// Writes `bytes` to `out`. Throws OutputError naming `name` ("stdout", a path) on failure.
+void write_bytes(std::FILE* out, std::string_view bytes, std::string_view name = "stdout");
+// fflush(out) and check its error flag; throws OutputError on failure.
+void flush_output(std::FILE* out, std::string_view name = "stdout");
+
+// ---- prediction lines -------------------------------------------------------------------
+
+struct LabelProb {
+  std::string label;
+  double prob = 0.0;
+};
+
+struct Prediction {
+  std::string id;                 // path, line number or node id
+  std::vector<LabelProb> labels;  // best first
+  // Extra fields for JSON lines only, written after "labels" in this order (e.g. "attention").
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+};
+
+// The k most probable labels, best first (ties: lower index first). k is clamped to
+// [1, probs.size()]; labels.size() must equal probs.size() (std::invalid_argument otherwise).
+std::vector<LabelProb> top_k(std::span<const float> probs, const std::vector<std::string>& labels,
+                             int k);
+
+enum class PredictFormat { Tsv, Jsonl };
+
+// "id<TAB>label<TAB>prob[<TAB>label<TAB>prob...]\n", probabilities with 6 decimals. A tab,
+// newline, carriage return or backslash inside the id or a label is written as \t, \n, \r, \\.
+std::string tsv_line(const Prediction& p);
+// {"id":"...","labels":[{"label":"...","prob":0.97}],...extra}\n, probabilities rounded to 6
+// decimals; bytes that are not valid UTF-8 (e.g. in a file name) become U+FFFD.
+std::string jsonl_line(const Prediction& p);
+std::string tsv_escape(std::string_view field);
+
+// Streams predictions, one line each, flushed after every line so a pipe sees each result as
+// soon as it exists.
+class PredictionWriter {
+ public:
+  explicit PredictionWriter(PredictFormat format, std::FILE* out = stdout, std::string name = "stdout");
+  void write(const Prediction& p);
+  int64_t lines_written() const { return lines_; }
+
+ private:
+  PredictFormat format_;
+  std::FILE* out_;
+  std::string name_;
+  int64_t lines_ = 0;
+};
+
+// ---- reports (eval, info) -----------------------------------------------------------------
+
+enum class ReportFormat { Text, Json };
+
+// `value` as one compact JSON line (invalid UTF-8 replaced), flushed.
+void write_json_line(const nlohmann::json& value, std::FILE* out = stdout, std::string_view name = "stdout");
+void write_json_line(const nlohmann::ordered_json& value, std::FILE* out = stdout, std::string_view name = "stdout");
+
+// eval's report: attn::metrics_text (a table) or attn::metrics_json (one JSON line).
+void write_metrics(ReportFormat format, const ConfusionMatrix& confusion,
+                   const std::vector<std::string>& label_names, std::FILE* out = stdout);
+
+// ---- whole output files -----------------------------------------------------------------
+
+// An output file that appears complete or not at all: written into a temporary file beside
+// `path` (same directory, so rename is atomic), then fsync'ed and renamed over `path` by commit().
+// Destroyed without commit() (an exception was thrown), the temporary file is removed and `path`
+// is untouched. "-" writes to stdout directly; so does a path that exists and is not a regular
+// file (/dev/null, a FIFO), which cannot be replaced. A symlink is followed: its target is replaced.
+// Failures throw attn::Error naming the path (exit code 1).
+class AtomicOutputFile {
+ public:
+  explicit AtomicOutputFile(std::string path);
+  ~AtomicOutputFile();
+  AtomicOutputFile(const AtomicOutputFile&) = delete;
+  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
+
+  std::FILE* get() const { return file_; }
+  const std::string& path() const { return path_; }
+  void write(std::string_view bytes);
+  void commit();
+
+ private:
+  std::string path_;         // as given, for messages
+  std::string target_;       // what rename() replaces
+  std::string temp_;         // empty when writing in place (stdout, device, FIFO)
+  std::FILE* file_ = nullptr;
+  bool owns_file_ = false;
+  bool committed_ = false;
+};
+
+// Writes `contents` to `path` atomically (see AtomicOutputFile).
+void write_file_atomically(const std::string& path, std::string_view contents);
+
+}  // namespace attn::tools
