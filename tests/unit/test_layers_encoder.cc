@@ -224,3 +224,20 @@ TEST_CASE("concurrent inference on several threads gives the sequential results"
   for (int i = 0; i < 4; ++i)
     for (int j = 0; j < n; ++j) REQUIRE(got[i][j] == doctest::Approx(expected[i][j]).epsilon(1e-5));
 }
+
+TEST_CASE("empty batches and empty sequences pass through") {
+  Rng rng(7);
+  Encoder enc("encoder", {.layers = 1, .dim = C, .heads = 2, .ff_dim = 12});
+  enc.init(rng);
+  ParameterList params;
+  enc.collect(params);
+  for (const Segments& segs : {Segments::from_lengths({}), Segments::from_lengths({2, 0, 3})}) {
+    const int n = segs.total() * C;
+    std::vector<float> x = random_vector(n, rng), y(n), dx(n), ref(n);
+    Encoder::Cache cache;
+    enc.forward(segs, x.data(), y.data(), &cache, {});
+    enc.backward(segs, x.data(), y.data(), dx.data(), cache);
+    enc.forward(segs, x.data(), ref.data(), nullptr, {});
+    for (int i = 0; i < n; ++i) CHECK(y[i] == doctest::Approx(ref[i]).epsilon(1e-6));
+  }
+}
