@@ -78,8 +78,10 @@ struct AttentionCache {
 
 // q, k: (T, H*D) for DotProduct, (T, H) for Additive; v, out: (T, H*D). T = segs.total().
 // cache == nullptr: inference path; for None/Causal/Window masks it is tiled with an online
-//   (running max / running sum) softmax, so its extra memory is O(T*D) per thread, never O(T^2);
-//   probabilities are not materialised.
+//   (running max / running sum) softmax, so its extra memory is a (128, 256) score tile and a
+//   (128, D) accumulator per thread, plus, when sequences are longer than 128 rows and H > 1,
+//   one per-head copy of k and v per call (the size of k and v); never O(T^2). Probabilities
+//   are not materialised.
 // cache != nullptr: stores the probabilities (layout above) plus what backward needs.
 // A query row with no allowed key (an empty CSR row) outputs zeros.
 void attention_forward(const AttentionSpec& spec, const Segments& segs, const float* q,
