@@ -41,7 +41,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_io import write_safetensors  # noqa: E402
+from safetensors_io import write_safetensors  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
