@@ -24,7 +24,7 @@ int run_eval(EvalArgs& a, std::span<const unsigned char> builtin) {
   const auto ids = label_ids_of(items, model.labels);
   std::vector<std::string> texts;
   for (const auto& item : items) texts.push_back(item.text);
-  const auto tokens = tokenize_all(*model.classifier, texts, false);
+  const auto tokens = tokenize_all(model.classifier->tokenizer(), texts, false);
   const Evaluation ev = evaluate(*model.classifier, tokens, ids);
   ConfusionMatrix confusion(static_cast<int>(model.labels.size()));
   for (size_t i = 0; i < items.size(); ++i) {

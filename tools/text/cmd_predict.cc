@@ -32,15 +32,6 @@ struct PredictArgs {
   PredictFormat format = PredictFormat::Tsv;
 };
 
-// Keeps the first n tokens (the tokenizer's own truncation rule, applied again).
-void truncate(TokenizedText& t, size_t n) {
-  if (t.size() <= n) return;
-  t.word_ids.resize(n);
-  t.ngram_offsets.resize(n + 1);
-  t.ngram_ids.resize(static_cast<size_t>(t.ngram_offsets.back()));
-  if (!t.surface.empty()) t.surface.resize(n);
-}
-
 // Whether more input can be read without waiting: if not, the pending batch goes out now, so
 // results for early lines appear before a pipe's writer closes it.
 bool input_would_block(std::FILE* in) {
@@ -54,7 +45,11 @@ bool input_would_block(std::FILE* in) {
 class Predictor {
  public:
   Predictor(const PredictArgs& args, const attn::text::TextModel& model)
-      : args_(args), model_(model), writer_(args.format) {}
+      : args_(args),
+        model_(model),
+        tokenizer_(args.max_len > 0 ? with_max_len(model.classifier->tokenizer(), args.max_len)
+                                    : model.classifier->tokenizer()),
+        writer_(args.format) {}
 
   void add(std::string id, const std::string& text) {
     pending_ids_.push_back(std::move(id));
@@ -69,9 +64,7 @@ class Predictor {
 #pragma omp parallel for schedule(dynamic, 1)
       for (int64_t i = 0; i < n; ++i) pending_texts_[i] = document_text(pending_texts_[i]);
     }
-    auto tokens = tokenize_all(*model_.classifier, pending_texts_, args_.explain);
-    if (args_.max_len > 0)
-      for (auto& t : tokens) truncate(t, static_cast<size_t>(args_.max_len));
+    const auto tokens = tokenize_all(tokenizer_, pending_texts_, args_.explain);
     std::vector<const TokenizedText*> batch;
     for (const auto& t : tokens) batch.push_back(&t);
     std::vector<std::vector<float>> probs, attention;
@@ -107,6 +100,7 @@ class Predictor {
 
   const PredictArgs& args_;
   const attn::text::TextModel& model_;
+  const attn::text::Tokenizer tokenizer_;  // the model's, or with --max-len
   PredictionWriter writer_;
   std::vector<std::string> pending_ids_, pending_texts_;
 };

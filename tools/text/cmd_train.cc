@@ -83,7 +83,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
 
   std::vector<std::string> texts;
   for (const auto& item : items) texts.push_back(item.text);
-  const auto tokens = tokenize_all(classifier, texts, false);
+  const auto tokens = tokenize_all(classifier.tokenizer(), texts, false);
   const auto label_ids = label_ids_of(items, labels);
 
   std::vector<TokenizedText> valid_tokens;
@@ -92,7 +92,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
     const auto valid = read_labelled(a.valid, a.input);
     std::vector<std::string> vt;
     for (const auto& item : valid) vt.push_back(item.text);
-    valid_tokens = tokenize_all(classifier, vt, false);
+    valid_tokens = tokenize_all(classifier.tokenizer(), vt, false);
     valid_ids = label_ids_of(valid, labels);
   }
 

@@ -13,8 +13,11 @@ using attn::text::TextClassifier;
 using attn::text::TokenizedText;
 
 // Tokenizes every item (in parallel; order kept). keep_surface keeps token strings (--explain).
-std::vector<TokenizedText> tokenize_all(const TextClassifier& model,
+std::vector<TokenizedText> tokenize_all(const attn::text::Tokenizer& tokenizer,
                                         const std::vector<std::string>& texts, bool keep_surface);
+
+// The model's tokenizer with another --max-len (same vocabulary and truncation rule).
+attn::text::Tokenizer with_max_len(const attn::text::Tokenizer& tokenizer, int max_len);
 
 // Probabilities (B, K) for a batch: softmax, or per-label sigmoid for one-vs-all models.
 // With explain, `attention` receives each item's per-token weights (see TextClassifier::explain).
