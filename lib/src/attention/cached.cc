@@ -61,20 +61,21 @@ void forward_cached(const Plan& p, const Segments& segs, const float* q, const f
   }
 }
 
-// With s the raw score and P = softmax(s) per row:
+// With s the score and P = softmax(s) per row ("dscore" below: ds, or for Additive the
+// gradient of the leaky ReLU's input):
 //   dP = dout V^T,  ds_ij = P_ij (dP_ij - sum_k P_ik dP_ik)          (softmax backward)
 //   DotProduct: dq = scale * ds K, dk = scale * ds^T Q               (s = scale * q.k)
-//   Additive:   g = ds * leaky_relu'(q_i + k_j), dq_i = sum_j g, dk_j = sum_i g
+//   Additive:   dscore = ds * leaky_relu'(q_i + k_j), dq_i = sum_j dscore, dk_j = sum_i dscore
 //   dv = P^T dout                                                   (out = P V)
 void backward_cached(const Plan& p, const Segments& segs, const float* q, const float* k,
                      const float* v, const AttentionCache& cache, const float* dout, float* dq,
                      float* dk, float* dv) {
   const ProbLayout layout = layout_of(p, cache);
   const float* probs = cache.probs.data();
-  // g (gradient of the raw scores) in the layout of the probabilities; grows only.
-  thread_local std::vector<float> grad_store;
-  if (grad_store.size() < cache.probs.size()) grad_store.resize(cache.probs.size());
-  float* grad = grad_store.data();
+  // dscore in the layout of the probabilities; grows only.
+  thread_local std::vector<float> dscore_store;
+  if (dscore_store.size() < cache.probs.size()) dscore_store.resize(cache.probs.size());
+  float* dscore = dscore_store.data();
 
   std::vector<BlockTask> tasks;
   make_tasks(p, segs, query_block_rows(p), tasks);
@@ -82,39 +83,39 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
   const bool dot_product = p.scoring == Scoring::DotProduct;
   const int ntasks = static_cast<int>(tasks.size());
 
-  // Phase 1, per query block: g and dq.
+  // Phase 1, per query block: dscore and dq.
 #pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
     const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
     const int h = task.head, i0 = s0 + task.r0, bq = task.n;
     const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1), kr = khi - klo;
-    float* P = thread_scratch(2 * int64_t{bq} * kr);  // P: (bq, kr) | dP, then g: (bq, kr)
-    float* G = P + int64_t{bq} * kr;
+    float* P = thread_scratch(2 * int64_t{bq} * kr);  // P: (bq, kr) | dP, then dscore: (bq, kr)
+    float* dS = P + int64_t{bq} * kr;
     layout.load(probs, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, P);
     // dP = dout_blk V_range^T (differentiates out_blk = P V_range)
     gemm_serial(Trans::No, Trans::Yes, bq, kr, D, 1.0f, dout + int64_t{i0} * hd + h * D, hd,
-                v + int64_t{klo} * hd + h * D, hd, 0.0f, G, kr);
+                v + int64_t{klo} * hd + h * D, hd, 0.0f, dS, kr);
     for (int r = 0; r < bq; ++r) {  // softmax backward (differentiates the softmax rows)
       const float* pr = P + int64_t{r} * kr;
-      float* g = G + int64_t{r} * kr;
-      const float row_dot = dot(pr, g, kr);
-      for (int c = 0; c < kr; ++c) g[c] = pr[c] * (g[c] - row_dot);
+      float* ds_row = dS + int64_t{r} * kr;  // dP row, becomes the dscore row
+      const float row_dot = dot(pr, ds_row, kr);
+      for (int c = 0; c < kr; ++c) ds_row[c] = pr[c] * (ds_row[c] - row_dot);
       if (!dot_product) {  // differentiates s = leaky_relu(q_i + k_j)
         const int i = i0 + r;
         const float a = q[int64_t{i} * H + h];
         float sum = 0.0f;
         for (int c = 0; c < kr; ++c) {
-          g[c] *= leaky_relu_grad(a + k[int64_t{klo + c} * H + h], p.slope);
-          sum += g[c];
+          ds_row[c] *= leaky_relu_grad(a + k[int64_t{klo + c} * H + h], p.slope);
+          sum += ds_row[c];
         }
         dq[int64_t{i} * H + h] = sum;
       }
     }
-    if (dot_product)  // dq_blk = scale * g K_range (differentiates S = scale * Q K^T)
-      gemm_serial(Trans::No, Trans::No, bq, D, kr, p.scale, G, kr, k + int64_t{klo} * hd + h * D,
+    if (dot_product)  // dq_blk = scale * dscore K_range (differentiates S = scale * Q K^T)
+      gemm_serial(Trans::No, Trans::No, bq, D, kr, p.scale, dS, kr, k + int64_t{klo} * hd + h * D,
                   hd, 0.0f, dq + int64_t{i0} * hd + h * D, hd);
-    layout.save(grad, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, G);
+    layout.save(dscore, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, dS);
   }
 
   // Phase 2, per key block: dk and dv from the queries that see those keys.
@@ -124,20 +125,20 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
     const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
     const int h = task.head, j0 = s0 + task.r0, bk = task.n;
     const int qlo = p.query_lo(j0, s0), qhi = p.query_hi(j0 + bk - 1, s1), qr = qhi - qlo;
-    float* P = thread_scratch(2 * int64_t{qr} * bk);  // P, g: (qr, bk)
-    float* G = P + int64_t{qr} * bk;
+    float* P = thread_scratch(2 * int64_t{qr} * bk);  // P, dscore: (qr, bk)
+    float* dS = P + int64_t{qr} * bk;
     layout.load(probs, task.seg, s0, s1 - s0, h, qlo, qr, j0, bk, P);
-    layout.load(grad, task.seg, s0, s1 - s0, h, qlo, qr, j0, bk, G);
+    layout.load(dscore, task.seg, s0, s1 - s0, h, qlo, qr, j0, bk, dS);
     // dv_blk = P_blk^T dout_range (differentiates out = P V)
     gemm_serial(Trans::Yes, Trans::No, bk, D, qr, 1.0f, P, bk, dout + int64_t{qlo} * hd + h * D,
                 hd, 0.0f, dv + int64_t{j0} * hd + h * D, hd);
-    if (dot_product) {  // dk_blk = scale * g_blk^T Q_range (differentiates S = scale * Q K^T)
-      gemm_serial(Trans::Yes, Trans::No, bk, D, qr, p.scale, G, bk,
+    if (dot_product) {  // dk_blk = scale * dscore_blk^T Q_range (differentiates S = scale * Q K^T)
+      gemm_serial(Trans::Yes, Trans::No, bk, D, qr, p.scale, dS, bk,
                   q + int64_t{qlo} * hd + h * D, hd, 0.0f, dk + int64_t{j0} * hd + h * D, hd);
-    } else {  // dk_j = sum_i g_ij (differentiates s = leaky_relu(q_i + k_j))
+    } else {  // dk_j = sum_i dscore_ij (differentiates s = leaky_relu(q_i + k_j))
       for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] = 0.0f;
       for (int r = 0; r < qr; ++r)
-        for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] += G[int64_t{r} * bk + c];
+        for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] += dS[int64_t{r} * bk + c];
     }
   }
 }

@@ -69,9 +69,9 @@ void forward_sparse(const Plan& p, const float* q, const float* k, const float* 
   }
 }
 
-// Per edge e = (i, j) and head:  dp_e = dout_i . v_j,  g_e = p_e (dp_e - sum_{e' in row i} p_e' dp_e')
-//   DotProduct: dq_i = scale sum_e g_e k_j,  dk_j = scale sum_e g_e q_i
-//   Additive:   g_e *= leaky_relu'(q_i + k_j),  dq_i = sum_e g_e,  dk_j = sum_e g_e
+// Per edge e = (i, j) and head:  dp_e = dout_i . v_j,  dscore_e = p_e (dp_e - sum_{e' in row i} p_e' dp_e')
+//   DotProduct: dq_i = scale sum_e dscore_e k_j,  dk_j = scale sum_e dscore_e q_i
+//   Additive:   dscore_e *= leaky_relu'(q_i + k_j),  dq_i = sum_e dscore_e,  dk_j = sum_e dscore_e
 //   dv_j = sum_e p_e dout_i
 void backward_sparse(const Plan& p, const float* q, const float* k, const float* v,
                      const AttentionCache& cache, const float* dout, float* dq, float* dk,
@@ -79,12 +79,12 @@ void backward_sparse(const Plan& p, const float* q, const float* k, const float*
   const CsrGraph& g = *p.graph;
   const int H = p.H, D = p.D, hd = p.hd, T = p.T;
   const float* probs = cache.probs.data();
-  thread_local std::vector<float> grad_store;  // g: (E, H), grows only
-  if (grad_store.size() < cache.probs.size()) grad_store.resize(cache.probs.size());
-  float* grad = grad_store.data();
+  thread_local std::vector<float> dscore_store;  // dscore: (E, H), grows only
+  if (dscore_store.size() < cache.probs.size()) dscore_store.resize(cache.probs.size());
+  float* dscore = dscore_store.data();
   const bool dot_product = p.scoring == Scoring::DotProduct;
 
-  // Phase 1, per query row: g and dq.
+  // Phase 1, per query row: dscore and dq.
 #pragma omp parallel for schedule(static) if (p.parallel)
   for (int i = 0; i < T; ++i) {
     const int64_t e0 = g.row_ptr[i], e1 = g.row_ptr[i + 1];
@@ -93,22 +93,22 @@ void backward_sparse(const Plan& p, const float* q, const float* k, const float*
       float row_dot = 0.0f;
       for (int64_t e = e0; e < e1; ++e) {  // dp_e (differentiates out_i = sum_e p_e v_j)
         const float dp = dot(dout_i, v + int64_t{g.col[e]} * hd + h * D, D);
-        grad[e * H + h] = dp;
+        dscore[e * H + h] = dp;
         row_dot += probs[e * H + h] * dp;
       }
       for (int64_t e = e0; e < e1; ++e)  // softmax backward
-        grad[e * H + h] = probs[e * H + h] * (grad[e * H + h] - row_dot);
+        dscore[e * H + h] = probs[e * H + h] * (dscore[e * H + h] - row_dot);
       if (dot_product) {  // differentiates s_e = scale * q_i . k_j
         float* dq_i = dq + int64_t{i} * hd + h * D;
         std::fill(dq_i, dq_i + D, 0.0f);
         for (int64_t e = e0; e < e1; ++e)
-          axpy(p.scale * grad[e * H + h], k + int64_t{g.col[e]} * hd + h * D, dq_i, D);
+          axpy(p.scale * dscore[e * H + h], k + int64_t{g.col[e]} * hd + h * D, dq_i, D);
       } else {  // differentiates s_e = leaky_relu(q_i + k_j)
         const float a = q[int64_t{i} * H + h];
         float sum = 0.0f;
         for (int64_t e = e0; e < e1; ++e) {
-          grad[e * H + h] *= leaky_relu_grad(a + k[int64_t{g.col[e]} * H + h], p.slope);
-          sum += grad[e * H + h];
+          dscore[e * H + h] *= leaky_relu_grad(a + k[int64_t{g.col[e]} * H + h], p.slope);
+          sum += dscore[e * H + h];
         }
         dq[int64_t{i} * H + h] = sum;
       }
@@ -129,9 +129,9 @@ void backward_sparse(const Plan& p, const float* q, const float* k, const float*
         const int i = cache.by_key_query[b];
         axpy(probs[e * H + h], dout + int64_t{i} * hd + h * D, dv_j, D);
         if (dot_product)
-          axpy(p.scale * grad[e * H + h], q + int64_t{i} * hd + h * D, dk_j, D);
+          axpy(p.scale * dscore[e * H + h], q + int64_t{i} * hd + h * D, dk_j, D);
         else
-          dk_j[0] += grad[e * H + h];
+          dk_j[0] += dscore[e * H + h];
       }
     }
   }
