@@ -20,6 +20,7 @@ int run_eval(EvalArgs& a, std::span<const unsigned char> builtin) {
   auto model = load_model(a.model, builtin);
   if (a.input_format == "fasttext") a.input.line_format.format = attn::text::LineFormat::kFastText;
   if (a.input_format == "tsv") a.input.line_format.format = attn::text::LineFormat::kTsv;
+  a.input.documents = model.documents;  // read documents as the model was trained
   const auto items = read_labelled(a.data, a.input);
   const auto ids = label_ids_of(items, model.labels);
   std::vector<std::string> texts;

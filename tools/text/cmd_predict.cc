@@ -62,7 +62,7 @@ class Predictor {
     if (args_.docs) {  // raw documents become classifier text here, in parallel
       const int64_t n = static_cast<int64_t>(pending_texts_.size());
 #pragma omp parallel for schedule(dynamic, 1)
-      for (int64_t i = 0; i < n; ++i) pending_texts_[i] = document_text(pending_texts_[i]);
+      for (int64_t i = 0; i < n; ++i) pending_texts_[i] = document_text(pending_texts_[i], model_.documents);
     }
     const auto tokens = tokenize_all(tokenizer_, pending_texts_, args_.explain);
     std::vector<const TokenizedText*> batch;

@@ -21,7 +21,7 @@ struct TrainArgs {
   std::string data, valid, output;
   DataOptions input;
   std::string input_format = "auto", loss = "softmax", pos = "learned", pool = "mean";
-  std::string storage = "f32", truncation = "head";
+  std::string storage = "f32", truncation = "head", email_headers = "subject,from,type";
   attn::text::TextModelConfig model;
   attn::text::TokenizerConfig tokenizer;
   FitConfig fit;
@@ -62,6 +62,8 @@ std::string settings_line(const TrainArgs& a, size_t items, int vocab) {
 int run_train(TrainArgs& a, const CommonOptions& common, const std::string& command_line) {
   check_settings(a);
   a.input.line_format.format = line_format_of(a.input_format);
+  a.input.documents.email_from = a.email_headers != "subject";
+  a.input.documents.email_content_type = a.email_headers != "subject";
   const auto items = read_labelled(a.data, a.input);
   const auto labels = collect_labels(items);
   if (labels.size() < 2)
@@ -74,7 +76,8 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   a.tokenizer.truncation = attn::text::truncation_from_string(a.truncation);
   attn::text::VocabBuilder vocab(a.tokenizer);
   for (const auto& item : items) vocab.add(item.text);
-  attn::text::TextModel model{std::make_unique<TextClassifier>(a.model, vocab.build()), labels};
+  attn::text::TextModel model{std::make_unique<TextClassifier>(a.model, vocab.build()), labels,
+                              a.input.documents};
   TextClassifier& classifier = *model.classifier;
   Rng rng(common.seed);
   classifier.init(rng);
@@ -143,6 +146,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   add_data_option(*cmd, args->valid, false, "Validation data, same format (reported per epoch)", "--valid");
   add_output_option(*cmd, args->output, true, "Model file to write (safetensors)");
   cmd->add_flag("--docs", args->input.docs, "Inputs are whole files (emails, articles)");
+  add_choice_option(*cmd, "--email-headers", args->email_headers, {"subject,from,type", "subject"}, "Email headers the model reads besides the body (--docs)");
   add_choice_option(*cmd, "--input-format", args->input_format, {"auto", "fasttext", "tsv"}, "Line format (auto: from the first line)");
   cmd->add_option("--label-prefix", args->input.line_format.label_prefix, "fastText label prefix")->capture_default_str();
   add_choice_option(*cmd, "--storage", args->storage, {"f32", "f16"}, "Weight precision in the model file (f16: half the size)");

@@ -11,13 +11,17 @@
 namespace attn::tools::text {
 namespace fs = std::filesystem;
 
-std::string document_text(const std::string& bytes) {
-  return attn::text::looks_like_email(bytes) ? attn::text::email_to_text(bytes) : bytes;
+std::string document_text(const std::string& bytes, const attn::text::DocumentOptions& options) {
+  if (!attn::text::looks_like_email(bytes)) return bytes;
+  attn::text::EmailOptions email;
+  email.include_from = options.email_from;
+  email.include_content_type = options.email_content_type;
+  return attn::text::email_to_text(bytes, email);
 }
 
 namespace {
 
-std::vector<TextItem> read_documents(const std::string& path) {
+std::vector<TextItem> read_documents(const std::string& path, const attn::text::DocumentOptions& options) {
   std::error_code ec;
   const bool is_dir = fs::is_directory(path, ec);
   if (!is_dir && !fs::exists(path, ec)) throw Error(path + ": No such file or directory");
@@ -27,7 +31,7 @@ std::vector<TextItem> read_documents(const std::string& path) {
   items.reserve(entries.size());
   for (const auto& entry : entries) {
     if (entry.label.empty()) throw Error(entry.path.string() + ": document has no label");
-    items.push_back({entry.path.string(), document_text(read_text_file(entry.path.string())),
+    items.push_back({entry.path.string(), document_text(read_text_file(entry.path.string()), options),
                      {entry.label}});
   }
   return items;
@@ -47,7 +51,7 @@ std::vector<TextItem> read_lines(const std::string& path, const DataOptions& opt
 }  // namespace
 
 std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options) {
-  auto items = options.docs ? read_documents(path) : read_lines(path, options);
+  auto items = options.docs ? read_documents(path, options.documents) : read_lines(path, options);
   if (items.empty()) throw Error(path + ": no examples");
   return items;
 }

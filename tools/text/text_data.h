@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "attn/text/model_file.h"
 #include "attn/text/readers.h"
 
 namespace attn::tools::text {
@@ -16,6 +17,7 @@ struct TextItem {
 
 struct DataOptions {
   bool docs = false;  // --docs: inputs are whole files
+  attn::text::DocumentOptions documents;
   attn::text::LineFormatOptions line_format;
 };
 
@@ -24,7 +26,7 @@ struct DataOptions {
 std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options);
 
 // The text a document's bytes become (emails are reduced to subject, sender and body).
-std::string document_text(const std::string& bytes);
+std::string document_text(const std::string& bytes, const attn::text::DocumentOptions& options);
 
 // Labels in first-seen order, sorted for a stable model: the model's label list.
 std::vector<std::string> collect_labels(const std::vector<TextItem>& items);

@@ -84,7 +84,9 @@ void save_text_model(const std::string& path, TextModel& model,
                      const std::map<std::string, std::string>& extra_metadata, DType storage) {
   const TextClassifier& m = *model.classifier;
   json config = {{"model", json::parse(model_config_to_json(m.config()))},
-                 {"tokenizer", json::parse(tokenizer_config_to_json(m.tokenizer().config()))}};
+                 {"tokenizer", json::parse(tokenizer_config_to_json(m.tokenizer().config()))},
+                 {"documents", {{"email_from", model.documents.email_from},
+                                {"email_content_type", model.documents.email_content_type}}}};
   std::map<std::string, std::string> metadata = extra_metadata;
   metadata["attn.task"] = kTextTask;
   metadata["attn.format_version"] = kTextFormatVersion;
@@ -123,6 +125,14 @@ TextModel load_text_model(const SafeTensorsFile& file) {
     if (static_cast<int>(model.labels.size()) != model_config.num_labels)
       throw Error("attn.labels: " + std::to_string(model.labels.size()) +
                   " labels but model.num_labels is " + std::to_string(model_config.num_labels));
+    if (config.contains("documents")) {  // absent: the defaults
+      const json& d = config["documents"];
+      for (const char* field : {"email_from", "email_content_type"})
+        if (!d.is_object() || !d.contains(field) || !d[field].is_boolean())
+          throw Error(std::string("attn.config: documents.") + field + ": missing or not true/false");
+      model.documents.email_from = d["email_from"];
+      model.documents.email_content_type = d["email_content_type"];
+    }
     model.classifier = std::make_unique<TextClassifier>(model_config, std::move(tokenizer));
     load_parameters(file, model.classifier->parameters());
     return model;

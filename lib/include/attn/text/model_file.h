@@ -15,9 +15,16 @@ namespace attn::text {
 inline constexpr const char* kTextTask = "text-classification";
 inline constexpr const char* kTextFormatVersion = "1";
 
+// How documents (--docs) become text; stored as attn.config "documents".
+struct DocumentOptions {
+  bool email_from = true;          // emails: keep the sender's display name and domain
+  bool email_content_type = true;  // emails: keep the content type
+};
+
 struct TextModel {
   std::unique_ptr<TextClassifier> classifier;
   std::vector<std::string> labels;  // id order
+  DocumentOptions documents;
 };
 
 // Atomic write (temporary file, then rename). extra_metadata is added as is (e.g. the
