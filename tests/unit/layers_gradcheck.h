@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "attn/attention.h"
 #include "attn/parameter.h"
 #include "attn/rng.h"
 
@@ -82,6 +83,13 @@ inline void check_parameter_gradients(const ParameterList& params,
         check_gradient(p->name, p->value.data(), grad.data(), p->value.size(), loss, opt) == 0,
         p->name);
   }
+}
+
+// A packed batch given by its row offsets, e.g. {0, 3, 4, 6}.
+inline Segments segments(const std::vector<int32_t>& offsets) {
+  Segments s;
+  s.offsets = offsets;
+  return s;
 }
 
 }  // namespace attn::testing

@@ -13,15 +13,7 @@ using attn::testing::check_gradient;
 using attn::testing::random_vector;
 using attn::testing::weighted_sum;
 
-namespace {
-
-attn::Segments segments(const std::vector<int32_t>& offsets) {
-  attn::Segments s;
-  s.offsets = offsets;
-  return s;
-}
-
-}  // namespace
+using attn::testing::segments;
 
 TEST_CASE("Pooling: CLS takes each segment's first row, mean averages its rows") {
   const int C = 2;

@@ -12,15 +12,7 @@ using attn::testing::check_parameter_gradients;
 using attn::testing::random_vector;
 using attn::testing::weighted_sum;
 
-namespace {
-
-attn::Segments segments(const std::vector<int32_t>& offsets) {
-  attn::Segments s;
-  s.offsets = offsets;
-  return s;
-}
-
-}  // namespace
+using attn::testing::segments;
 
 TEST_CASE("SinusoidalPositions: the classic table, values by hand") {
   const int C = 6;
