@@ -43,8 +43,7 @@ void forward_cached(const Plan& p, const Segments& segs, const float* q, const f
 #pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
-    const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
-    const int h = task.head, i0 = s0 + task.r0, bq = task.n;
+    const auto [s0, s1, h, i0, bq] = rows_of(segs, task);
     const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1), kr = khi - klo;
     float* S = thread_scratch(int64_t{bq} * kr + kr);  // S: (bq, kr) | key column (kr)
     score_block(p, q, k, h, i0, bq, klo, kr, S, kr, S + int64_t{bq} * kr);
@@ -87,8 +86,7 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
 #pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
-    const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
-    const int h = task.head, i0 = s0 + task.r0, bq = task.n;
+    const auto [s0, s1, h, i0, bq] = rows_of(segs, task);
     const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1), kr = khi - klo;
     float* P = thread_scratch(2 * int64_t{bq} * kr);  // P: (bq, kr) | dP, then dscore: (bq, kr)
     float* dS = P + int64_t{bq} * kr;
@@ -122,8 +120,7 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
 #pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
-    const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
-    const int h = task.head, j0 = s0 + task.r0, bk = task.n;
+    const auto [s0, s1, h, j0, bk] = rows_of(segs, task);
     const int qlo = p.query_lo(j0, s0), qhi = p.query_hi(j0 + bk - 1, s1), qr = qhi - qlo;
     float* P = thread_scratch(2 * int64_t{qr} * bk);  // P, dscore: (qr, bk)
     float* dS = P + int64_t{qr} * bk;

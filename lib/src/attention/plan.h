@@ -51,6 +51,15 @@ Plan make_plan(const AttentionSpec& spec, const Segments& segs);
 struct BlockTask {
   int seg, head, r0, n;
 };
+// A task's rows in global terms: its sequence is rows [s0, s1), the block rows
+// [first, first + count), in head `head`.
+struct BlockRows {
+  int s0, s1, head, first, count;
+};
+inline BlockRows rows_of(const Segments& segs, const BlockTask& task) {
+  const int s0 = segs.offsets[task.seg];
+  return {s0, segs.offsets[task.seg + 1], task.head, s0 + task.r0, task.n};
+}
 // Every sequence cut into blocks of `block` rows, for every head, in a fixed order.
 void make_tasks(const Plan& p, const Segments& segs, int block, std::vector<BlockTask>& tasks);
 

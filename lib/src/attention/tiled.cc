@@ -81,8 +81,7 @@ void forward_tiled(const Plan& p, const Segments& segs, const float* q, const fl
 #pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
-    const int s0 = segs.offsets[task.seg], s1 = segs.offsets[task.seg + 1];
-    const int h = task.head, i0 = s0 + task.r0, bq = task.n;
+    const auto [s0, s1, h, i0, bq] = rows_of(segs, task);
     // Per-thread scratch: S (Bq, Bk) | o (Bq, D) | m (Bq) | l (Bq) | key column (Bk).
     float* S = thread_scratch(int64_t{bq_max} * kKeyChunk + int64_t{bq_max} * D + 2 * bq_max +
                               kKeyChunk);
