@@ -416,6 +416,26 @@ float config_or(const Fixture& fx, const char* key, float fallback) {
   return fx.config().contains(key) ? fx.config().at(key).get<float>() : fallback;
 }
 
+// Loads the layer's parameters, runs forward with a cache, backward, and forward without one
+// (the inference kernels), and checks output, input gradient and parameter gradients.
+// `rows` is what the layer's forward takes first: the Segments, or T for row-wise layers.
+template <class Layer, class Rows>
+void check_layer(Fixture& fx, Layer& layer, const Rows& rows) {
+  attn::ParameterList params;
+  layer.collect(params);
+  fx.load(params);
+  const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
+  std::vector<float> y(x.size()), y_inference(x.size()), dx(x.size());
+  typename Layer::Cache cache;
+  layer.forward(rows, x.data(), y.data(), &cache, eval_context());
+  layer.backward(rows, x.data(), dy.data(), dx.data(), cache);
+  layer.forward(rows, x.data(), y_inference.data(), nullptr, eval_context());
+  fx.expect_output("y", y);
+  fx.expect_output("y", y_inference);
+  fx.expect_grad("x", dx);
+  fx.expect_param_grads(params);
+}
+
 void run_multi_head_attention(Fixture& fx) {
   const attn::Segments segs = fx.segments();
   attn::MultiHeadAttentionConfig config;
@@ -424,38 +444,14 @@ void run_multi_head_attention(Fixture& fx) {
   config.mask = mask_kind(fx.config().at("mask"));
   config.window = fx.integer("window");
   attn::MultiHeadAttention layer("m", config);
-  attn::ParameterList params;
-  layer.collect(params);
-  fx.load(params);
-  const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
-  std::vector<float> y(x.size()), y_inference(x.size()), dx(x.size());
-  attn::MultiHeadAttention::Cache cache;
-  layer.forward(segs, x.data(), y.data(), &cache, eval_context());
-  layer.backward(segs, x.data(), dy.data(), dx.data(), cache);
-  layer.forward(segs, x.data(), y_inference.data(), nullptr, eval_context());
-  fx.expect_output("y", y);
-  fx.expect_output("y", y_inference);
-  fx.expect_grad("x", dx);
-  fx.expect_param_grads(params);
+  check_layer(fx, layer, segs);
 }
 
 void run_feed_forward(Fixture& fx) {
   const int T = fx.integer("T");
   need(fx.config().at("activation") == "gelu", "only the GELU feed-forward exists");
   attn::FeedForward layer("m", fx.integer("dim"), fx.integer("hidden"));
-  attn::ParameterList params;
-  layer.collect(params);
-  fx.load(params);
-  const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
-  std::vector<float> y(x.size()), y_inference(x.size()), dx(x.size());
-  attn::FeedForward::Cache cache;
-  layer.forward(T, x.data(), y.data(), &cache, eval_context());
-  layer.backward(T, x.data(), dy.data(), dx.data(), cache);
-  layer.forward(T, x.data(), y_inference.data(), nullptr, eval_context());
-  fx.expect_output("y", y);
-  fx.expect_output("y", y_inference);
-  fx.expect_grad("x", dx);
-  fx.expect_param_grads(params);
+  check_layer(fx, layer, T);
 }
 
 void run_encoder_block(Fixture& fx) {
@@ -470,19 +466,7 @@ void run_encoder_block(Fixture& fx) {
   config.mask = mask_kind(fx.config().at("mask"));
   config.window = fx.integer("window");
   attn::EncoderBlock layer("m", config);
-  attn::ParameterList params;
-  layer.collect(params);
-  fx.load(params);
-  const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
-  std::vector<float> y(x.size()), y_inference(x.size()), dx(x.size());
-  attn::EncoderBlock::Cache cache;
-  layer.forward(segs, x.data(), y.data(), &cache, eval_context());
-  layer.backward(segs, x.data(), dy.data(), dx.data(), cache);
-  layer.forward(segs, x.data(), y_inference.data(), nullptr, eval_context());
-  fx.expect_output("y", y);
-  fx.expect_output("y", y_inference);
-  fx.expect_grad("x", dx);
-  fx.expect_param_grads(params);
+  check_layer(fx, layer, segs);
 }
 
 void run_encoder(Fixture& fx) {
@@ -499,19 +483,7 @@ void run_encoder(Fixture& fx) {
   config.window = fx.integer("window");
   config.final_norm = fx.config().at("final_norm").get<bool>();
   attn::Encoder layer("m", config);
-  attn::ParameterList params;
-  layer.collect(params);
-  fx.load(params);
-  const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
-  std::vector<float> y(x.size()), y_inference(x.size()), dx(x.size());
-  attn::Encoder::Cache cache;
-  layer.forward(segs, x.data(), y.data(), &cache, eval_context());
-  layer.backward(segs, x.data(), dy.data(), dx.data(), cache);
-  layer.forward(segs, x.data(), y_inference.data(), nullptr, eval_context());
-  fx.expect_output("y", y);
-  fx.expect_output("y", y_inference);
-  fx.expect_grad("x", dx);
-  fx.expect_param_grads(params);
+  check_layer(fx, layer, segs);
 }
 
 using CaseFn = std::function<void(Fixture&)>;
