@@ -1,6 +1,8 @@
 #pragma once
 // The one header that includes Eigen: row-major views over attn's buffers.
 #include <Eigen/Core>
+// FFT of real frames (kissfft inside Eigen), used by attn/audio.
+#include <unsupported/Eigen/FFT>
 
 namespace attn {
 

@@ -1,0 +1,216 @@
+#include "attn/audio/features.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+
+#include "attn/eigen_view.h"
+
+namespace attn::audio {
+
+namespace {
+
+constexpr float kEpsilon = std::numeric_limits<float>::epsilon();  // Kaldi's and torchaudio's floor
+
+double mel_scale(double hz) { return 1127.0 * std::log(1.0 + hz / 700.0); }
+
+}  // namespace
+
+struct FeatureScratch::Fft {
+  Eigen::FFT<float> fft;
+  Fft() { fft.SetFlag(Eigen::FFT<float>::HalfSpectrum); }
+};
+
+FeatureScratch::FeatureScratch() : fft(std::make_unique<Fft>()) {}
+FeatureScratch::~FeatureScratch() = default;
+FeatureScratch::FeatureScratch(FeatureScratch&&) noexcept = default;
+FeatureScratch& FeatureScratch::operator=(FeatureScratch&&) noexcept = default;
+
+int64_t num_frames(int64_t num_samples, const FrameOptions& o) {
+  const int64_t shift = o.window_shift(), size = o.window_size();
+  if (o.snip_edges) return num_samples < size ? 0 : 1 + (num_samples - size) / shift;
+  return (num_samples + shift / 2) / shift;
+}
+
+int64_t first_sample_of_frame(int64_t frame, const FrameOptions& o) {
+  const int64_t shift = o.window_shift();
+  if (o.snip_edges) return frame * shift;
+  return frame * shift + shift / 2 - o.window_size() / 2;  // centred on the frame's midpoint
+}
+
+std::vector<float> window_function(const FrameOptions& o) {
+  const int n = o.window_size();
+  std::vector<float> w(n);
+  const double a = 2.0 * std::numbers::pi / (n - 1);
+  for (int i = 0; i < n; ++i) {
+    const double c = std::cos(a * i);
+    switch (o.window_type) {
+      case WindowType::Hanning: w[i] = float(0.5 - 0.5 * c); break;
+      case WindowType::Hamming: w[i] = float(0.54 - 0.46 * c); break;
+      case WindowType::Povey: w[i] = float(std::pow(0.5 - 0.5 * c, 0.85)); break;
+      case WindowType::Rectangular: w[i] = 1.0f; break;
+      case WindowType::Blackman:
+        w[i] = float(o.blackman_coeff - 0.5 * c + (0.5 - o.blackman_coeff) * std::cos(2 * a * i));
+        break;
+    }
+  }
+  return w;
+}
+
+std::vector<float> mel_banks(const FrameOptions& frame, const MelOptions& mel) {
+  const int n_fft = frame.padded_window_size(), bins = n_fft / 2;
+  const double nyquist = 0.5 * frame.sample_frequency;
+  const double high = mel.high_freq > 0 ? mel.high_freq : nyquist + mel.high_freq;
+  const double bin_width = frame.sample_frequency / n_fft;
+  const double mel_low = mel_scale(mel.low_freq), mel_high = mel_scale(high);
+  const double delta = (mel_high - mel_low) / (mel.num_bins + 1);
+  std::vector<float> banks(size_t(mel.num_bins) * bins, 0.0f);
+  for (int m = 0; m < mel.num_bins; ++m) {
+    const double left = mel_low + m * delta, centre = left + delta, right = centre + delta;
+    for (int i = 0; i < bins; ++i) {
+      const double f = mel_scale(bin_width * i);
+      if (f > left && f < right)
+        banks[size_t(m) * bins + i] =
+            float(f <= centre ? (f - left) / (centre - left) : (right - f) / (right - centre));
+    }
+  }
+  return banks;
+}
+
+std::vector<float> dct_matrix(int num_ceps, int num_bins) {
+  std::vector<float> d(size_t(num_ceps) * num_bins);
+  for (int k = 0; k < num_ceps; ++k) {
+    const double norm = std::sqrt((k == 0 ? 1.0 : 2.0) / num_bins);
+    for (int n = 0; n < num_bins; ++n)
+      d[size_t(k) * num_bins + n] = float(norm * std::cos(std::numbers::pi / num_bins * (n + 0.5) * k));
+  }
+  return d;
+}
+
+std::vector<float> lifter_coeffs(int num_ceps, float q) {
+  std::vector<float> c(num_ceps);
+  for (int i = 0; i < num_ceps; ++i) c[i] = float(1.0 + 0.5 * q * std::sin(std::numbers::pi * i / q));
+  return c;
+}
+
+FeatureComputer::FeatureComputer(const FeatureOptions& options) : options_(options) {
+  options_.validate();
+  window_ = window_function(options_.frame);
+  banks_ = mel_banks(options_.frame, options_.mel);
+  const int bins = options_.frame.padded_window_size() / 2, m_bins = options_.mel.num_bins;
+  bank_first_.assign(m_bins, 0);
+  bank_last_.assign(m_bins, 0);
+  for (int m = 0; m < m_bins; ++m) {  // the filters are sparse: skip their zeros in the hot loop
+    const float* row = banks_.data() + size_t(m) * bins;
+    int first = 0, last = bins;
+    while (first < bins && row[first] == 0.0f) ++first;
+    while (last > first && row[last - 1] == 0.0f) --last;
+    bank_first_[m] = first;
+    bank_last_[m] = last;
+  }
+  if (options_.kind == FeatureKind::Mfcc) {
+    dct_ = dct_matrix(options_.num_ceps, m_bins);
+    if (options_.cepstral_lifter != 0.0f) lifter_ = lifter_coeffs(options_.num_ceps, options_.cepstral_lifter);
+  }
+}
+
+void FeatureComputer::compute_frame(const float* samples, float* out, FeatureScratch& s,
+                                    Rng* dither) const {
+  const FeatureOptions& o = options_;
+  const int len = o.frame.window_size(), n_fft = o.frame.padded_window_size();
+  s.frame.assign(samples, samples + len);  // frame: (L), later zero-padded to (N)
+  s.frame.resize(n_fft, 0.0f);
+  float* x = s.frame.data();
+  if (o.frame.dither != 0.0f) {
+    if (!dither) throw std::logic_error("compute_frame: dither requested without a generator");
+    for (int i = 0; i < len; ++i) x[i] += dither->normal() * o.frame.dither;
+  }
+  if (o.frame.remove_dc_offset) {
+    double sum = 0;
+    for (int i = 0; i < len; ++i) sum += x[i];
+    const float mean = float(sum / len);
+    for (int i = 0; i < len; ++i) x[i] -= mean;
+  }
+  auto log_energy = [&] {
+    double e = 0;
+    for (int i = 0; i < n_fft; ++i) e += double(x[i]) * x[i];
+    float le = std::log(std::max(float(e), kEpsilon));
+    if (o.energy_floor > 0.0f) le = std::max(le, std::log(o.energy_floor));
+    return le;
+  };
+  float energy = 0.0f;
+  if (o.use_energy && o.raw_energy) energy = log_energy();  // before pre-emphasis and window
+  if (o.frame.preemphasis_coefficient != 0.0f) {
+    const float c = o.frame.preemphasis_coefficient;
+    for (int i = len - 1; i > 0; --i) x[i] -= c * x[i - 1];
+    x[0] -= c * x[0];
+  }
+  for (int i = 0; i < len; ++i) x[i] *= window_[i];
+  if (o.use_energy && !o.raw_energy) energy = log_energy();
+
+  const int bins = n_fft / 2;
+  s.spectrum.resize(bins + 1);
+  s.fft->fft.fwd(s.spectrum.data(), x, n_fft);  // (N) -> (N/2 + 1)
+  s.power.resize(bins + 1);
+  const bool magnitude = o.kind == FeatureKind::Fbank && !o.use_power;
+  for (int i = 0; i <= bins; ++i) {
+    const float p = std::norm(s.spectrum[i]);
+    s.power[i] = magnitude ? std::sqrt(p) : p;
+  }
+  const int m_bins = o.mel.num_bins;
+  s.mel.resize(m_bins);
+  const bool take_log = o.kind == FeatureKind::Mfcc || o.use_log_fbank;
+  for (int m = 0; m < m_bins; ++m) {  // mel: (M) = banks (M, N/2) . power (N/2)
+    const float* row = banks_.data() + size_t(m) * bins;
+    float acc = 0.0f;
+    for (int i = bank_first_[m]; i < bank_last_[m]; ++i) acc += row[i] * s.power[i];
+    s.mel[m] = take_log ? std::log(std::max(acc, kEpsilon)) : acc;
+  }
+
+  if (o.kind == FeatureKind::Fbank) {  // out: [energy] mel... or mel... [energy] (htk)
+    const int offset = o.use_energy && !o.htk_compat ? 1 : 0;
+    std::copy(s.mel.begin(), s.mel.end(), out + offset);
+    if (o.use_energy) out[o.htk_compat ? m_bins : 0] = energy;
+    return;
+  }
+  const int q = o.num_ceps;
+  for (int k = 0; k < q; ++k) {  // out: (Q) = dct (Q, M) . mel (M)
+    const float* row = dct_.data() + size_t(k) * m_bins;
+    float acc = 0.0f;
+    for (int m = 0; m < m_bins; ++m) acc += row[m] * s.mel[m];
+    out[k] = lifter_.empty() ? acc : acc * lifter_[k];
+  }
+  if (o.use_energy) out[0] = energy;
+  if (o.htk_compat) {  // C0 or energy goes last; C0 scaled as HTK does
+    float c0 = out[0];
+    for (int k = 0; k + 1 < q; ++k) out[k] = out[k + 1];
+    if (!o.use_energy) c0 *= float(std::numbers::sqrt2);
+    out[q - 1] = c0;
+  }
+}
+
+void extract_frame(const float* wave, int64_t n, int64_t frame, const FrameOptions& o, float* out) {
+  const int64_t start = first_sample_of_frame(frame, o);
+  const int len = o.window_size();
+  for (int i = 0; i < len; ++i) {
+    int64_t s = start + i;
+    while (s < 0 || s >= n) s = s < 0 ? -s - 1 : 2 * n - 1 - s;  // Kaldi's reflection
+    out[i] = wave[s];
+  }
+}
+
+Tensor FeatureComputer::compute(const float* wave, int64_t n, Rng* dither) const {
+  const int64_t frames = n > 0 ? num_frames(n, options_.frame) : 0;
+  Tensor out({frames, int64_t(dim())});
+  FeatureScratch scratch;
+  std::vector<float> samples(options_.frame.window_size());
+  for (int64_t t = 0; t < frames; ++t) {
+    extract_frame(wave, n, t, options_.frame, samples.data());
+    compute_frame(samples.data(), out.data() + t * dim(), scratch, dither);
+  }
+  return out;
+}
+
+}  // namespace attn::audio

@@ -1,0 +1,181 @@
+#include "attn/audio/pipeline.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "attn/error.h"
+
+namespace attn::audio {
+
+FrameStream::FrameStream(const FeatureComputer& computer, uint64_t dither_seed)
+    : computer_(computer), dither_(dither_seed), frame_(computer.options().frame.window_size()) {}
+
+void FrameStream::emit(int64_t frame, std::vector<float>& out) {
+  const FrameOptions& o = computer_.options().frame;
+  const int64_t start = first_sample_of_frame(frame, o);
+  const int len = o.window_size();
+  for (int i = 0; i < len; ++i) {
+    int64_t s = start + i;
+    while (s < 0 || s >= received_) s = s < 0 ? -s - 1 : 2 * received_ - 1 - s;  // reflection
+    frame_[i] = buffer_[s - begin_];
+  }
+  const int dim = computer_.dim();
+  out.resize(out.size() + dim);
+  computer_.compute_frame(frame_.data(), out.data() + out.size() - dim, scratch_, &dither_);
+  ++emitted_;
+}
+
+void FrameStream::push(const float* samples, int64_t n, std::vector<float>& out) {
+  const FrameOptions& o = computer_.options().frame;
+  buffer_.insert(buffer_.end(), samples, samples + n);
+  received_ += n;
+  const int len = o.window_size();
+  // A frame is complete when its last sample has arrived (and the count with this many samples
+  // already includes it: the count only grows, so it is final).
+  while (emitted_ < num_frames(received_, o) && first_sample_of_frame(emitted_, o) + len <= received_)
+    emit(emitted_, out);
+  const int64_t keep_from = std::max<int64_t>(0, first_sample_of_frame(emitted_, o));
+  if (keep_from - begin_ > 1 << 16) {
+    buffer_.erase(buffer_.begin(), buffer_.begin() + (keep_from - begin_));
+    begin_ = keep_from;
+  }
+}
+
+void FrameStream::finish(std::vector<float>& out) {
+  const int64_t total = num_frames(received_, computer_.options().frame);
+  while (emitted_ < total) emit(emitted_, out);
+}
+
+namespace {
+
+// Frames -> deltas -> sink, optionally CMVN'd with given stats.
+class Stage {
+ public:
+  Stage(const PipelineOptions& o, int dim, const FrameSink& sink, const CmvnStats* cmvn)
+      : deltas_(dim, o.deltas), sink_(sink), cmvn_(cmvn), norm_vars_(o.norm_vars) {}
+  void push(std::vector<float>& frames, int dim) {
+    if (frames.empty()) return;
+    out_.clear();
+    deltas_.push(frames.data(), int64_t(frames.size()) / dim, out_);
+    frames.clear();
+    flush();
+  }
+  void finish() {
+    out_.clear();
+    deltas_.finish(out_);
+    flush();
+  }
+  int64_t frames() const { return frames_; }
+
+ private:
+  void flush() {
+    if (out_.empty()) return;
+    const int64_t n = int64_t(out_.size()) / deltas_.out_dim();
+    if (cmvn_) cmvn_->apply(out_.data(), n, norm_vars_);
+    sink_(out_.data(), n);
+    frames_ += n;
+  }
+  DeltaStream deltas_;
+  const FrameSink& sink_;
+  const CmvnStats* cmvn_;
+  bool norm_vars_;
+  std::vector<float> out_;
+  int64_t frames_ = 0;
+};
+
+AudioOptions audio_options(const PipelineOptions& o) {
+  AudioOptions a = o.audio;
+  a.sample_frequency = o.features.frame.sample_frequency;
+  return a;
+}
+
+void check_frames(const std::string& name, const FrameStream& frames, const FeatureOptions& o) {
+  if (frames.samples() == 0) throw Error(fmt::format("{}: no audio samples", name));
+  if (frames.frames() == 0)
+    throw Error(fmt::format("{}: audio shorter than one frame ({} samples; a frame is {} samples)", name,
+                            frames.samples(), o.frame.window_size()));
+}
+
+// One pass over the stream through frames and deltas into sink.
+void run(AudioStream& stream, const FeatureComputer& computer, const PipelineOptions& o,
+         const FrameSink& sink, const CmvnStats* cmvn) {
+  FrameStream frames(computer, o.dither_seed);
+  Stage stage(o, computer.dim(), sink, cmvn);
+  std::vector<float> block, rows;
+  while (stream.next(block)) {
+    frames.push(block.data(), int64_t(block.size()), rows);
+    stage.push(rows, computer.dim());
+  }
+  frames.finish(rows);
+  check_frames(stream.name(), frames, o.features);
+  stage.push(rows, computer.dim());
+  stage.finish();
+}
+
+}  // namespace
+
+void compute_file_features(const std::string& path, const PipelineOptions& options, const FrameSink& sink) {
+  const FeatureComputer computer(options.features);
+  if (options.cmvn == CmvnMode::None) {
+    AudioStream stream(path, audio_options(options));
+    run(stream, computer, options, sink, nullptr);
+    return;
+  }
+  // Per-utterance CMVN needs the whole utterance's statistics first: one pass to count, one to
+  // apply, so memory stays bounded.
+  CmvnStats stats(options.dim());
+  {
+    AudioStream stream(path, audio_options(options));
+    run(stream, computer, options, [&](const float* rows, int64_t n) { stats.accumulate(rows, n); }, nullptr);
+  }
+  AudioStream stream(path, audio_options(options));
+  run(stream, computer, options, sink, &stats);
+}
+
+void compute_reader_features(AudioReader reader, const PipelineOptions& options, const FrameSink& sink) {
+  const FeatureComputer computer(options.features);
+  AudioStream stream(std::move(reader), audio_options(options));
+  std::vector<float> all;
+  run(stream, computer, options, [&](const float* rows, int64_t n) { all.insert(all.end(), rows, rows + n * options.dim()); }, nullptr);
+  const int64_t t = int64_t(all.size()) / options.dim();
+  if (options.cmvn == CmvnMode::Utterance) {
+    CmvnStats stats(options.dim());
+    stats.accumulate(all.data(), t);
+    stats.apply(all.data(), t, options.norm_vars);
+  }
+  sink(all.data(), t);
+}
+
+Tensor compute_file_features(const std::string& path, const PipelineOptions& options) {
+  std::vector<float> all;
+  const int dim = options.dim();
+  PipelineOptions once = options;
+  once.cmvn = CmvnMode::None;  // applied below on the kept frames, without a second read
+  compute_file_features(path, once, [&](const float* rows, int64_t n) { all.insert(all.end(), rows, rows + n * dim); });
+  Tensor out({int64_t(all.size()) / dim, int64_t(dim)});
+  std::copy(all.begin(), all.end(), out.data());
+  if (options.cmvn == CmvnMode::Utterance) apply_cmvn(out, options.norm_vars);
+  return out;
+}
+
+Tensor compute_wave_features(const std::vector<float>& wave, const PipelineOptions& options,
+                             const std::string& name) {
+  const FeatureComputer computer(options.features);
+  FrameStream frames(computer, options.dither_seed);
+  std::vector<float> rows, all;
+  frames.push(wave.data(), int64_t(wave.size()), rows);
+  frames.finish(rows);
+  check_frames(name, frames, options.features);
+  const int dim = options.dim();
+  FrameSink sink = [&](const float* r, int64_t n) { all.insert(all.end(), r, r + n * dim); };
+  Stage stage(options, computer.dim(), sink, nullptr);
+  stage.push(rows, computer.dim());
+  stage.finish();
+  Tensor out({int64_t(all.size()) / dim, int64_t(dim)});
+  std::copy(all.begin(), all.end(), out.data());
+  if (options.cmvn == CmvnMode::Utterance) apply_cmvn(out, options.norm_vars);
+  return out;
+}
+
+}  // namespace attn::audio
