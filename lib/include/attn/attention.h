@@ -32,6 +32,8 @@ struct CsrGraph {
 enum class Scoring {
   DotProduct,  // s_ij = scale * q_i . k_j           q, k: (T, H*D)
   Additive,    // s_ij = leaky_relu(q_i + k_j)       q, k: (T, H), one scalar per head (GAT)
+  GatV2,       // s_ij = a_h . leaky_relu(q_i + k_j)  q, k: (T, H*D), a: (H, D) (Brody et al. 2022);
+               // MaskKind::Sparse only
 };
 
 enum class MaskKind {
@@ -49,7 +51,13 @@ struct AttentionSpec {
   int window = 0;                   // MaskKind::Window
   const CsrGraph* graph = nullptr;  // MaskKind::Sparse
   float scale = 0.0f;               // DotProduct; 0 means 1/sqrt(head_dim)
-  float negative_slope = 0.2f;      // Additive: leaky ReLU slope
+  float negative_slope = 0.2f;      // Additive, GatV2: leaky ReLU slope
+  const float* score_weight = nullptr;  // GatV2: a, (H, D)
+  // Dropout on the probabilities (MaskKind::Sparse only, GAT's attention dropout): edge e,
+  // head h is kept when hashed_uniform(dropout_seed, dropout_stream, e * H + h) >= dropout and
+  // then scaled by 1 / (1 - dropout). The cache keeps the probabilities before dropout.
+  float dropout = 0.0f;
+  uint64_t dropout_seed = 0, dropout_stream = 0;
 };
 
 // What forward keeps for backward, and the attention probabilities for export.
@@ -76,7 +84,8 @@ struct AttentionCache {
   bool filled = false;
 };
 
-// q, k: (T, H*D) for DotProduct, (T, H) for Additive; v, out: (T, H*D). T = segs.total().
+// q, k: (T, H*D) for DotProduct and GatV2, (T, H) for Additive; v, out: (T, H*D).
+// T = segs.total().
 // cache == nullptr: inference path; for None/Causal/Window masks it is tiled with an online
 //   (running max / running sum) softmax, so its extra memory is a (128, 256) score tile and a
 //   (128, D) accumulator per thread, plus, when sequences are longer than 128 rows and H > 1,
@@ -87,10 +96,12 @@ struct AttentionCache {
 void attention_forward(const AttentionSpec& spec, const Segments& segs, const float* q,
                        const float* k, const float* v, float* out, AttentionCache* cache);
 
-// dq, dk, dv have the shapes of q, k, v and are overwritten.
+// dq, dk, dv have the shapes of q, k, v and are overwritten. GatV2 also overwrites
+// dscore_weight: (H, D), the gradient of spec.score_weight (required there, ignored otherwise).
 void attention_backward(const AttentionSpec& spec, const Segments& segs, const float* q,
                         const float* k, const float* v, const AttentionCache& cache,
-                        const float* dout, float* dq, float* dk, float* dv);
+                        const float* dout, float* dq, float* dk, float* dv,
+                        float* dscore_weight = nullptr);
 
 // Export, after a forward with a cache: the (key row, probability) pairs of query row `query`
 // (global row index) in head `head`, masked keys omitted, keys in ascending order (Sparse: in

@@ -1,6 +1,7 @@
 // Public entry points: check the arguments, then dispatch to the path for the mask.
 #include "attn/attention.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "paths.h"
@@ -51,19 +52,25 @@ void check_cache(const Plan& p, const AttentionCache& cache, const char* who) {
 
 void attention_backward(const AttentionSpec& spec, const Segments& segs, const float* q,
                         const float* k, const float* v, const AttentionCache& cache,
-                        const float* dout, float* dq, float* dk, float* dv) {
+                        const float* dout, float* dq, float* dk, float* dv,
+                        float* dscore_weight) {
   const Plan p = make_plan(spec, segs);
   check_cache(p, cache, "attention_backward");
-  if (p.T == 0) return;
+  if (p.scoring == Scoring::GatV2 && !dscore_weight)
+    throw std::invalid_argument("attention_backward: GatV2 needs dscore_weight");
+  if (p.T == 0) {
+    if (p.scoring == Scoring::GatV2) std::fill(dscore_weight, dscore_weight + p.hd, 0.0f);
+    return;
+  }
   if (p.mask == MaskKind::Sparse)
-    backward_sparse(p, q, k, v, cache, dout, dq, dk, dv);
+    backward_sparse(p, q, k, v, cache, dout, dq, dk, dv, dscore_weight);
   else
     backward_cached(p, segs, q, k, v, cache, dout, dq, dk, dv);
 }
 
 double attention_forward_macs(const AttentionSpec& spec, const Segments& segs) {
   const Plan p = make_plan(spec, segs);
-  // Visible (query, key) pairs per head; each costs D (scores, DotProduct) + D (weighted sum).
+  // Visible (query, key) pairs per head; each costs D (scores, DotProduct, GatV2) + D (weighted sum).
   double pairs = 0;
   if (p.mask == MaskKind::Sparse) {
     pairs = static_cast<double>(p.graph->nnz());
@@ -73,7 +80,7 @@ double attention_forward_macs(const AttentionSpec& spec, const Segments& segs) {
       for (int i = s0; i < s1; ++i) pairs += p.key_hi(i, s1) - p.key_lo(i, s0);
     }
   }
-  const double per_pair = p.scoring == Scoring::DotProduct ? 2.0 * p.D : p.D;
+  const double per_pair = p.scoring == Scoring::Additive ? p.D : 2.0 * p.D;
   return pairs * p.H * per_pair;
 }
 

@@ -24,6 +24,6 @@ void forward_sparse(const Plan& p, const float* q, const float* k, const float* 
                     AttentionCache* cache);
 void backward_sparse(const Plan& p, const float* q, const float* k, const float* v,
                      const AttentionCache& cache, const float* dout, float* dq, float* dk,
-                     float* dv);
+                     float* dv, float* dscore_weight);
 
 }  // namespace attn::attention_detail

@@ -30,6 +30,14 @@ Plan make_plan(const AttentionSpec& spec, const Segments& segs) {
   p.window = spec.window;
   p.slope = spec.negative_slope;
   p.scale = spec.scale != 0.0f ? spec.scale : 1.0f / std::sqrt(static_cast<float>(spec.head_dim));
+  p.score_weight = spec.score_weight;
+  p.dropout = spec.dropout;
+  p.dropout_seed = spec.dropout_seed;
+  p.dropout_stream = spec.dropout_stream;
+  if (p.scoring == Scoring::GatV2 && (p.mask != MaskKind::Sparse || !p.score_weight))
+    throw std::invalid_argument("attention: GatV2 scoring needs MaskKind::Sparse and score_weight");
+  if (!(p.dropout >= 0.0f && p.dropout < 1.0f) || (p.dropout > 0.0f && p.mask != MaskKind::Sparse))
+    throw std::invalid_argument("attention: dropout must be in [0, 1), and only with MaskKind::Sparse");
   if (p.mask == MaskKind::Window && p.window < 0)
     throw std::invalid_argument("attention: window must be >= 0");
   if (p.mask == MaskKind::Sparse) {

@@ -17,11 +17,14 @@ struct Plan {
   int T = 0, H = 1, D = 1, hd = 1, window = 0;
   float scale = 1.0f, slope = 0.2f;
   const CsrGraph* graph = nullptr;
+  const float* score_weight = nullptr;  // GatV2: a, (H, D)
+  float dropout = 0.0f;                 // on the probabilities (Sparse only)
+  uint64_t dropout_seed = 0, dropout_stream = 0;
   // Enough work to pay for starting the thread team (tiny batches run on the caller).
   bool parallel = true;
 
-  // Width of q and k rows: H*D for DotProduct, H for Additive.
-  int qk_width() const { return scoring == Scoring::DotProduct ? hd : H; }
+  // Width of q and k rows: H*D for DotProduct and GatV2, H for Additive.
+  int qk_width() const { return scoring == Scoring::Additive ? H : hd; }
 
   // Keys of query i (global row) in its sequence [s0, s1): [key_lo, key_hi). Both are
   // non-decreasing in i, so a block of queries [i0, i1) needs keys [key_lo(i0), key_hi(i1-1)).

@@ -1,0 +1,54 @@
+#pragma once
+// Full-batch transductive training of a GatModel: one step per epoch over every node, the
+// loss on the training nodes only, validation after every epoch, early stopping with the
+// GAT paper's rule, and the parameters of the best validation epoch restored at the end.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "attn/graph/gat_model.h"
+
+namespace attn::graph {
+
+struct GatTrainConfig {
+  int epochs = 10000;          // at most
+  int patience = 100;          // epochs without a better validation loss or accuracy; 0: off
+  float lr = 0.005f;
+  float weight_decay = 5e-4f;  // L2 on the weights (Adam's weight_decay, as the paper)
+  uint64_t seed = 0;
+};
+
+struct EpochReport {
+  int epoch = 0;  // 1-based
+  double train_loss = 0, train_accuracy = 0;
+  double val_loss = 0, val_accuracy = 0;  // 0 without validation nodes
+  bool best = false;                      // the parameters of this epoch are kept
+  double seconds = 0;                     // of this epoch
+};
+
+struct TrainResult {
+  int epochs_run = 0, best_epoch = 0;
+  double best_val_loss = 0, best_val_accuracy = 0;
+  bool stopped_early = false;
+};
+
+// Loss and accuracy of logits (N, K) over the given nodes; dlogits (N, K), when not
+// nullptr, is overwritten with the gradient of the mean loss (zero outside `nodes`).
+struct NodeLoss {
+  double loss = 0, accuracy = 0;
+};
+NodeLoss node_loss(int K, const std::vector<float>& logits, const std::vector<int32_t>& labels,
+                   const std::vector<int32_t>& nodes, float* dlogits);
+
+// labels: (N), -1 for none; train_nodes and val_nodes index nodes with labels.
+// Throws attn::Error when train_nodes is empty or every step is non-finite.
+TrainResult train_gat(GatModel& model, const NodeFeatures& x, const CsrGraph& g,
+                      const std::vector<int32_t>& labels, const std::vector<int32_t>& train_nodes,
+                      const std::vector<int32_t>& val_nodes, const GatTrainConfig& config,
+                      const std::function<void(const EpochReport&)>& on_epoch = {});
+
+// Class probabilities (N, K) of every node (inference: no dropout, no stored attention).
+std::vector<float> predict_probabilities(const GatModel& model, const NodeFeatures& x,
+                                         const CsrGraph& g);
+
+}  // namespace attn::graph

@@ -1,0 +1,341 @@
+#include "attn/graph/gat.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "attn/blas.h"
+#include "attn/error.h"
+#include "attn/ops.h"
+
+namespace attn::graph {
+
+const char* gat_score_name(GatScore s) {
+  switch (s) {
+    case GatScore::Additive: return "additive";
+    case GatScore::GatV2: return "gatv2";
+    case GatScore::Dot: return "dot";
+  }
+  return "?";
+}
+
+GatScore parse_gat_score(const std::string& s) {
+  if (s == "additive") return GatScore::Additive;
+  if (s == "gatv2") return GatScore::GatV2;
+  if (s == "dot") return GatScore::Dot;
+  throw Error("unknown attention score '" + s + "' (expected additive, gatv2 or dot)");
+}
+
+GatInput GatInput::of(const NodeFeatures& f) {
+  GatInput x;
+  if (f.kind == NodeFeatures::Kind::Sparse)
+    x.sparse = &f;
+  else
+    x.dense = f.dense.data();
+  return x;
+}
+
+void project_rows(const GatInput& x, const float* sparse_values, const float* W, int M, float* y) {
+  if (!x.sparse) throw std::logic_error("project_rows: dense input goes through project_dense");
+  const NodeFeatures& f = *x.sparse;
+  // y_i = sum_k value_k W[index_k, :]: O(nnz * M), the zeros cost nothing
+#pragma omp parallel for schedule(static) if (f.nnz() * M > (1 << 16))
+  for (int i = 0; i < f.rows; ++i) {
+    float* yi = y + int64_t{i} * M;
+    std::fill(yi, yi + M, 0.0f);
+    for (int64_t e = f.row_ptr[i]; e < f.row_ptr[i + 1]; ++e)
+      ops::axpy(M, sparse_values[e], W + int64_t{f.index[e]} * M, yi);
+  }
+}
+
+void project_rows_backward(const GatInput& x, const float* sparse_values, const float* dy, int M,
+                           float* dW) {
+  const NodeFeatures& f = *x.sparse;
+  // from y_i = sum_k value_k W[index_k, :]:  dW[index_k, :] += value_k dy_i (rows in order)
+  for (int i = 0; i < f.rows; ++i)
+    for (int64_t e = f.row_ptr[i]; e < f.row_ptr[i + 1]; ++e)
+      ops::axpy(M, sparse_values[e], dy + int64_t{i} * M, dW + int64_t{f.index[e]} * M);
+}
+
+namespace {
+
+// y = x' W for either input form; x' is the dropped input (dense rows or sparse values).
+void project(const GatInput& x, const float* xin, int N, int F, const float* W, int M, float* y) {
+  if (x.sparse)
+    project_rows(x, xin, W, M, y);
+  else
+    gemm(Trans::No, Trans::No, N, M, F, 1.0f, xin, F, W, M, 0.0f, y, M);
+}
+
+// dW += x'^T dy and, for dense input, dx' (+)= dy W^T.
+void project_backward(const GatInput& x, const float* xin, int N, int F, const float* W, int M,
+                      const float* dy, float* dW, float* dx, bool accumulate) {
+  if (x.sparse) {
+    project_rows_backward(x, xin, dy, M, dW);
+    return;
+  }
+  gemm(Trans::Yes, Trans::No, F, M, N, 1.0f, xin, F, dy, M, 1.0f, dW, M);
+  if (dx) gemm(Trans::No, Trans::Yes, N, F, M, 1.0f, dy, M, W, M, accumulate ? 1.0f : 0.0f, dx, F);
+}
+
+// s_ih = sum_d wh[i, h*D + d] a[h, d]   wh: (N, H*D)  s: (N, H)
+void head_dots(int N, int H, int D, const float* wh, const float* a, float* s) {
+#pragma omp parallel for schedule(static) if (int64_t{N} * H * D > (1 << 16))
+  for (int i = 0; i < N; ++i)
+    for (int h = 0; h < H; ++h) {
+      const float* w = wh + (int64_t{i} * H + h) * D;
+      float acc = 0.0f;
+      for (int d = 0; d < D; ++d) acc += w[d] * a[h * D + d];
+      s[int64_t{i} * H + h] = acc;
+    }
+}
+
+void glorot(Parameter& p, int fan_in, int fan_out, Rng& rng) {
+  const float bound = std::sqrt(6.0f / static_cast<float>(fan_in + fan_out));
+  for (float& w : p.value.storage()) w = rng.uniform(-bound, bound);
+}
+
+}  // namespace
+
+GatLayer::GatLayer(const std::string& name, const GatLayerConfig& c)
+    : config_(c), feature_drop_(name + ".feature_dropout", c.feature_dropout) {
+  if (c.in <= 0 || c.heads <= 0 || c.head_dim <= 0)
+    throw std::invalid_argument("GatLayer " + name + ": sizes must be > 0");
+  if (!(c.attention_dropout >= 0.0f && c.attention_dropout < 1.0f))
+    throw std::invalid_argument("GatLayer " + name + ": attention dropout must be in [0, 1)");
+  const int HD = c.heads * c.head_dim, out = c.out_width();
+  weight = Parameter(name + ".weight", {c.in, HD});
+  if (c.score == GatScore::GatV2) {
+    weight_dst = Parameter(name + ".weight_dst", {c.in, HD});
+    att = Parameter(name + ".att", {c.heads, c.head_dim});
+  } else if (c.score == GatScore::Additive) {
+    att_src = Parameter(name + ".att_src", {c.heads, c.head_dim});
+    att_dst = Parameter(name + ".att_dst", {c.heads, c.head_dim});
+  }
+  bias = Parameter(name + ".bias", {out}, /*decay=*/false);
+  identity_residual_ = c.residual && c.in == out;
+  if (c.residual && !identity_residual_)
+    residual_weight = Parameter(name + ".residual.weight", {c.in, out});
+  attention_stream_ = dropout_stream_id(name + ".attention_dropout");
+}
+
+void GatLayer::init(Rng& rng) {
+  const GatLayerConfig& c = config_;
+  const int HD = c.heads * c.head_dim;
+  glorot(weight, c.in, HD, rng);
+  if (c.score == GatScore::GatV2) {
+    glorot(weight_dst, c.in, HD, rng);
+    glorot(att, c.head_dim, 1, rng);
+  } else if (c.score == GatScore::Additive) {
+    glorot(att_src, c.head_dim, 1, rng);
+    glorot(att_dst, c.head_dim, 1, rng);
+  }
+  bias.value.zero();
+  if (projected_residual()) glorot(residual_weight, c.in, c.out_width(), rng);
+}
+
+AttentionSpec GatLayer::spec(const CsrGraph& g, const RunContext& ctx) const {
+  AttentionSpec s;
+  s.heads = config_.heads;
+  s.head_dim = config_.head_dim;
+  s.mask = MaskKind::Sparse;
+  s.graph = &g;
+  s.negative_slope = config_.negative_slope;
+  switch (config_.score) {
+    case GatScore::Additive: s.scoring = Scoring::Additive; break;
+    case GatScore::GatV2:
+      s.scoring = Scoring::GatV2;
+      s.score_weight = att.value.data();
+      break;
+    case GatScore::Dot: s.scoring = Scoring::DotProduct; break;
+  }
+  if (ctx.training && config_.attention_dropout > 0.0f) {
+    s.dropout = config_.attention_dropout;
+    s.dropout_seed = ctx.seed;
+    s.dropout_stream = attention_stream_;
+  }
+  return s;
+}
+
+void GatLayer::forward(const GatInput& x, const CsrGraph& g, float* y, GatCache& cache,
+                       const RunContext& ctx, bool store) const {
+  const GatLayerConfig& c = config_;
+  const int N = g.rows(), F = c.in, H = c.heads, D = c.head_dim, HD = H * D;
+  const int out = c.out_width();
+  if (x.sparse && (x.sparse->rows != N || x.sparse->dim != F))
+    throw std::invalid_argument("GatLayer: sparse input does not match the graph or layer");
+  // x' = dropout(x): a copy only when dropout is active (inference reads x itself)
+  const float* xin = x.sparse ? x.sparse->value.data() : x.dense;
+  if (feature_drop_.active(ctx)) {
+    const int64_t n = x.sparse ? x.sparse->nnz() : int64_t{N} * F;
+    cache.x_drop.resize(n);
+    feature_drop_.forward(n, xin, cache.x_drop.data(), ctx);
+    xin = cache.x_drop.data();
+  } else {
+    cache.x_drop.clear();
+  }
+  // Wh = x' W   (N, H*D)
+  cache.wh.resize(int64_t{N} * HD);
+  project(x, xin, N, F, weight.value.data(), HD, cache.wh.data());
+  const float *q = cache.wh.data(), *k = cache.wh.data();  // Dot: q = k = v = Wh
+  if (c.score == GatScore::Additive) {  // q_i = a_dst . Wh_i, k_j = a_src . Wh_j   (N, H)
+    cache.q.resize(int64_t{N} * H);
+    cache.k.resize(int64_t{N} * H);
+    head_dots(N, H, D, cache.wh.data(), att_dst.value.data(), cache.q.data());
+    head_dots(N, H, D, cache.wh.data(), att_src.value.data(), cache.k.data());
+    q = cache.q.data();
+    k = cache.k.data();
+  } else if (c.score == GatScore::GatV2) {  // q_i = Wd x'_i, k_j = v_j = W x'_j
+    cache.wh_dst.resize(int64_t{N} * HD);
+    project(x, xin, N, F, weight_dst.value.data(), HD, cache.wh_dst.data());
+    q = cache.wh_dst.data();
+  }
+  // o = sum_j p_ij Wh_j   (N, H*D)
+  cache.att.resize(int64_t{N} * HD);
+  const AttentionSpec s = spec(g, ctx);
+  attention_forward(s, Segments::single(N), q, k, cache.wh.data(), cache.att.data(),
+                    store ? &cache.attention : nullptr);
+  cache.stored = store;
+  // y = concat or mean over heads, + bias
+  const float* b = bias.value.data();
+#pragma omp parallel for schedule(static) if (int64_t{N} * HD > (1 << 16))
+  for (int i = 0; i < N; ++i) {
+    const float* o = cache.att.data() + int64_t{i} * HD;
+    float* yi = y + int64_t{i} * out;
+    if (c.concat) {
+      for (int t = 0; t < HD; ++t) yi[t] = o[t] + b[t];
+    } else {
+      for (int d = 0; d < D; ++d) {
+        float acc = 0.0f;
+        for (int h = 0; h < H; ++h) acc += o[h * D + d];
+        yi[d] = acc / static_cast<float>(H) + b[d];
+      }
+    }
+  }
+  // + residual: x' itself, or x' W_res
+  if (identity_residual_) {
+    if (x.sparse) {
+      const NodeFeatures& f = *x.sparse;
+      for (int i = 0; i < N; ++i)
+        for (int64_t e = f.row_ptr[i]; e < f.row_ptr[i + 1]; ++e)
+          y[int64_t{i} * out + f.index[e]] += xin[e];
+    } else {
+      ops::add_to(int64_t{N} * out, xin, y);
+    }
+  } else if (c.residual) {
+    cache.res.resize(int64_t{N} * out);
+    project(x, xin, N, F, residual_weight.value.data(), out, cache.res.data());
+    ops::add_to(int64_t{N} * out, cache.res.data(), y);
+  }
+  // ELU: y = z > 0 ? z : exp(z) - 1
+  if (c.elu) {
+    const int64_t n = int64_t{N} * out;
+#pragma omp parallel for schedule(static) if (n > (1 << 16))
+    for (int64_t t = 0; t < n; ++t) y[t] = y[t] > 0.0f ? y[t] : std::expm1(y[t]);
+  }
+}
+
+void GatLayer::backward(const GatInput& x, const CsrGraph& g, const float* y, const float* dy,
+                        GatCache& cache, float* dx, const RunContext& ctx) {
+  const GatLayerConfig& c = config_;
+  if (!cache.stored) throw std::logic_error("GatLayer::backward: forward ran without store");
+  const int N = g.rows(), F = c.in, H = c.heads, D = c.head_dim, HD = H * D;
+  const int out = c.out_width();
+  const int64_t n_out = int64_t{N} * out;
+  const bool dense_dx = dx && !x.sparse;
+  const float* xin = !cache.x_drop.empty() ? cache.x_drop.data()
+                                            : (x.sparse ? x.sparse->value.data() : x.dense);
+  // dz: from y = elu(z), elu'(z) = 1 for z > 0, else exp(z) = y + 1
+  cache.dz.resize(n_out);
+  float* dz = cache.dz.data();
+  for (int64_t t = 0; t < n_out; ++t)
+    dz[t] = c.elu ? dy[t] * (y[t] > 0.0f ? 1.0f : y[t] + 1.0f) : dy[t];
+  // dx' starts with the residual's share
+  if (dense_dx) {
+    cache.dx_drop.assign(int64_t{N} * F, 0.0f);
+    if (identity_residual_) std::copy(dz, dz + n_out, cache.dx_drop.begin());  // from y += x'
+  }
+  if (projected_residual())  // from y += x' W_res
+    project_backward(x, xin, N, F, residual_weight.value.data(), out, dz,
+                     residual_weight.grad.data(), dense_dx ? cache.dx_drop.data() : nullptr,
+                     /*accumulate=*/true);
+  // from y = bias + heads: dbias = column sums, datt = dz (concat) or dz / H (mean)
+  ops::add_column_sums(N, out, dz, bias.grad.data());
+  cache.datt.resize(int64_t{N} * HD);
+  float* datt = cache.datt.data();
+  if (c.concat) {
+    std::copy(dz, dz + n_out, datt);
+  } else {
+    const float inv = 1.0f / static_cast<float>(H);
+    for (int i = 0; i < N; ++i)
+      for (int h = 0; h < H; ++h)
+        for (int d = 0; d < D; ++d)
+          datt[int64_t{i} * HD + h * D + d] = dz[int64_t{i} * D + d] * inv;
+  }
+  // attention backward (o = sum_j p_ij v_j)
+  const int qk = c.score == GatScore::Additive ? H : HD;
+  cache.dq.resize(int64_t{N} * qk);
+  cache.dk.resize(int64_t{N} * qk);
+  cache.dv.resize(int64_t{N} * HD);
+  const AttentionSpec s = spec(g, ctx);
+  const float* q = c.score == GatScore::Additive ? cache.q.data()
+                   : c.score == GatScore::GatV2  ? cache.wh_dst.data()
+                                                 : cache.wh.data();
+  const float* k = c.score == GatScore::Additive ? cache.k.data() : cache.wh.data();
+  std::vector<float> datt_vec(c.score == GatScore::GatV2 ? HD : 0);
+  attention_backward(s, Segments::single(N), q, k, cache.wh.data(), cache.attention, datt,
+                     cache.dq.data(), cache.dk.data(), cache.dv.data(),
+                     datt_vec.empty() ? nullptr : datt_vec.data());
+  // dWh: the values' gradient plus the score's
+  cache.dwh = cache.dv;
+  float* dwh = cache.dwh.data();
+  const int64_t n_hd = int64_t{N} * HD;
+  switch (c.score) {
+    case GatScore::Additive: {  // from q_ih = a_dst,h . Wh_ih and k_jh = a_src,h . Wh_jh
+      const float *adst = att_dst.value.data(), *asrc = att_src.value.data();
+      float *gdst = att_dst.grad.data(), *gsrc = att_src.grad.data();
+      for (int i = 0; i < N; ++i)
+        for (int h = 0; h < H; ++h) {
+          const float dq = cache.dq[int64_t{i} * H + h], dk = cache.dk[int64_t{i} * H + h];
+          const float* w = cache.wh.data() + int64_t{i} * HD + h * D;
+          float* dw = dwh + int64_t{i} * HD + h * D;
+          for (int d = 0; d < D; ++d) {
+            dw[d] += dq * adst[h * D + d] + dk * asrc[h * D + d];
+            gdst[h * D + d] += dq * w[d];
+            gsrc[h * D + d] += dk * w[d];
+          }
+        }
+      break;
+    }
+    case GatScore::Dot:  // from q = k = v = Wh
+      ops::add_to(n_hd, cache.dq.data(), dwh);
+      ops::add_to(n_hd, cache.dk.data(), dwh);
+      break;
+    case GatScore::GatV2:  // from k = v = W x', q = Wd x', and the score vector a
+      ops::add_to(n_hd, cache.dk.data(), dwh);
+      ops::add_to(HD, datt_vec.data(), att.grad.data());
+      project_backward(x, xin, N, F, weight_dst.value.data(), HD, cache.dq.data(),
+                       weight_dst.grad.data(), dense_dx ? cache.dx_drop.data() : nullptr, true);
+      break;
+  }
+  // from Wh = x' W
+  project_backward(x, xin, N, F, weight.value.data(), HD, dwh, weight.grad.data(),
+                   dense_dx ? cache.dx_drop.data() : nullptr, true);
+  // from x' = dropout(x)
+  if (dense_dx) feature_drop_.backward(int64_t{N} * F, cache.dx_drop.data(), dx, ctx);
+}
+
+void GatLayer::collect(ParameterList& params) {
+  params.push_back(&weight);
+  if (config_.score == GatScore::GatV2) {
+    params.push_back(&weight_dst);
+    params.push_back(&att);
+  } else if (config_.score == GatScore::Additive) {
+    params.push_back(&att_src);
+    params.push_back(&att_dst);
+  }
+  params.push_back(&bias);
+  if (projected_residual()) params.push_back(&residual_weight);
+}
+
+}  // namespace attn::graph
