@@ -9,8 +9,8 @@ build_packages=(
   doctest-dev nlohmann-json3-dev libsamplerate0-dev zlib1g-dev
   python3 python3-numpy
 )
-# --with-extras: fixture generation (PyTorch), benchmarks, the fastText comparison.
-extra_packages=(python3-torch python3-numpy libbenchmark-dev fasttext)
+# --with-extras: fixture generation (PyTorch), benchmarks, the fastText comparison, fuzzing (clang).
+extra_packages=(python3-torch python3-numpy libbenchmark-dev fasttext clang libomp-dev)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-extras" ]]; then want+=("${extra_packages[@]}"); fi
