@@ -115,6 +115,19 @@ std::string decode_header_words(std::string_view h, std::string_view raw_charset
   std::string out;
   std::size_t plain_start = 0;   // start of the not-yet-copied plain text
   bool last_was_word = false;    // white space between two encoded words is dropped
+  // The "?=" closing the word starting at i. Searches start at increasing positions, so the
+  // last hit answers every search that starts at or before it: each byte is searched once,
+  // however many "=?" openings (of unknown encodings, say) share the same closing.
+  std::size_t closing = 0, closing_from = 0;
+  bool have_closing = false;
+  const auto find_closing = [&](std::size_t from) {
+    if (!have_closing || from > closing || from < closing_from) {
+      closing = h.find("?=", from);
+      closing_from = from;
+      have_closing = true;
+    }
+    return closing;
+  };
   std::size_t i = 0;
   while (i + 1 < h.size()) {
     if (h[i] != '=' || h[i + 1] != '?') {
@@ -127,7 +140,7 @@ std::string decode_header_words(std::string_view h, std::string_view raw_charset
       ++i;
       continue;
     }
-    const std::size_t end = h.find("?=", q1 + 3);
+    const std::size_t end = find_closing(q1 + 3);
     if (end == std::string_view::npos) break;
     std::string_view charset = h.substr(i + 2, q1 - i - 2);
     if (const std::size_t star = charset.find('*'); star != std::string_view::npos)
