@@ -43,8 +43,16 @@ run $demo --version
 expect_exit 0; expect_stdout_has "attn-common-demo 0."
 
 step "--threads and -v"
+cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)  # the affinity mask, as attn counts cores
 run $demo threads --threads 2
-expect_exit 0; expect_stdout "2"
+expect_exit 0; expect_stdout "$((cores < 2 ? cores : 2))"
+
+step "--threads above the core count: reduced to the cores, with a notice"
+run $demo threads --threads 4096
+expect_exit 0; expect_stdout "$cores"
+expect_stderr "attn-common-demo: --threads 4096 is more than the $cores core$([ "$cores" = 1 ] || echo s) available: using $cores"
+run $demo threads --threads 4096 --quiet
+expect_exit 0; expect_stdout "$cores"; expect_stderr_empty
 run $demo ok -v
 expect_exit 0; expect_stdout "ok"; expect_stderr_has "OpenBLAS"; expect_stderr_has "thread"
 
@@ -65,12 +73,18 @@ run $demo lines --max-line 1000 - <"$T/long.txt"
 expect_exit 1; expect_stderr "attn-common-demo: error: stdin:1: line longer than 1000 bytes"
 
 step "--keep-going over lines: the long line is a warning, the rest is processed"
-{ echo first; head -c 5000 /dev/zero | tr '\0' y; echo; echo third; } >"$T/mixed.txt"
+{ echo first; head -c 1500 /dev/zero | tr '\0' y; echo; echo third; } >"$T/mixed.txt"
 run $demo lines --max-line 1000 --keep-going "$T/mixed.txt"
 expect_exit 1
 expect_stdout_has "$T/mixed.txt:1"; expect_stdout_has "$T/mixed.txt:3"
 expect_stderr_has "attn-common-demo: warning: $T/mixed.txt:2: line longer than 1000 bytes"
 expect_stderr_has "attn-common-demo: warning: 1 item failed"
+
+step "--keep-going on a stream without line ends (/dev/zero) ends after the line limit"
+run timeout 60 $demo lines --max-line 1000 --keep-going /dev/zero
+expect_exit 1
+expect_stderr_has "attn-common-demo: warning: /dev/zero:1: binary data (NUL byte); expected text"
+expect_stderr_has "attn-common-demo: warning: /dev/zero:1: no line end within 1000 bytes after the bad line; the rest of /dev/zero is not read"
 
 step "binary data is refused with a clear error"
 printf 'text\nbin\0ary\n' >"$T/nul.txt"

@@ -111,7 +111,7 @@ TEST_CASE("LineReader strips CRLF and a BOM, and reads a last line without newli
 
 TEST_CASE("LineReader stops at the line limit without storing the rest, then recovers") {
   const size_t limit = 1024;
-  MemoryFile m("ok\n" + std::string(10 << 20, 'x') + "\nafter\n");  // a 10 MB line
+  MemoryFile m("ok\n" + std::string(2 * limit, 'x') + "\nafter\n");  // skipped: the second half
   LineReader r(m.f, "big.txt", limit);
   std::string line;
   REQUIRE(r.next(line));
@@ -122,6 +122,23 @@ TEST_CASE("LineReader stops at the line limit without storing the rest, then rec
   CHECK(line == "after");
   CHECK(r.where() == "big.txt:3");
   CHECK_FALSE(r.next(line));
+}
+
+TEST_CASE("LineReader gives up on an input whose bad line has no end within the limit") {
+  // Skipping what follows a bad line is bounded like reading, so an endless stream without a
+  // line end (/dev/zero under --keep-going) ends after two errors instead of never.
+  const size_t limit = 1024;
+  for (const char fill : {'x', '\0'}) {
+    MemoryFile m("ok\n" + std::string(10 << 20, fill) + "\nafter\n");  // a 10 MB line
+    LineReader r(m.f, "big.txt", limit);
+    std::string line;
+    REQUIRE(r.next(line));
+    CHECK(error_of([&] { r.next(line); }).starts_with("big.txt:2: "));
+    CHECK(error_of([&] { r.next(line); }) ==
+          "big.txt:2: no line end within 1 KiB after the bad line; the rest of big.txt is not read");
+    CHECK(std::ftell(m.f) <= static_cast<long>(3 + 2 * (limit + 1)));  // the line, then the skip: both at the limit
+    CHECK_FALSE(r.next(line));
+  }
 }
 
 TEST_CASE("LineReader rejects NUL bytes as binary data and goes on with the next line") {
@@ -218,8 +235,10 @@ TEST_CASE("run_guarded parses the common flags and maps parse errors to 2") {
     return run_guarded(app, static_cast<int>(argv.size()), argv.data(), [] { return 0; });
   };
   const int before = attn::threads();
-  CHECK(run({"attn-test", "cmd", "--threads", "3"}) == 0);
-  CHECK(attn::threads() == 3);
+  CHECK(run({"attn-test", "cmd", "--threads", "1"}) == 0);
+  CHECK(attn::threads() == 1);
+  CHECK(run({"attn-test", "cmd", "--threads", "4096"}) == 0);
+  CHECK(attn::threads() == attn::available_cores());  // reduced to the cores, with a notice
   attn::set_threads(before);
   CHECK(run({"attn-test", "cmd", "--threads", "0"}) == 2);
   CHECK(run({"attn-test", "cmd", "--no-such-flag"}) == 2);

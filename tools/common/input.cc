@@ -72,8 +72,16 @@ bool LineReader::next(std::string& line) {
   if (done_) return false;
   int c = 0;
   if (skip_rest_of_line_) {
+    // The rest of a bad line is skipped within the same limit as a line is read: a stream
+    // without a line end in reach (/dev/zero) ends here instead of being skipped forever.
     skip_rest_of_line_ = false;
+    size_t skipped = 0;
     while ((c = getc_unlocked(in_)) != EOF && c != '\n') {
+      if (++skipped > max_line_bytes_) {
+        done_ = true;
+        throw Error(fmt::format("{}: no line end within {} after the bad line; the rest of {} is not read", where(),
+                                format_bytes(max_line_bytes_), name_));
+      }
     }
   }
   line.clear();

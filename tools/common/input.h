@@ -46,7 +46,10 @@ class InputFile {
 //   - a NUL byte: "binary data (NUL byte); expected text";
 //   - a read error.
 // After a line error, next() skips the rest of that line and carries on with the following one,
-// so a --keep-going loop can report the line and continue.
+// so a --keep-going loop can report the line and continue. Skipping stops at the line limit
+// too: if no line end comes within max_line_bytes more bytes, next() throws once more
+// ("name:line: no line end within 1 MiB after the bad line; the rest of name is not read") and
+// then reports the end of the input.
 class LineReader {
  public:
   explicit LineReader(const std::string& path, size_t max_line_bytes = kDefaultMaxLineBytes);

@@ -7,6 +7,8 @@ namespace attn {
 // reduction is done in a fixed order.
 void set_threads(int n);
 int threads();
+// The cores this process may run on (its CPU affinity mask, as taskset and cgroups set it).
+int available_cores();
 bool in_parallel();
 
 }  // namespace attn
