@@ -1,0 +1,17 @@
+#pragma once
+// attn-speech's subcommands: each registers its flags on the app and runs when chosen.
+#include <functional>
+#include <span>
+
+#include <CLI/CLI.hpp>
+
+#include "common/cli.h"
+
+namespace attn::tools::speech {
+
+using Command = std::function<int()>;  // runs the subcommand once the command line is parsed
+
+Command add_mfcc_command(CLI::App& app, CommonOptions& common);
+Command add_fbank_command(CLI::App& app, CommonOptions& common);
+
+}  // namespace attn::tools::speech

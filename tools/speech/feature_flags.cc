@@ -1,0 +1,82 @@
+#include "speech/feature_flags.h"
+
+#include "attn/error.h"
+#include "common/run_guarded.h"
+
+namespace attn::tools::speech {
+
+void add_audio_flags(CLI::App& cmd, FeatureFlags& f) {
+  audio::ReadOptions& r = f.pipeline.audio.read;
+  cmd.add_option("--channel", r.channel, "Channel to use (0 = first); -1 averages all channels")
+      ->check(CLI::Range(-1, 1023));
+  cmd.add_flag("--no-resample", f.no_resample,
+               "Refuse audio whose sample rate is not --sample-frequency (default: resample with libsamplerate)");
+}
+
+void add_feature_flags(CLI::App& cmd, FeatureFlags& f, audio::FeatureKind kind) {
+  audio::PipelineOptions& p = f.pipeline;
+  p.features = audio::default_feature_options(kind);
+  audio::FeatureOptions& o = p.features;
+  const std::string g = "Kaldi feature options";
+  auto opt = [&](const std::string& name, auto& value, const std::string& help) {
+    return cmd.add_option(name, value, help)->group(g);
+  };
+  // Flags take Kaldi's "--snip-edges=false" as well as "--snip-edges".
+  auto flag = [&](const std::string& name, bool& value, const std::string& help) {
+    return cmd.add_flag(name, value, help)->group(g);
+  };
+  opt("--sample-frequency", o.frame.sample_frequency, "Sample rate (Hz) the features are computed at; other rates are resampled");
+  opt("--frame-length", o.frame.frame_length_ms, "Frame length (ms)");
+  opt("--frame-shift", o.frame.frame_shift_ms, "Frame shift (ms)");
+  opt("--dither", o.frame.dither, "Gaussian dither (int16 scale); 0 = off (Kaldi's default is 1); seeded by --seed");
+  opt("--preemphasis-coefficient", o.frame.preemphasis_coefficient, "Pre-emphasis coefficient");
+  flag("--remove-dc-offset", o.frame.remove_dc_offset, "Subtract each frame's mean");
+  opt("--window-type", f.window_type, "Window: povey, hamming, hanning, rectangular, blackman")
+      ->check(CLI::IsMember({"povey", "hamming", "hanning", "rectangular", "blackman"}));
+  opt("--blackman-coeff", o.frame.blackman_coeff, "Blackman window coefficient");
+  flag("--round-to-power-of-two", o.frame.round_to_power_of_two, "Zero-pad frames to a power of two for the FFT");
+  flag("--snip-edges", o.frame.snip_edges,
+       "Only frames that fit in the audio (true), or frames centred every shift with reflected edges (false)");
+  opt("--num-mel-bins", o.mel.num_bins, "Mel filters");
+  opt("--low-freq", o.mel.low_freq, "Lowest mel filter edge (Hz)");
+  opt("--high-freq", o.mel.high_freq, "Highest mel filter edge (Hz); <= 0: offset from Nyquist");
+  if (kind == audio::FeatureKind::Mfcc) {
+    opt("--num-ceps", o.num_ceps, "Cepstral coefficients (including C0)");
+    opt("--cepstral-lifter", o.cepstral_lifter, "Lifter coefficient; 0 = no liftering");
+  } else {
+    flag("--use-log-fbank", o.use_log_fbank, "Log of the filter energies");
+    flag("--use-power", o.use_power, "Power spectrum (true) or magnitude (false)");
+  }
+  flag("--use-energy", o.use_energy,
+       kind == audio::FeatureKind::Mfcc ? "Log energy instead of C0" : "Add log energy as an extra first feature");
+  flag("--raw-energy", o.raw_energy, "Energy before pre-emphasis and windowing");
+  opt("--energy-floor", o.energy_floor, "Floor on the energy (not log); 0 = none");
+  flag("--htk-compat", o.htk_compat, "HTK order: energy or C0 last (C0 scaled by sqrt 2)");
+  const std::string g2 = "Post-processing (add-deltas, apply-cmvn)";
+  cmd.add_flag("--deltas", f.deltas, "Append deltas (add-deltas)")->group(g2);
+  cmd.add_option("--delta-order", p.deltas.order, "Delta order with --deltas (2: 13 -> 39)")->group(g2)->check(CLI::Range(1, 4));
+  cmd.add_option("--delta-window", p.deltas.window, "Delta window with --deltas")->group(g2)->check(CLI::Range(1, 100));
+  cmd.add_option("--cmvn", f.cmvn, "Mean normalisation: none, or utt (per utterance, apply-cmvn)")
+      ->group(g2)
+      ->check(CLI::IsMember({"none", "utt"}));
+  cmd.add_flag("--norm-vars", p.norm_vars, "With --cmvn utt, also scale to unit variance")->group(g2);
+  p.deltas.order = 2;
+  add_audio_flags(cmd, f);
+}
+
+audio::PipelineOptions resolve(const FeatureFlags& f) {
+  audio::PipelineOptions p = f.pipeline;
+  if (!f.deltas) p.deltas.order = 0;
+  p.cmvn = f.cmvn == "utt" ? audio::CmvnMode::Utterance : audio::CmvnMode::None;
+  p.audio.resample = !f.no_resample;
+  try {
+    p.features.frame.window_type = audio::parse_window_type(f.window_type);
+    p.features.validate();
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
+  if (p.norm_vars && p.cmvn == audio::CmvnMode::None) throw UsageError("--norm-vars needs --cmvn utt");
+  return p;
+}
+
+}  // namespace attn::tools::speech

@@ -1,0 +1,30 @@
+#pragma once
+// Kaldi's feature options as flags, with Kaldi's names (compute-mfcc-feats, add-deltas,
+// apply-cmvn), registered on a subcommand and turned into attn::audio::PipelineOptions.
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "attn/audio/pipeline.h"
+
+namespace attn::tools::speech {
+
+struct FeatureFlags {
+  audio::PipelineOptions pipeline;
+  std::string window_type = "povey";
+  std::string cmvn = "none";
+  bool deltas = false;
+  bool no_resample = false;
+};
+
+// The framing, mel, mfcc-or-fbank, energy, delta and CMVN flags, plus --channel and
+// --no-resample. `kind` decides which of --num-ceps/--cepstral-lifter (mfcc) or
+// --use-log-fbank/--use-power (fbank) exist and the --use-energy default.
+void add_feature_flags(CLI::App& cmd, FeatureFlags& flags, audio::FeatureKind kind);
+// Only the audio-reading flags (--channel, --no-resample, --sample-frequency when `with_rate`).
+void add_audio_flags(CLI::App& cmd, FeatureFlags& flags);
+
+// The options the flags describe; throws attn::tools::UsageError for values that cannot work.
+audio::PipelineOptions resolve(const FeatureFlags& flags);
+
+}  // namespace attn::tools::speech

@@ -1,0 +1,45 @@
+#include "speech/utterances.h"
+
+#include "attn/error.h"
+
+namespace attn::tools::speech {
+
+Utterances::Utterances(std::vector<std::string> args, std::vector<std::string> lists)
+    : args_(std::move(args)), lists_(std::move(lists)) {}
+
+bool Utterances::next(Utterance& u) {
+  for (;;) {
+    if (list_) {
+      std::string line;
+      if (list_->next(line)) {
+        try {
+          auto e = audio::parse_wav_list_line(line);
+          if (!e) continue;
+          u.entry = std::move(*e);
+        } catch (const Error& err) {
+          throw Error(list_->where() + ": " + err.what());
+        }
+        u.where = list_->where();
+        return true;
+      }
+      list_.reset();
+    }
+    if (next_arg_ < args_.size()) {
+      const std::string& a = args_[next_arg_++];
+      if (a == "-") {
+        list_.emplace("-", kMaxPathListLineBytes);
+        continue;
+      }
+      u.entry = {a, a};
+      u.where = a;
+      return true;
+    }
+    if (next_list_ < lists_.size()) {
+      list_.emplace(lists_[next_list_++], kMaxPathListLineBytes);
+      continue;
+    }
+    return false;
+  }
+}
+
+}  // namespace attn::tools::speech

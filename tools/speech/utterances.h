@@ -1,0 +1,32 @@
+#pragma once
+// The recordings a batch command reads, in order: paths from the command line, and for "-" or
+// --wav-scp, lines of a list ("utt<TAB>path", "utt path" or a bare path, Kaldi's wav.scp form).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attn/audio/wav_list.h"
+#include "common/input.h"
+
+namespace attn::tools::speech {
+
+struct Utterance {
+  audio::WavEntry entry;
+  std::string where;  // what messages call it: the path, or "list:line"
+};
+
+class Utterances {
+ public:
+  // args: paths and "-" (a list on stdin); lists: wav.scp files, read after the arguments.
+  Utterances(std::vector<std::string> args, std::vector<std::string> lists);
+  // The next utterance; false when all are done. A bad list line throws attn::Error naming
+  // "list:line" (a --keep-going loop reports it and calls next again).
+  bool next(Utterance& u);
+
+ private:
+  std::vector<std::string> args_, lists_;
+  size_t next_arg_ = 0, next_list_ = 0;
+  std::optional<LineReader> list_;
+};
+
+}  // namespace attn::tools::speech
