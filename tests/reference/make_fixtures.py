@@ -491,7 +491,22 @@ def make_attention_case(scoring, mask):
     return case
 
 
+def case_patch_embedding(c, s):
+    """ViT patch embedding: images (B, S, S, C) channels-last; the weight (dim, p*p*C) in
+    (py, px, c) order is torch's Conv2d weight (dim, C, p, p) permuted."""
+    B, S, Cin, p, D = (2, 4, 3, 2, s["C"]) if s["C"] == 4 else (2, 8, 3, 4, s["C"])
+    x = c.rand("x", (B, S, S, Cin))
+    P = p * p * Cin
+    make_linear(c, "m.proj", P, D)
+    W = params(c)
+    conv_w = W["m.proj.weight"].reshape(D, p, p, Cin).permute(0, 3, 1, 2)
+    y = F.conv2d(x.permute(0, 3, 1, 2), conv_w, W["m.proj.bias"], stride=p)  # (B, D, G, G)
+    c.config.update(B=B, image_size=S, channels=Cin, patch=p, dim=D)
+    c.output(y.flatten(2).transpose(1, 2).reshape(-1, D))  # (B*N, D), patches in grid order
+
+
 CASES = {
+    "patch_embedding": case_patch_embedding,
     "linear": case_linear,
     "embedding": case_embedding,
     "hashed_embedding": case_hashed_embedding,

@@ -45,6 +45,7 @@
 #include "attn/layers/pooling.h"
 #include "attn/layers/positional.h"
 #include "attn/tensor.h"
+#include "attn/vision/patch_embedding.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -209,6 +210,25 @@ void run_linear(Fixture& fx) {
   std::vector<float> y(size_t(T) * out), dx(size_t(T) * in);
   layer.forward(T, x.data(), y.data());
   layer.backward(T, x.data(), dy.data(), dx.data());
+  fx.expect_output("y", y);
+  fx.expect_grad("x", dx);
+  fx.expect_param_grads(params);
+}
+
+// Patch embedding against torch's Conv2d(kernel=stride=p) on the same images in (B, C, S, S).
+void run_patch_embedding(Fixture& fx) {
+  const int B = fx.integer("B"), S = fx.integer("image_size"), C = fx.integer("channels");
+  const int p = fx.integer("patch"), D = fx.integer("dim");
+  attn::vision::PatchEmbedding layer("m", S, C, p, D);
+  attn::ParameterList params;
+  layer.collect(params);
+  fx.load(params);
+  const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
+  const int rows = B * layer.patches_per_image();
+  std::vector<float> y(size_t(rows) * D), dx(x.size());
+  attn::vision::PatchEmbedding::Cache cache;
+  layer.forward(B, x.data(), y.data(), cache);
+  layer.backward(B, dy.data(), dx.data(), cache);
   fx.expect_output("y", y);
   fx.expect_grad("x", dx);
   fx.expect_param_grads(params);
@@ -509,6 +529,7 @@ const std::map<std::string, CaseFn>& known_cases() {
         {"pool_mean", [](Fixture& fx) { run_pool(fx, attn::PoolKind::Mean); }},
         {"cross_entropy", run_cross_entropy},
         {"one_vs_all", run_one_vs_all},
+        {"patch_embedding", run_patch_embedding},
     };
     for (const char* scoring : {"dot", "additive"})
       for (const char* mask : {"none", "causal", "window", "sparse"})

@@ -8,7 +8,7 @@
 namespace attn {
 namespace {
 
-EncoderBlockConfig block_config(const EncoderConfig& c) {
+EncoderBlockConfig block_config(const EncoderConfig& c, int i) {
   EncoderBlockConfig b;
   b.dim = c.dim;
   b.heads = c.heads;
@@ -17,6 +17,8 @@ EncoderBlockConfig block_config(const EncoderConfig& c) {
   b.attention_dropout = c.attention_dropout;
   b.mask = c.mask;
   b.window = c.window;
+  // The rate grows linearly with depth (DeiT, timm): the first block is never dropped.
+  b.drop_path = c.layers > 1 ? c.drop_path * static_cast<float>(i) / (c.layers - 1) : 0.0f;
   return b;
 }
 
@@ -29,7 +31,7 @@ Encoder::Encoder(const std::string& name, const EncoderConfig& config)
     throw std::invalid_argument("Encoder " + name + ": dim and ff_dim must be > 0");
   blocks.reserve(config.layers);
   for (int i = 0; i < config.layers; ++i)
-    blocks.emplace_back(name + ".layers." + std::to_string(i), block_config(config));
+    blocks.emplace_back(name + ".layers." + std::to_string(i), block_config(config, i));
 }
 
 void Encoder::init(Rng& rng) {

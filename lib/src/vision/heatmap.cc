@@ -46,6 +46,15 @@ std::vector<float> token_weights(int T, const std::vector<double>& matrix, int q
   return w;
 }
 
+std::vector<float> class_attention(int T, const std::vector<std::vector<float>>& maps, int layer) {
+  if (layer < 0 || layer > static_cast<int>(maps.size()))
+    throw std::out_of_range("class_attention: layer " + std::to_string(layer) + " of " +
+                            std::to_string(maps.size()));
+  if (layer == 0) return token_weights(T, attention_rollout(T, maps));
+  const auto& m = maps[layer - 1];
+  return token_weights(T, std::vector<double>(m.begin(), m.end()));
+}
+
 namespace {
 
 // Blue (0) through cyan, green and yellow to red (1): the jet map without its dark ends.

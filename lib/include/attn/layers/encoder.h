@@ -21,6 +21,7 @@ struct EncoderConfig {
   int window = 0;
   bool final_norm = true;
   float attention_dropout = 0.0f;  // attention outputs, before their projections
+  float drop_path = 0.0f;  // stochastic depth: block i of L drops at drop_path * i / (L - 1)
 };
 
 class Encoder {

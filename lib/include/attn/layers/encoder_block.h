@@ -1,11 +1,13 @@
 #pragma once
 // Pre-LN transformer encoder block:
-//   mid = x + dropout1(attn(ln1(x)))
-//   y   = mid + dropout2(ffn(ln2(mid)))
+//   mid = x + path1(dropout1(attn(ln1(x))))
+//   y   = mid + path2(dropout2(ffn(ln2(mid))))
+// path1/path2 are stochastic depth (identity unless drop_path > 0).
 #include <string>
 #include <vector>
 
 #include "attn/context.h"
+#include "attn/layers/drop_path.h"
 #include "attn/layers/dropout.h"
 #include "attn/layers/feed_forward.h"
 #include "attn/layers/layer_norm.h"
@@ -21,6 +23,7 @@ struct EncoderBlockConfig {
   float attention_dropout = 0.0f;  // attention output, before its projection
   MaskKind mask = MaskKind::None;
   int window = 0;
+  float drop_path = 0.0f;          // stochastic depth of both residual branches
 };
 
 class EncoderBlock {
@@ -36,7 +39,7 @@ class EncoderBlock {
   };
 
   // Parts "<name>.ln1", "<name>.attn", "<name>.ln2", "<name>.ffn"; dropout streams
-  // "<name>.drop1", "<name>.drop2".
+  // "<name>.drop1", "<name>.drop2", "<name>.path1", "<name>.path2".
   EncoderBlock(const std::string& name, const EncoderBlockConfig& config);
 
   void init(Rng& rng);
@@ -53,6 +56,7 @@ class EncoderBlock {
   LayerNorm ln2;
   FeedForward ffn;
   Dropout drop1, drop2;
+  DropPath path1, path2;
 };
 
 }  // namespace attn

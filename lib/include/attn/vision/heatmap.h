@@ -16,6 +16,11 @@ std::vector<double> attention_rollout(int T, const std::vector<std::vector<float
 // class token (query 0) gives each patch.
 std::vector<float> token_weights(int T, const std::vector<double>& matrix, int query = 0);
 
+// What the class token (row 0) gives each patch: with layer == 0 the rollout over all layers,
+// with layer k in 1..L layer k's own attention. maps: L matrices (T, T). Returns T - 1 weights
+// summing to 1. Throws std::out_of_range for a layer outside 0..L.
+std::vector<float> class_attention(int T, const std::vector<std::vector<float>>& maps, int layer);
+
 struct HeatmapConfig {
   int min_output_side = 224;  // the image is enlarged by a whole factor to at least this
   float max_alpha = 0.7f;     // overlay opacity at the highest weight

@@ -1,0 +1,83 @@
+#pragma once
+// The vision transformer (Dosovitskiy et al. 2021): patch embedding, a class token, learned
+// positions, a pre-LN encoder, CLS or mean pooling and a linear head.
+//   tokens per image T1 = 1 + N (class token first), N = (S/p)^2;  a batch packs B*T1 rows.
+#include <string>
+#include <vector>
+
+#include "attn/context.h"
+#include "attn/layers/encoder.h"
+#include "attn/layers/linear.h"
+#include "attn/layers/pooling.h"
+#include "attn/layers/positional.h"
+#include "attn/tensor.h"
+#include "attn/vision/patch_embedding.h"
+
+namespace attn::vision {
+
+struct ViTConfig {
+  int image_size = 28;  // S: inputs are S x S
+  int channels = 1;     // 1 grey, 3 RGB
+  int patch = 4;        // p, divides S
+  int dim = 64;         // C
+  int layers = 4;
+  int heads = 4;
+  float mlp_ratio = 2.0f;  // feed-forward width = dim * mlp_ratio
+  float dropout = 0.0f;
+  float drop_path = 0.1f;
+  PoolKind pool = PoolKind::Cls;
+  int num_labels = 10;  // K
+
+  int tokens() const { return 1 + (image_size / patch) * (image_size / patch); }  // T1
+  int ff_dim() const;
+};
+
+// attn.config's "model" object and back; from_json checks every field (attn::Error naming it).
+std::string vit_config_to_json(const ViTConfig& config);
+ViTConfig vit_config_from_json(const std::string& json);
+// Throws attn::Error naming the setting when the shape is impossible (heads, patch, sizes).
+void check_vit_config(const ViTConfig& config);
+
+class ViT {
+ public:
+  struct Cache {
+    int B = 0;
+    Segments segs;                    // B sequences of T1 rows
+    PatchEmbedding::Cache patches;
+    Tensor embedded;                  // (B*N, C) patch embeddings
+    Tensor x;                         // (B*T1, C) class token + patches, plus positions
+    Tensor h;                         // (B*T1, C) encoder output
+    Tensor pooled;                    // (B, C)
+    Encoder::Cache encoder;
+  };
+
+  explicit ViT(const ViTConfig& config);
+
+  const ViTConfig& config() const { return config_; }
+  void init(Rng& rng);
+  ParameterList parameters();
+  int64_t parameter_count();
+
+  // images: (B, S, S, channels), normalised   logits: (B, K)
+  // keep_activations: fill the cache for backward() and attention_maps(); otherwise the
+  // encoder runs its memory-light inference path.
+  void forward(int B, const float* images, Tensor& logits, Cache& cache, const RunContext& ctx,
+               bool keep_activations) const;
+  // Accumulates parameter gradients from dlogits: (B, K).
+  void backward(Cache& cache, const float* dlogits);
+
+  // After forward(..., keep_activations=true): image b's head-averaged attention of every
+  // layer, each (T1, T1) row-major (rows: queries), for attention rollout.
+  std::vector<std::vector<float>> attention_maps(const Cache& cache, int b) const;
+
+ private:
+  ViTConfig config_;
+  PatchEmbedding embed_;
+  Parameter cls_;  // (1, C) "cls_token"
+  LearnedPositions positions_;
+  Encoder encoder_;
+  Pooling pool_;
+  Linear head_;
+};
+
+}  // namespace attn::vision

@@ -1,0 +1,196 @@
+#include "attn/vision/vit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "attn/error.h"
+
+namespace attn::vision {
+namespace {
+
+EncoderConfig encoder_config(const ViTConfig& c) {
+  EncoderConfig e;
+  e.layers = c.layers;
+  e.dim = c.dim;
+  e.heads = c.heads;
+  e.ff_dim = c.ff_dim();
+  e.dropout = c.dropout;
+  e.drop_path = c.drop_path;
+  e.final_norm = true;
+  return e;
+}
+
+}  // namespace
+
+int ViTConfig::ff_dim() const {
+  return std::max(1, static_cast<int>(std::lround(dim * mlp_ratio)));
+}
+
+void check_vit_config(const ViTConfig& c) {
+  auto need = [](bool ok, const std::string& what) {
+    if (!ok) throw Error(what);
+  };
+  need(c.channels == 1 || c.channels == 3, "channels must be 1 or 3");
+  need(c.image_size >= 8 && c.image_size <= 1024, "image size must be in 8..1024");
+  need(c.patch >= 1 && c.patch <= c.image_size && c.image_size % c.patch == 0,
+       "patch (" + std::to_string(c.patch) + ") must divide the image size (" +
+           std::to_string(c.image_size) + ")");
+  need(c.tokens() <= 4097, "too many patches: at most 4096 (use a larger patch)");
+  need(c.dim >= 4 && c.dim <= 4096, "dim must be in 4..4096");
+  need(c.heads >= 1 && c.dim % c.heads == 0,
+       "dim (" + std::to_string(c.dim) + ") must be a multiple of heads (" +
+           std::to_string(c.heads) + ")");
+  need(c.layers >= 0 && c.layers <= 64, "layers must be in 0..64");
+  need(c.mlp_ratio > 0.0f && c.mlp_ratio <= 16.0f, "mlp ratio must be in (0, 16]");
+  need(c.dropout >= 0.0f && c.dropout < 1.0f, "dropout must be in [0, 1)");
+  need(c.drop_path >= 0.0f && c.drop_path < 1.0f, "drop path must be in [0, 1)");
+  need(c.num_labels >= 2 && c.num_labels <= 100000, "labels must number 2..100000");
+}
+
+std::string vit_config_to_json(const ViTConfig& c) {
+  nlohmann::json j = {{"image_size", c.image_size}, {"channels", c.channels},
+                      {"patch", c.patch},           {"dim", c.dim},
+                      {"layers", c.layers},         {"heads", c.heads},
+                      {"mlp_ratio", c.mlp_ratio},   {"dropout", c.dropout},
+                      {"drop_path", c.drop_path},   {"pool", c.pool == PoolKind::Cls ? "cls" : "mean"},
+                      {"num_labels", c.num_labels}};
+  return j.dump();
+}
+
+ViTConfig vit_config_from_json(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) throw Error("attn.config model: not a JSON object");
+  auto field = [&](const char* name) -> const nlohmann::json& {
+    if (!j.contains(name)) throw Error(std::string("attn.config model: missing field \"") + name + "\"");
+    return j.at(name);
+  };
+  auto integer = [&](const char* name) {
+    const auto& v = field(name);
+    if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 1000000)
+      throw Error(std::string("attn.config model: field \"") + name + "\" must be a small integer");
+    return v.get<int>();
+  };
+  auto number = [&](const char* name) {
+    const auto& v = field(name);
+    if (!v.is_number()) throw Error(std::string("attn.config model: field \"") + name + "\" must be a number");
+    return v.get<float>();
+  };
+  ViTConfig c;
+  c.image_size = integer("image_size");
+  c.channels = integer("channels");
+  c.patch = integer("patch");
+  c.dim = integer("dim");
+  c.layers = integer("layers");
+  c.heads = integer("heads");
+  c.mlp_ratio = number("mlp_ratio");
+  c.dropout = number("dropout");
+  c.drop_path = number("drop_path");
+  c.num_labels = integer("num_labels");
+  const auto& pool = field("pool");
+  if (pool != "cls" && pool != "mean") throw Error("attn.config model: field \"pool\" must be \"cls\" or \"mean\"");
+  c.pool = pool == "cls" ? PoolKind::Cls : PoolKind::Mean;
+  try {
+    check_vit_config(c);
+  } catch (const Error& e) {
+    throw Error(std::string("attn.config model: ") + e.what());
+  }
+  return c;
+}
+
+ViT::ViT(const ViTConfig& config)
+    : config_((check_vit_config(config), config)),
+      embed_("patch", config.image_size, config.channels, config.patch, config.dim),
+      cls_("cls_token", {1, config.dim}, /*decay=*/false),
+      positions_("positions", config.tokens(), config.dim),
+      encoder_("encoder", encoder_config(config)),
+      pool_(config.pool),
+      head_("head", config.dim, config.num_labels) {}
+
+void ViT::init(Rng& rng) {
+  embed_.init(rng);
+  for (float& v : cls_.value.storage()) v = 0.02f * rng.normal();
+  positions_.init(rng, 0.02f);
+  encoder_.init(rng);
+  head_.init(rng);
+}
+
+ParameterList ViT::parameters() {
+  ParameterList params;
+  embed_.collect(params);
+  params.push_back(&cls_);
+  positions_.collect(params);
+  encoder_.collect(params);
+  head_.collect(params);
+  return params;
+}
+
+int64_t ViT::parameter_count() {
+  int64_t n = 0;
+  for (const Parameter* p : parameters()) n += p->value.size();
+  return n;
+}
+
+void ViT::forward(int B, const float* images, Tensor& logits, Cache& cache, const RunContext& ctx,
+                  bool keep_activations) const {
+  const int C = config_.dim, T1 = config_.tokens(), N = T1 - 1;
+  cache.B = B;
+  cache.segs = Segments::uniform(B, T1);
+  cache.embedded.resize({int64_t(B) * N, C});
+  embed_.forward(B, images, cache.embedded.data(), cache.patches);  // e = embed(images)
+  cache.x.resize({int64_t(B) * T1, C});
+  float* x = cache.x.data();
+  for (int b = 0; b < B; ++b) {  // x[b] = [cls; e[b]]   (T1, C)
+    std::memcpy(x + size_t(b) * T1 * C, cls_.value.data(), sizeof(float) * C);
+    std::memcpy(x + (size_t(b) * T1 + 1) * C, cache.embedded.data() + size_t(b) * N * C,
+                sizeof(float) * N * C);
+  }
+  positions_.add(cache.segs, x);  // x += positions
+  cache.h.resize({int64_t(B) * T1, C});
+  encoder_.forward(cache.segs, x, cache.h.data(), keep_activations ? &cache.encoder : nullptr,
+                   ctx);  // h = encoder(x)
+  cache.pooled.resize({B, C});
+  pool_.forward(cache.segs, cache.h.data(), C, cache.pooled.data());  // pooled = pool(h)
+  logits.resize({B, config_.num_labels});
+  head_.forward(B, cache.pooled.data(), logits.data());  // logits = head(pooled)
+}
+
+void ViT::backward(Cache& cache, const float* dlogits) {
+  const int B = cache.B, C = config_.dim, T1 = config_.tokens(), N = T1 - 1;
+  const int T = B * T1;
+  Tensor dpooled({B, C});
+  head_.backward(B, cache.pooled.data(), dlogits, dpooled.data());  // from logits = head(pooled)
+  Tensor dh({T, C});
+  pool_.backward(cache.segs, dpooled.data(), C, dh.data());  // from pooled = pool(h)
+  encoder_.backward(cache.segs, cache.x.data(), dh.data(), dh.data(), cache.encoder);  // h = enc(x)
+  positions_.backward(cache.segs, dh.data());  // from x += positions (dx passes unchanged)
+  Tensor de({int64_t(B) * N, C});
+  float* dcls = cls_.grad.data();
+  for (int b = 0; b < B; ++b) {  // from x[b] = [cls; e[b]]
+    const float* row = dh.data() + size_t(b) * T1 * C;
+    for (int c = 0; c < C; ++c) dcls[c] += row[c];
+    std::memcpy(de.data() + size_t(b) * N * C, row + C, sizeof(float) * N * C);
+  }
+  embed_.backward(B, de.data(), nullptr, cache.patches);  // from e = embed(images)
+}
+
+std::vector<std::vector<float>> ViT::attention_maps(const Cache& cache, int b) const {
+  const int T1 = config_.tokens();
+  if (cache.encoder.blocks.size() != encoder_.blocks.size())
+    throw std::logic_error("ViT::attention_maps needs a forward with keep_activations");
+  std::vector<std::vector<float>> maps;
+  std::vector<std::pair<int, float>> row;
+  const int base = b * T1;
+  for (size_t l = 0; l < encoder_.blocks.size(); ++l) {
+    std::vector<float> m(size_t(T1) * T1, 0.0f);
+    for (int q = 0; q < T1; ++q) {
+      encoder_.blocks[l].attn.attention_row(cache.segs, cache.encoder.blocks[l].attn, -1, base + q, row);
+      for (const auto& [key, p] : row) m[size_t(q) * T1 + (key - base)] = p;
+    }
+    maps.push_back(std::move(m));
+  }
+  return maps;
+}
+
+}  // namespace attn::vision

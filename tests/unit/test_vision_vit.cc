@@ -1,0 +1,184 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "attn/error.h"
+#include "attn/vision/heatmap.h"
+#include "attn/vision/patch_embedding.h"
+#include "attn/vision/vit.h"
+#include "attn/vision/vit_train.h"
+#include "layers_gradcheck.h"
+
+using namespace attn;
+using namespace attn::vision;
+using attn::testing::random_vector;
+using attn::testing::weighted_sum;
+
+namespace {
+
+ViTConfig tiny_config() {
+  ViTConfig c;
+  c.image_size = 8;
+  c.channels = 3;
+  c.patch = 4;
+  c.dim = 8;
+  c.layers = 2;
+  c.heads = 2;
+  c.mlp_ratio = 1.5f;
+  c.dropout = 0.1f;
+  c.drop_path = 0.2f;
+  c.num_labels = 3;
+  return c;
+}
+
+// A toy set: a bright square in one of four corners of a dark 8x8 image; the corner is the
+// label. Noise keeps it from being a lookup.
+ImageSet corner_set(int n, uint64_t seed) {
+  ImageSet set;
+  set.size = 8;
+  set.channels = 1;
+  Rng rng(seed);
+  for (int i = 0; i < n; ++i) {
+    const int label = static_cast<int>(rng.below(4));
+    Image img(8, 8, 1);
+    for (auto& p : img.pixels) p = static_cast<uint8_t>(rng.below(60));
+    const int y0 = label / 2 * 4, x0 = label % 2 * 4;
+    for (int y = y0; y < y0 + 4; ++y)
+      for (int x = x0; x < x0 + 4; ++x) img.row(y)[x] = static_cast<uint8_t>(180 + rng.below(70));
+    set.add(img, label);
+  }
+  return set;
+}
+
+}  // namespace
+
+TEST_CASE("patch embedding backward matches finite differences") {
+  Rng rng(1);
+  PatchEmbedding pe("patch", 8, 3, 4, 5);
+  pe.init(rng);
+  const int B = 2, n = B * 8 * 8 * 3, rows = B * pe.patches_per_image();
+  CHECK(pe.patches_per_image() == 4);
+  std::vector<float> x = random_vector(n, rng), w = random_vector(rows * 5, rng);
+  std::vector<float> y(rows * 5), dx(n);
+  auto loss = [&] {
+    PatchEmbedding::Cache c;
+    pe.forward(B, x.data(), y.data(), c);
+    return weighted_sum(y, w);
+  };
+  PatchEmbedding::Cache cache;
+  pe.forward(B, x.data(), y.data(), cache);
+  ParameterList params;
+  pe.collect(params);
+  attn::testing::check_parameter_gradients(
+      params, [&] { pe.backward(B, w.data(), dx.data(), cache); }, loss);
+  CHECK(attn::testing::check_gradient("images", x.data(), dx.data(), n, loss) == 0);
+}
+
+TEST_CASE("ViT backward matches finite differences in training mode") {
+  const ViTConfig cfg = tiny_config();
+  for (PoolKind pool : {PoolKind::Cls, PoolKind::Mean}) {
+    ViTConfig c = cfg;
+    c.pool = pool;
+    ViT model(c);
+    Rng rng(2);
+    model.init(rng);
+    ParameterList params = model.parameters();
+    CHECK(params[2]->name == "cls_token");
+    CHECK(params[3]->name == "positions.weight");
+    CHECK(params[3]->value.dim(0) == 5);
+    const int B = 3, n = B * 8 * 8 * 3;
+    std::vector<float> x = random_vector(n, rng), w = random_vector(B * 3, rng);
+    const RunContext ctx{.training = true, .seed = 11};
+    auto loss = [&] {
+      Tensor logits;
+      ViT::Cache cache;
+      model.forward(B, x.data(), logits, cache, ctx, true);
+      return weighted_sum(logits.storage(), w);
+    };
+    Tensor logits;
+    ViT::Cache cache;
+    model.forward(B, x.data(), logits, cache, ctx, true);
+    attn::testing::check_parameter_gradients(params, [&] { model.backward(cache, w.data()); }, loss,
+                                             {.eps = 3e-3f, .max_checks = 10});
+  }
+}
+
+TEST_CASE("ViT inference equals the cached forward; attention maps are distributions") {
+  ViTConfig c = tiny_config();
+  ViT model(c);
+  Rng rng(3);
+  model.init(rng);
+  const int B = 2, n = B * 8 * 8 * 3;
+  std::vector<float> x = random_vector(n, rng);
+  Tensor a, b;
+  ViT::Cache ca, cb;
+  model.forward(B, x.data(), a, ca, {}, true);
+  model.forward(B, x.data(), b, cb, {}, false);
+  for (int i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-5));
+  const auto maps = model.attention_maps(ca, 1);
+  REQUIRE(maps.size() == 2);
+  const int T1 = c.tokens();
+  for (const auto& m : maps)
+    for (int q = 0; q < T1; ++q) {
+      double s = 0;
+      for (int k = 0; k < T1; ++k) s += m[q * T1 + k];
+      CHECK(s == doctest::Approx(1.0));
+    }
+  const auto w = token_weights(T1, attention_rollout(T1, maps));
+  CHECK(w.size() == 4);
+  CHECK(std::accumulate(w.begin(), w.end(), 0.0) == doctest::Approx(1.0));
+}
+
+TEST_CASE("ViT config: JSON round trip and checks that name the setting") {
+  ViTConfig c = tiny_config();
+  c.pool = PoolKind::Mean;
+  const ViTConfig back = vit_config_from_json(vit_config_to_json(c));
+  CHECK(back.pool == PoolKind::Mean);
+  CHECK(back.dim == 8);
+  CHECK(back.mlp_ratio == doctest::Approx(1.5f));
+  c.heads = 3;
+  CHECK_THROWS_WITH_AS(check_vit_config(c), doctest::Contains("multiple of heads"), Error);
+  c = tiny_config();
+  c.patch = 3;
+  CHECK_THROWS_WITH_AS(check_vit_config(c), doctest::Contains("divide"), Error);
+  CHECK_THROWS_WITH_AS(vit_config_from_json("{\"dim\": 8}"), doctest::Contains("image_size"), Error);
+  CHECK_THROWS_AS(vit_config_from_json("[1]"), Error);
+}
+
+TEST_CASE("a tiny ViT learns the corner task with augmentation; same seed, same weights") {
+  const ImageSet train = corner_set(400, 1), test = corner_set(200, 2);
+  ViTConfig c;
+  c.image_size = 8;
+  c.channels = 1;
+  c.patch = 2;
+  c.dim = 16;
+  c.layers = 1;
+  c.heads = 2;
+  c.num_labels = 4;
+  auto run = [&](uint64_t seed) {
+    ViT model(c);
+    Rng rng(seed);
+    model.init(rng);
+    const ChannelStats stats = channel_stats({train.image(0), train.image(1)});
+    ViTTrainConfig tc;
+    tc.augment.erase_prob = 0.25f;
+    tc.augment.mixup_alpha = 0.2f;
+    ViTTrainable trainable(model, train, stats, tc);
+    FitConfig fc;
+    fc.epochs = 20;
+    fc.batching.max_items = 32;
+    fc.adamw.lr = 3e-3f;
+    fc.seed = seed;
+    fit(trainable, std::vector<int>(train.count(), c.tokens()), fc);
+    const ViTEvaluation ev = evaluate(model, test, stats, 64);
+    std::vector<float> weights;
+    for (Parameter* p : model.parameters())
+      weights.insert(weights.end(), p->value.storage().begin(), p->value.storage().end());
+    return std::make_pair(ev.accuracy, weights);
+  };
+  const auto [accuracy, weights] = run(5);
+  CHECK(accuracy > 0.9);  // chance: 0.25
+  CHECK(run(5).second == weights);
+}

@@ -1,0 +1,124 @@
+#include "image_data.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "attn/error.h"
+#include "attn/text/readers.h"
+#include "attn/vision/idx.h"
+#include "attn/vision/model_file.h"
+#include "common/input.h"
+
+namespace attn::tools::image {
+namespace {
+
+constexpr size_t kMaxImageFileBytes = size_t{64} << 20;
+
+std::vector<uint8_t> read_bytes(const std::string& path) {
+  const std::string s = read_file(path, kMaxImageFileBytes);
+  return {s.begin(), s.end()};
+}
+
+// A folder is read as label folders, anything else as a list file.
+std::vector<attn::text::DocumentEntry> list_files(const std::string& data) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(data, ec)) return attn::text::list_label_folders(data);
+  return attn::text::read_document_list(data);
+}
+
+struct IdxPair {
+  vision::IdxImages images;
+  std::vector<uint8_t> labels;
+};
+
+IdxPair read_idx_pair(const DataSource& s) {
+  IdxPair p{vision::read_idx_images(s.idx[0]), vision::read_idx_labels(s.idx[1])};
+  if (static_cast<size_t>(p.images.count) != p.labels.size())
+    throw Error(s.idx[0] + " holds " + std::to_string(p.images.count) + " images but " + s.idx[1] +
+                " holds " + std::to_string(p.labels.size()) + " labels");
+  return p;
+}
+
+std::string idx_label(const DataSource& s, int v) {
+  if (s.idx_names.empty()) return std::to_string(v);
+  if (v >= static_cast<int>(s.idx_names.size()))
+    throw Error(s.idx[1] + ": label number " + std::to_string(v) + " has no name (" +
+                std::to_string(s.idx_names.size()) + " names given)");
+  return s.idx_names[v];
+}
+
+}  // namespace
+
+DataSummary summarize(const DataSource& source, BatchErrors& errors) {
+  DataSummary s;
+  std::set<std::string> labels;
+  if (!source.idx.empty()) {
+    const IdxPair p = read_idx_pair(source);
+    s.count = p.images.count;
+    s.median_side = std::min(p.images.rows, p.images.cols);
+    std::set<int> ids(p.labels.begin(), p.labels.end());
+    for (int id : ids) s.labels.push_back(idx_label(source, id));
+    return s;
+  }
+  std::vector<int> sides;
+  for (const auto& entry : list_files(source.data)) {
+    errors.run(entry.path.string(), [&] {
+      const vision::ImageHeader h = vision::probe_image(read_bytes(entry.path.string()));
+      sides.push_back(std::min(h.width, h.height));
+      s.colour |= h.channels >= 3;
+      labels.insert(entry.label);
+    });
+  }
+  s.count = static_cast<int>(sides.size());
+  if (!sides.empty()) {
+    std::nth_element(sides.begin(), sides.begin() + sides.size() / 2, sides.end());
+    s.median_side = sides[sides.size() / 2];
+  }
+  s.labels.assign(labels.begin(), labels.end());
+  return s;
+}
+
+vision::ImageSet load_set(const DataSource& source, const std::vector<std::string>& labels,
+                          int size, int channels, vision::Fit fit, BatchErrors& errors) {
+  std::map<std::string, int> id_of;
+  for (size_t i = 0; i < labels.size(); ++i) id_of[labels[i]] = static_cast<int>(i);
+  auto label_id = [&](const std::string& label) {
+    const auto it = id_of.find(label);
+    if (it == id_of.end()) throw Error("label \"" + label + "\" is not one of the model's labels");
+    return it->second;
+  };
+  vision::ImageSet set;
+  set.size = size;
+  set.channels = channels;
+  if (!source.idx.empty()) {
+    const IdxPair p = read_idx_pair(source);
+    const size_t n = size_t(p.images.rows) * p.images.cols;
+    for (int i = 0; i < p.images.count; ++i) {
+      errors.run(source.idx[1] + ": item " + std::to_string(i), [&] {
+        const int id = label_id(idx_label(source, p.labels[i]));
+        vision::Image img(p.images.cols, p.images.rows, 1);
+        std::copy_n(p.images.pixels.begin() + i * n, n, img.pixels.begin());
+        if (channels == 3) {  // grey to RGB: each value three times
+          vision::Image rgb(img.width, img.height, 3);
+          for (size_t k = 0; k < n; ++k) std::fill_n(rgb.pixels.begin() + 3 * k, 3, img.pixels[k]);
+          img = std::move(rgb);
+        }
+        set.add(vision::fit_image(img, size, fit), id);
+      });
+    }
+    return set;
+  }
+  for (const auto& entry : list_files(source.data))
+    errors.run(entry.path.string(), [&] {
+      const int id = label_id(entry.label);
+      set.add(load_image_file(entry.path.string(), size, channels, fit), id);
+    });
+  return set;
+}
+
+vision::Image load_image_file(const std::string& path, int size, int channels, vision::Fit fit) {
+  return vision::load_model_input(read_bytes(path), size, channels, fit);
+}
+
+}  // namespace attn::tools::image

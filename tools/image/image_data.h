@@ -1,0 +1,41 @@
+#pragma once
+// attn-image's inputs: labelled images from a folder per label, a path<TAB>label list or an
+// IDX pair, and single image files for predict and attention.
+#include <string>
+#include <vector>
+
+#include "attn/vision/image.h"
+#include "attn/vision/resize.h"
+#include "attn/vision/vit_train.h"
+#include "common/batch_errors.h"
+
+namespace attn::tools::image {
+
+// Where labelled images come from: --data FOLDER|LIST, or --idx IMAGES LABELS.
+struct DataSource {
+  std::string data;
+  std::vector<std::string> idx;
+  std::vector<std::string> idx_names;  // IDX label v is called idx_names[v] (empty: "v")
+  std::string name() const { return idx.empty() ? data : idx.front(); }
+};
+
+// What the training images look like, for the defaults train derives (read from the headers
+// only, or from the IDX header).
+struct DataSummary {
+  int count = 0;
+  int median_side = 0;  // of the shorter sides
+  bool colour = false;  // any image stored in colour
+  std::vector<std::string> labels;  // distinct, sorted (IDX: in label-number order)
+};
+
+DataSummary summarize(const DataSource& source, BatchErrors& errors);
+
+// Every image decoded, converted to `channels` and fitted to size x size; labels mapped by
+// `labels` (an unknown label is a bad item). Bad files are BatchErrors items.
+vision::ImageSet load_set(const DataSource& source, const std::vector<std::string>& labels,
+                          int size, int channels, vision::Fit fit, BatchErrors& errors);
+
+// One image file as the model reads it (bounded read, decode, fit).
+vision::Image load_image_file(const std::string& path, int size, int channels, vision::Fit fit);
+
+}  // namespace attn::tools::image
