@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# attn-image end to end on a generated toy set (bars and blocks, 16x16 grey, 3 labels): train on
+# a folder per label, learn it well above chance, then eval, predict, attention and info; the
+# same seed gives the same model; the IDX form trains too.
+source "$ATTN_CLI_LIB"
+export OMP_WAIT_POLICY=passive
+python3 "$ATTN_SOURCE_DIR/tests/cli/make_toy_images.py" "$T/toy" --per-class 60 || exit 1
+cd "$T/toy"
+TINY=(--patch 4 --dim 32 --layers 2 --heads 2 --epochs 15 --threads 2)
+
+step "train on a folder per label: settings derived from the images and printed"
+run attn-image train --data train --valid test.tsv --output m.safetensors "${TINY[@]}"
+expect_exit 0
+expect_stderr_has "image-size 16 channels 1 fit crop patch 4 (16 patches)"
+expect_stderr_has "epoch 15/15"
+expect_stderr_has "wrote m.safetensors"
+
+step "eval: accuracy well above chance (1/3) on held-out images"
+run attn-image eval --model m.safetensors --data test.tsv --format json
+expect_exit 0
+acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
+if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "accuracy $acc < 0.8"; fi
+run attn-image eval --model m.safetensors --data test
+expect_exit 0; expect_stdout_has "accuracy"
+
+step "predict: path, label, probability per image, in input order; '-' reads paths"
+run attn-image predict --model m.safetensors test/vbar/000.png test/hbar/001.png
+expect_exit 0
+if [ "$(cut -f1 "$OUT" | tr '\n' ' ')" = "test/vbar/000.png test/hbar/001.png " ]; then _pass; else _fail "ids not in input order"; fi
+if awk -F'\t' 'NF != 3 || $3 < 0 || $3 > 1 { bad = 1 } END { exit bad }' "$OUT"; then _pass; else _fail "not path<TAB>label<TAB>prob"; fi
+ls test/block/*.png | head -n 4 >paths.txt
+run attn-image predict --model m.safetensors --top-k 2 - <paths.txt
+expect_exit 0
+if [ "$(wc -l <"$OUT")" = 4 ] && awk -F'\t' 'NF != 5 { bad = 1 } END { exit bad }' "$OUT"; then _pass; else _fail "top-2 lines"; fi
+
+step "predict --explain: the top patches as row, col, weight"
+run attn-image predict --model m.safetensors --explain --format jsonl test/hbar/000.png
+expect_exit 0
+python3 - "$OUT" <<'PY' && _pass || _fail "no explain list of 5 patches with row, col, weight"
+import json, sys
+line = json.loads(open(sys.argv[1]).readline())
+ex = line["explain"]
+assert len(ex) == 5 and all(0 <= p["row"] < 4 and 0 <= p["col"] < 4 for p in ex)
+assert ex[0]["weight"] >= ex[-1]["weight"] > 0
+PY
+
+step "attention: one PNG per image with the heat map; --layer K"
+mkdir heat
+run attn-image attention --model m.safetensors --output heat test/hbar/000.png test/vbar/000.png
+expect_exit 0
+if [ "$(head -c 8 heat/000.png | od -An -tx1 | tr -d ' ')" = "89504e470d0a1a0a" ] && [ -s heat/000-2.png ]; then _pass; else _fail "PNGs missing"; fi
+expect_stdout_has "heat/000.png"
+run attn-image attention --model m.safetensors --output heat --layer 2 test/block/000.png
+expect_exit 0
+run attn-image attention --model m.safetensors --output heat --layer 3 test/block/000.png
+expect_exit 2
+
+step "info: task, labels, parameters, the train command"
+run attn-image info --model m.safetensors
+expect_exit 0
+expect_stdout_has "image-classification"
+expect_stdout_has '["block","hbar","vbar"]'
+expect_stdout_has "attn-image train --data train"
+
+step "same --seed and --threads give a byte-identical model"
+run attn-image train --data train --output m2.safetensors "${TINY[@]}" --epochs 2 --seed 4 --quiet
+run attn-image train --data train --output m3.safetensors "${TINY[@]}" --epochs 2 --seed 4 --quiet
+if cmp -s m2.safetensors m3.safetensors; then _pass; else _fail "models differ"; fi
+
+step "IDX images and labels train and evaluate"
+run attn-image train --idx train-images.idx train-labels.idx --label-names hbar,vbar,block --output idx.safetensors "${TINY[@]}" --quiet
+expect_exit 0
+run attn-image eval --model idx.safetensors --idx test-images.idx test-labels.idx --format json
+expect_exit 0
+expect_stdout_has '"labels":["hbar","vbar","block"]'
+finish
