@@ -25,6 +25,7 @@ struct TrainArgs {
   FitConfig fit_config;
   float lr = 1e-3f;
   int batch_size = 128;
+  bool save_epochs = false;
 };
 
 std::vector<std::string> split_names(const std::string& s) {
@@ -127,6 +128,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   model.vit->init(rng);
   log_info("parameters: {}", model.vit->parameter_count());
 
+  const DType storage = a.storage == "f16" ? DType::F16 : DType::F32;
+  auto save = [&](vision::ImageModel& m) {
+    vision::save_image_model(a.output, m, {{"attn.train_command", command_line}}, storage);
+  };
   vision::ViTTrainable trainable(*model.vit, train, model.input.stats, a.train);
   TrainingProgress progress(a.fit_config.epochs, train.count());
   FitCallbacks callbacks;
@@ -145,12 +150,12 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
       r.valid_accuracy = ev.accuracy;
     }
     progress.end_epoch(r);
+    if (a.save_epochs) save(model);
   };
   attn::fit(trainable, std::vector<int>(train.count(), m.tokens()), a.fit_config, callbacks);
   if (last.skipped_steps > 0)
     log_warning("{} steps were skipped for non-finite gradients", last.skipped_steps);
-  vision::save_image_model(a.output, model, {{"attn.train_command", command_line}},
-                           a.storage == "f16" ? DType::F16 : DType::F32);
+  save(model);
   log_info("wrote {}", a.output);
   return errors.finish();
 }
@@ -170,6 +175,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--valid-idx", a.valid.idx, "Validation images as IDX files: IMAGES LABELS")->expected(2);
   cmd->add_option("--label-names", a.label_names, "Names of IDX labels 0, 1, ... separated by commas");
   add_output_option(*cmd, a.output, true, "Model file to write (safetensors)");
+ cmd->add_flag("--save-epochs", a.save_epochs, "Also write the model after every epoch (an interrupted run keeps its last finished epoch)");
   add_choice_option(*cmd, "--storage", a.storage, {"f32", "f16"}, "Weight precision in the model file (f16: half the size)");
   auto& m = a.model;
   auto& g = a.train.augment;

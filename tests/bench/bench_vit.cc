@@ -1,0 +1,205 @@
+// attn-bench-vit: ViT inference and training speed (images/s) at a given shape, and where the
+// time of one forward and one backward goes (GEMMs, attention, layer norm, GELU, data).
+//
+// Usage: attn-bench-vit [--threads 1,2] [--seconds S] [--batch B] [--image S] [--patch P]
+//                       [--dim C] [--layers L] [--heads H] [--mlp-ratio R]
+// Output: "vit infer|train B T C L H threads images/s" lines and "part NAME ms" lines, read by
+// run_vit_bench.sh.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "attn/attention.h"
+#include "attn/layers/layer_norm.h"
+#include "attn/layers/loss.h"
+#include "attn/layers/linear.h"
+#include "attn/ops.h"
+#include "attn/parallel.h"
+#include "attn/rng.h"
+#include "attn/train/optimizer.h"
+#include "attn/vision/vit.h"
+#include "attn/vision/vit_train.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kRounds = 10;
+
+// Best per-call wall time over 10 rounds of at least seconds/10 each.
+template <class F>
+double best_seconds(F&& f, double seconds) {
+  f();
+  double best = 1e30;
+  for (int round = 0; round < kRounds; ++round) {
+    int calls = 0;
+    const auto start = Clock::now();
+    double elapsed = 0;
+    do {
+      f();
+      ++calls;
+      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < seconds / kRounds);
+    best = std::min(best, elapsed / calls);
+  }
+  return best;
+}
+
+std::vector<float> random_vector(attn::Rng& rng, size_t n) {
+  std::vector<float> x(n);
+  for (float& e : x) e = rng.uniform(-1.0f, 1.0f);
+  return x;
+}
+
+struct Args {
+  std::vector<int> threads{1, 2};
+  double seconds = 2.0;
+  int batch = 256;
+  attn::vision::ViTConfig vit;
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  a.vit.image_size = 28, a.vit.channels = 1, a.vit.patch = 4, a.vit.dim = 64, a.vit.layers = 4;
+  a.vit.heads = 4, a.vit.mlp_ratio = 2.0f, a.vit.drop_path = 0.0f, a.vit.num_labels = 10;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    const char* v = argv[i + 1];
+    if (k == "--threads") {
+      a.threads.clear();
+      for (const char* p = v; *p;) {
+        a.threads.push_back(std::atoi(p));
+        while (*p && *p != ',') ++p;
+        if (*p) ++p;
+      }
+    } else if (k == "--seconds") a.seconds = std::atof(v);
+    else if (k == "--batch") a.batch = std::atoi(v);
+    else if (k == "--image") a.vit.image_size = std::atoi(v);
+    else if (k == "--patch") a.vit.patch = std::atoi(v);
+    else if (k == "--dim") a.vit.dim = std::atoi(v);
+    else if (k == "--layers") a.vit.layers = std::atoi(v);
+    else if (k == "--heads") a.vit.heads = std::atoi(v);
+    else if (k == "--mlp-ratio") a.vit.mlp_ratio = std::atof(v);
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", argv[i]);
+      std::exit(2);
+    }
+  }
+  return a;
+}
+
+// The parts of one forward and one backward, timed alone at the model's shapes.
+void parts(const Args& a) {
+  using namespace attn;
+  const auto& c = a.vit;
+  const int B = a.batch, T1 = c.tokens(), T = B * T1, C = c.dim, F = c.ff_dim(), L = c.layers;
+  const int N = T1 - 1, P = c.patch * c.patch * c.channels;
+  Rng rng(3);
+  const auto x = random_vector(rng, size_t(T) * std::max(C, F)), dy = x;
+  std::vector<float> y(size_t(T) * std::max(C, F)), dx(y.size());
+  auto linear_ms = [&](int rows, int in, int out, bool back) {
+    Linear lin("l", in, out);
+    lin.init(rng);
+    lin.weight.zero_grad();
+    lin.bias.zero_grad();
+    return 1e3 * best_seconds([&] {
+      if (back) lin.backward(rows, x.data(), dy.data(), dx.data());
+      else lin.forward(rows, x.data(), y.data());
+    }, a.seconds / 4);
+  };
+  const Segments segs = Segments::uniform(B, T1);
+  AttentionSpec spec;
+  spec.heads = c.heads;
+  spec.head_dim = C / c.heads;
+  AttentionCache cache;
+  attention_forward(spec, segs, x.data(), x.data(), x.data(), y.data(), &cache);
+  std::vector<float> dq(size_t(T) * C), dk(dq.size()), dv(dq.size());
+  LayerNorm ln("ln", C);
+  LayerNorm::Cache lnc;
+  ln.weight.zero_grad();
+  ln.bias.zero_grad();
+  for (int back = 0; back < 2; ++back) {
+    const char* pass = back ? "backward" : "forward";
+    // Per layer: q, k, v, out (C -> C), fc1 (C -> F), fc2 (F -> C); plus patch embedding and head.
+    const double gemm = L * (4 * linear_ms(T, C, C, back) + linear_ms(T, C, F, back) +
+                             linear_ms(T, F, C, back)) +
+                        linear_ms(B * N, P, C, back) + linear_ms(B, C, c.num_labels, back);
+    const double att = L * 1e3 * best_seconds([&] {
+      if (back) attention_backward(spec, segs, x.data(), x.data(), x.data(), cache, dy.data(), dq.data(), dk.data(), dv.data());
+      else attention_forward(spec, segs, x.data(), x.data(), x.data(), y.data(), &cache);
+    }, a.seconds / 4);
+    const double norm = (2 * L + 1) * 1e3 * best_seconds([&] {
+      if (back) ln.backward(T, x.data(), dy.data(), dx.data(), lnc);
+      else ln.forward(T, x.data(), y.data(), &lnc);
+    }, a.seconds / 4);
+    const double gelu = L * 1e3 * best_seconds([&] {
+      if (back) ops::gelu_backward(int64_t(T) * F, x.data(), dy.data(), dx.data());
+      else ops::gelu_forward(int64_t(T) * F, x.data(), y.data());
+    }, a.seconds / 4);
+    std::printf("part %s gemm %.3f attention %.3f layer_norm %.3f gelu %.3f\n", pass, gemm, att, norm, gelu);
+  }
+  // Data: normalising and augmenting one batch (crop with padding, erasing), as training does.
+  vision::ImageSet set;
+  set.size = c.image_size;
+  set.channels = c.channels;
+  for (int i = 0; i < B; ++i) {
+    vision::Image img(c.image_size, c.image_size, c.channels);
+    for (auto& p : img.pixels) p = static_cast<uint8_t>(rng.below(256));
+    set.add(img, 0);
+  }
+  const vision::ChannelStats stats{std::vector<float>(c.channels, 0.3f), std::vector<float>(c.channels, 0.3f)};
+  std::vector<int> items(B);
+  for (int i = 0; i < B; ++i) items[i] = i;
+  std::vector<float> images(set.image_bytes() * B);
+  vision::AugmentConfig aug;
+  aug.crop_padding = c.image_size / 8;
+  aug.erase_prob = 0.25f;
+  const std::vector<float> fill(c.channels, -1.0f);
+  const double data = 1e3 * best_seconds([&] {
+    vision::normalize_items(set, items, stats, images.data());
+    for (int b = 0; b < B; ++b) vision::augment_image(c.image_size, c.channels, images.data() + b * set.image_bytes(), fill.data(), aug, rng);
+  }, a.seconds / 4);
+  std::printf("part data normalise+augment %.3f\n", data);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace attn;
+  const Args a = parse(argc, argv);
+  const auto& c = a.vit;
+  std::printf("# ViT batch %d, %d tokens (image %d, patch %d), dim %d, %d layers, %d heads, ff %d\n",
+              a.batch, c.tokens(), c.image_size, c.patch, c.dim, c.layers, c.heads, c.ff_dim());
+  Rng rng(1);
+  vision::ViT model(c);
+  model.init(rng);
+  const int B = a.batch;
+  const auto images = random_vector(rng, size_t(B) * c.image_size * c.image_size * c.channels);
+  std::vector<int32_t> labels(B);
+  for (int b = 0; b < B; ++b) labels[b] = b % c.num_labels;
+  for (int threads : a.threads) {
+    set_threads(threads);
+    Tensor logits;
+    vision::ViT::Cache cache;
+    const double infer = best_seconds([&] { model.forward(B, images.data(), logits, cache, {}, false); }, a.seconds);
+    // A training step: forward with activations, cross-entropy, backward, AdamW.
+    AdamW opt;
+    const ParameterList params = model.parameters();
+    for (Parameter* p : params) p->zero_grad();
+    std::vector<float> dlogits(size_t(B) * c.num_labels);
+    uint64_t step = 0;
+    const double train = best_seconds([&] {
+      model.forward(B, images.data(), logits, cache, {.training = true, .seed = ++step}, true);
+      softmax_cross_entropy(B, c.num_labels, logits.data(), labels.data(), 0.1f, dlogits.data(), nullptr);
+      model.backward(cache, dlogits.data());
+      opt.step(params);
+    }, a.seconds);
+    std::printf("vit infer %d %d %d %d %d %d %.1f\n", B, c.tokens(), c.dim, c.layers, c.heads, threads, B / infer);
+    std::printf("vit train %d %d %d %d %d %d %.1f\n", B, c.tokens(), c.dim, c.layers, c.heads, threads, B / train);
+    std::fflush(stdout);
+    if (threads == a.threads.back()) parts(a);
+  }
+  return 0;
+}

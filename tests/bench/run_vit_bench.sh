@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# ViT images/s, attn vs PyTorch, same shapes and thread counts in one run: inference and training
+# (forward, backward, AdamW step); then where attn's time goes in one forward and one backward.
+#
+# Usage: tests/bench/run_vit_bench.sh [BUILD_DIR] [--threads 1,2] [--seconds S]
+#   Shapes: batch 256, 50 tokens (28x28 images, patch 4), dim 64, 4 layers, 4 heads (the shipped
+#   Fashion-MNIST model's shape too, see assets/models/README.md); ATTN_VIT_SHAPES adds others as
+#   "--dim 128 --layers 6 ..." strings separated by ';'.
+#   ATTN_BENCH_REPEAT=N (default 2): alternate attn and PyTorch rounds, keep each side's best.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+build="${1:-$root/build-bench}"
+[[ $# -gt 0 ]] && shift
+bench="$build/tests/bench/attn-bench-vit"
+if [[ ! -x "$bench" ]]; then
+  cmake -S "$root" -B "$build" -DATTN_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j2 --target attn-bench-vit >/dev/null
+fi
+# The same OpenBLAS kernel and CPU capability for both sides (see run_attention_bench.sh).
+if grep -qw avx512f /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=SkylakeX ATEN_CPU_CAPABILITY=avx512
+elif grep -qw avx2 /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2
+fi
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+python=/usr/bin/python3
+[[ -x $python ]] || python=python3
+out_attn="$(mktemp)"
+out_torch="$(mktemp)"
+trap 'rm -f "$out_attn" "$out_torch"' EXIT
+IFS=';' read -r -a shapes <<<"--dim 64 --layers 4 --heads 4${ATTN_VIT_SHAPES:+;$ATTN_VIT_SHAPES}"
+for ((round = 1; round <= ${ATTN_BENCH_REPEAT:-2}; ++round)); do
+  for shape in "${shapes[@]}"; do
+    # shellcheck disable=SC2086
+    "$bench" $shape "$@" | tee -a "$out_attn"
+    # shellcheck disable=SC2086
+    "$python" "$here/bench_vit_torch.py" $shape "$@" | tee -a "$out_torch"
+  done
+done
+"$python" - "$out_attn" "$out_torch" <<'PY'
+import sys
+best = {}
+for path, side in ((sys.argv[1], "attn"), (sys.argv[2], "torch")):
+    for line in open(path):
+        f = line.split()
+        if len(f) == 9 and f[0] in ("vit", "torch"):
+            key = (f[1],) + tuple(map(int, f[2:8]))
+            best[(side, key)] = max(best.get((side, key), 0.0), float(f[8]))
+print("\n# best of the rounds, images/s; speedup = attn / PyTorch")
+print(f"{'pass':>6} {'B':>4} {'T':>3} {'C':>4} {'L':>2} {'H':>2} {'thr':>3} {'attn':>9} {'torch':>9} {'speedup':>8}")
+for (side, key) in sorted(k for k in best if k[0] == "attn"):
+    a, t = best[(side, key)], best.get(("torch", key))
+    print(f"{key[0]:>6} {key[1]:>4} {key[2]:>3} {key[3]:>4} {key[4]:>2} {key[5]:>2} {key[6]:>3} {a:9.1f} "
+          + (f"{t:9.1f} {a / t:8.2f}" if t else f"{'-':>9} {'-':>8}"))
+parts = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f and f[0] == "part":
+        parts.setdefault(f[1], {})
+        for name, ms in zip(f[2::2], f[3::2]):
+            parts[f[1]][name] = min(parts[f[1]].get(name, 1e30), float(ms))
+for pass_, p in parts.items():
+    total = sum(p.values())
+    print(f"# {pass_}: " + ", ".join(f"{k} {v:.2f} ms ({100 * v / total:.0f}%)" for k, v in p.items()))
+PY
