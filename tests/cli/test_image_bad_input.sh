@@ -30,7 +30,7 @@ import struct, zlib
 ihdr = b"IHDR" + struct.pack(">IIBBBBB", 100000, 100000, 8, 0, 0, 0, 0)
 open("huge.png", "wb").write(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + ihdr + struct.pack(">I", zlib.crc32(ihdr)))
 PY
-for f in empty.png:"empty file" cut.png:"corrupt or truncated" cut.jpg:"truncated JPEG" text.png:"not an image" huge.png:"100000x100000"; do
+for f in empty.png:"empty file" cut.png:"corrupt or truncated" cut.jpg:"truncated JPEG" text.png:"not an image" huge.png:"image declares 100000x100000"; do
   run attn-image predict --model m.safetensors "${f%%:*}"
   expect_error 1 "${f%%:*}: ${f#*:}"
   expect_stdout ""
@@ -51,7 +51,7 @@ expect_error 1 "toy/train/hbar/zz.png: not an image"
 if [ ! -e bad.safetensors ]; then _pass; else _fail "a model was written"; fi
 run attn-image train --data toy/train --output kg.safetensors "${TINY[@]}" --keep-going
 expect_exit 1
-expect_stderr_has "1 items failed"
+expect_stderr_has "1 item failed"
 rm toy/train/hbar/zz.png
 
 step "IDX: wrong magic, counts that disagree with the data, images and labels of different counts"

@@ -6,10 +6,10 @@ source "$ATTN_CLI_LIB"
 export OMP_WAIT_POLICY=passive
 python3 "$ATTN_SOURCE_DIR/tests/cli/make_toy_images.py" "$T/toy" --per-class 60 || exit 1
 cd "$T/toy"
-TINY=(--patch 4 --dim 32 --layers 2 --heads 2 --epochs 15 --threads 2)
+TINY=(--patch 4 --dim 32 --layers 2 --heads 2 --threads 2)
 
 step "train on a folder per label: settings derived from the images and printed"
-run attn-image train --data train --valid test.tsv --output m.safetensors "${TINY[@]}"
+run attn-image train --data train --valid test.tsv --output m.safetensors "${TINY[@]}" --epochs 15
 expect_exit 0
 expect_stderr_has "image-size 16 channels 1 fit crop patch 4 (16 patches)"
 expect_stderr_has "epoch 15/15"
@@ -60,15 +60,19 @@ run attn-image info --model m.safetensors
 expect_exit 0
 expect_stdout_has "image-classification"
 expect_stdout_has '["block","hbar","vbar"]'
-expect_stdout_has "attn-image train --data train"
+expect_stdout_has "attn-image train"
+expect_stdout_has "--data train --valid test.tsv"
 
 step "same --seed and --threads give a byte-identical model"
-run attn-image train --data train --output m2.safetensors "${TINY[@]}" --epochs 2 --seed 4 --quiet
-run attn-image train --data train --output m3.safetensors "${TINY[@]}" --epochs 2 --seed 4 --quiet
-if cmp -s m2.safetensors m3.safetensors; then _pass; else _fail "models differ"; fi
+mkdir a b c
+# (the recorded command line names the output, so each run writes m.safetensors in its own folder)
+for d in a b; do (cd $d && attn-image train --data ../train --output m.safetensors "${TINY[@]}" --epochs 2 --seed 4 --quiet); done
+(cd c && attn-image train --data ../train --output m.safetensors "${TINY[@]}" --epochs 2 --seed 5 --quiet)
+if cmp -s a/m.safetensors b/m.safetensors; then _pass; else _fail "models differ"; fi
+if ! cmp -s a/m.safetensors c/m.safetensors; then _pass; else _fail "another seed gave the same model"; fi
 
 step "IDX images and labels train and evaluate"
-run attn-image train --idx train-images.idx train-labels.idx --label-names hbar,vbar,block --output idx.safetensors "${TINY[@]}" --quiet
+run attn-image train --idx train-images.idx train-labels.idx --label-names hbar,vbar,block --output idx.safetensors "${TINY[@]}" --epochs 15 --quiet
 expect_exit 0
 run attn-image eval --model idx.safetensors --idx test-images.idx test-labels.idx --format json
 expect_exit 0

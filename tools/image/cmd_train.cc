@@ -107,7 +107,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
     throw UsageError(e.what());
   }
   const vision::Fit fit = vision::fit_from_string(a.fit);
-  const vision::ImageSet train = load_set(a.data, summary.labels, m.image_size, m.channels, fit, errors);
+  const vision::ImageSet train = load_set(a.data, summary.labels, m.image_size, m.channels, fit, errors, &summary);
   vision::ImageSet valid;
   if (!a.valid.data.empty() || !a.valid.idx.empty())
     valid = load_set(a.valid, summary.labels, m.image_size, m.channels, fit, errors);

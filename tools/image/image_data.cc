@@ -48,6 +48,13 @@ std::string idx_label(const DataSource& s, int v) {
   return s.idx_names[v];
 }
 
+// Whether any pixel's channels differ (a grey picture saved as RGB is grey).
+bool is_colour(const vision::Image& img) {
+  for (size_t i = 0; i + 2 < img.pixels.size(); i += 3)
+    if (img.pixels[i] != img.pixels[i + 1] || img.pixels[i + 1] != img.pixels[i + 2]) return true;
+  return false;
+}
+
 }  // namespace
 
 DataSummary summarize(const DataSource& source, BatchErrors& errors) {
@@ -64,10 +71,12 @@ DataSummary summarize(const DataSource& source, BatchErrors& errors) {
   std::vector<int> sides;
   for (const auto& entry : list_files(source.data)) {
     errors.run(entry.path.string(), [&] {
-      const vision::ImageHeader h = vision::probe_image(read_bytes(entry.path.string()));
+      const auto bytes = read_bytes(entry.path.string());
+      const vision::ImageHeader h = vision::probe_image(bytes);
+      if (h.channels >= 3 && !s.colour) s.colour = is_colour(vision::decode_image(bytes, 3));
       sides.push_back(std::min(h.width, h.height));
-      s.colour |= h.channels >= 3;
       labels.insert(entry.label);
+      s.files.push_back(entry);
     });
   }
   s.count = static_cast<int>(sides.size());
@@ -80,7 +89,8 @@ DataSummary summarize(const DataSource& source, BatchErrors& errors) {
 }
 
 vision::ImageSet load_set(const DataSource& source, const std::vector<std::string>& labels,
-                          int size, int channels, vision::Fit fit, BatchErrors& errors) {
+                          int size, int channels, vision::Fit fit, BatchErrors& errors,
+                          const DataSummary* summary) {
   std::map<std::string, int> id_of;
   for (size_t i = 0; i < labels.size(); ++i) id_of[labels[i]] = static_cast<int>(i);
   auto label_id = [&](const std::string& label) {
@@ -109,7 +119,7 @@ vision::ImageSet load_set(const DataSource& source, const std::vector<std::strin
     }
     return set;
   }
-  for (const auto& entry : list_files(source.data))
+  for (const auto& entry : summary ? summary->files : list_files(source.data))
     errors.run(entry.path.string(), [&] {
       const int id = label_id(entry.label);
       set.add(load_image_file(entry.path.string(), size, channels, fit), id);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "attn/text/readers.h"
 #include "attn/vision/image.h"
 #include "attn/vision/resize.h"
 #include "attn/vision/vit_train.h"
@@ -24,16 +25,19 @@ struct DataSource {
 struct DataSummary {
   int count = 0;
   int median_side = 0;  // of the shorter sides
-  bool colour = false;  // any image stored in colour
+  bool colour = false;  // any image in colour (files stored as RGB are looked at: grey is grey)
   std::vector<std::string> labels;  // distinct, sorted (IDX: in label-number order)
+  std::vector<attn::text::DocumentEntry> files;  // folder or list: the readable ones
 };
 
 DataSummary summarize(const DataSource& source, BatchErrors& errors);
 
 // Every image decoded, converted to `channels` and fitted to size x size; labels mapped by
-// `labels` (an unknown label is a bad item). Bad files are BatchErrors items.
+// `labels` (an unknown label is a bad item). Bad files are BatchErrors items. With `summary`,
+// its readable files are read (so a bad file is reported once).
 vision::ImageSet load_set(const DataSource& source, const std::vector<std::string>& labels,
-                          int size, int channels, vision::Fit fit, BatchErrors& errors);
+                          int size, int channels, vision::Fit fit, BatchErrors& errors,
+                          const DataSummary* summary = nullptr);
 
 // One image file as the model reads it (bounded read, decode, fit).
 vision::Image load_image_file(const std::string& path, int size, int channels, vision::Fit fit);
