@@ -161,6 +161,7 @@ void gradcheck_layer(GatScore score, bool concat, bool residual, bool sparse_inp
   c.elu = concat;
   c.feature_dropout = 0.3f;
   c.attention_dropout = 0.3f;
+  c.value_dropout = 0.3f;
   GatLayer layer("l", c);
   layer.init(rng);
   ParameterList params;

@@ -35,6 +35,16 @@ GatInput GatInput::of(const NodeFeatures& f) {
   return x;
 }
 
+namespace {
+
+// y += a * x over one short row (a plain loop the compiler vectorises; ops::axpy would open
+// an OpenMP region per call).
+inline void row_axpy(int n, float a, const float* __restrict x, float* __restrict y) {
+  for (int i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+}  // namespace
+
 void project_rows(const GatInput& x, const float* sparse_values, const float* W, int M, float* y) {
   if (!x.sparse) throw std::logic_error("project_rows: dense input goes through project_dense");
   const NodeFeatures& f = *x.sparse;
@@ -44,7 +54,7 @@ void project_rows(const GatInput& x, const float* sparse_values, const float* W,
     float* yi = y + int64_t{i} * M;
     std::fill(yi, yi + M, 0.0f);
     for (int64_t e = f.row_ptr[i]; e < f.row_ptr[i + 1]; ++e)
-      ops::axpy(M, sparse_values[e], W + int64_t{f.index[e]} * M, yi);
+      row_axpy(M, sparse_values[e], W + int64_t{f.index[e]} * M, yi);
   }
 }
 
@@ -54,7 +64,7 @@ void project_rows_backward(const GatInput& x, const float* sparse_values, const 
   // from y_i = sum_k value_k W[index_k, :]:  dW[index_k, :] += value_k dy_i (rows in order)
   for (int i = 0; i < f.rows; ++i)
     for (int64_t e = f.row_ptr[i]; e < f.row_ptr[i + 1]; ++e)
-      ops::axpy(M, sparse_values[e], dy + int64_t{i} * M, dW + int64_t{f.index[e]} * M);
+      row_axpy(M, sparse_values[e], dy + int64_t{i} * M, dW + int64_t{f.index[e]} * M);
 }
 
 namespace {
@@ -98,7 +108,9 @@ void glorot(Parameter& p, int fan_in, int fan_out, Rng& rng) {
 }  // namespace
 
 GatLayer::GatLayer(const std::string& name, const GatLayerConfig& c)
-    : config_(c), feature_drop_(name + ".feature_dropout", c.feature_dropout) {
+    : config_(c),
+      feature_drop_(name + ".feature_dropout", c.feature_dropout),
+      value_drop_(name + ".value_dropout", c.value_dropout) {
   if (c.in <= 0 || c.heads <= 0 || c.head_dim <= 0)
     throw std::invalid_argument("GatLayer " + name + ": sizes must be > 0");
   if (!(c.attention_dropout >= 0.0f && c.attention_dropout < 1.0f))
@@ -190,10 +202,16 @@ void GatLayer::forward(const GatInput& x, const CsrGraph& g, float* y, GatCache&
     project(x, xin, N, F, weight_dst.value.data(), HD, cache.wh_dst.data());
     q = cache.wh_dst.data();
   }
-  // o = sum_j p_ij Wh_j   (N, H*D)
+  // v = dropout(Wh), then o = sum_j p_ij v_j   (N, H*D)
+  const float* v = cache.wh.data();
+  if (value_drop_.active(ctx)) {
+    cache.v.resize(int64_t{N} * HD);
+    value_drop_.forward(int64_t{N} * HD, cache.wh.data(), cache.v.data(), ctx);
+    v = cache.v.data();
+  }
   cache.att.resize(int64_t{N} * HD);
   const AttentionSpec s = spec(g, ctx);
-  attention_forward(s, Segments::single(N), q, k, cache.wh.data(), cache.att.data(),
+  attention_forward(s, Segments::single(N), q, k, v, cache.att.data(),
                     store ? &cache.attention : nullptr);
   cache.stored = store;
   // y = concat or mean over heads, + bias
@@ -283,11 +301,13 @@ void GatLayer::backward(const GatInput& x, const CsrGraph& g, const float* y, co
                                                  : cache.wh.data();
   const float* k = c.score == GatScore::Additive ? cache.k.data() : cache.wh.data();
   std::vector<float> datt_vec(c.score == GatScore::GatV2 ? HD : 0);
-  attention_backward(s, Segments::single(N), q, k, cache.wh.data(), cache.attention, datt,
-                     cache.dq.data(), cache.dk.data(), cache.dv.data(),
+  const bool value_dropout = value_drop_.active(ctx);
+  attention_backward(s, Segments::single(N), q, k, value_dropout ? cache.v.data() : cache.wh.data(),
+                     cache.attention, datt, cache.dq.data(), cache.dk.data(), cache.dv.data(),
                      datt_vec.empty() ? nullptr : datt_vec.data());
-  // dWh: the values' gradient plus the score's
-  cache.dwh = cache.dv;
+  // dWh: the values' gradient (from v = dropout(Wh)) plus the score's
+  cache.dwh.resize(int64_t{N} * HD);
+  value_drop_.backward(int64_t{N} * HD, cache.dv.data(), cache.dwh.data(), ctx);
   float* dwh = cache.dwh.data();
   const int64_t n_hd = int64_t{N} * HD;
   switch (c.score) {

@@ -26,6 +26,7 @@ std::vector<GatLayerConfig> GatModelConfig::layer_configs() const {
   check_range("negative_slope", negative_slope, 0, 1);
   check_range("dropout", dropout, 0, 0.99);
   check_range("attention_dropout", attention_dropout, 0, 0.99);
+  check_range("value_dropout", value_dropout, 0, 0.99);
   std::vector<GatLayerConfig> out;
   int width = in;
   for (int l = 0; l < layers; ++l) {
@@ -40,6 +41,7 @@ std::vector<GatLayerConfig> GatModelConfig::layer_configs() const {
     c.negative_slope = negative_slope;
     c.feature_dropout = dropout;
     c.attention_dropout = attention_dropout;
+    c.value_dropout = value_dropout;
     c.residual = residual;
     out.push_back(c);
     width = c.out_width();
@@ -58,6 +60,7 @@ std::string gat_config_json(const GatModelConfig& c) {
                       {"negative_slope", c.negative_slope},
                       {"dropout", c.dropout},
                       {"attention_dropout", c.attention_dropout},
+                      {"value_dropout", c.value_dropout},
                       {"residual", c.residual}};
   return j.dump();
 }
@@ -94,6 +97,7 @@ GatModelConfig gat_config_from_json(const std::string& text) {
   c.negative_slope = number("negative_slope");
   c.dropout = number("dropout");
   c.attention_dropout = number("attention_dropout");
+  c.value_dropout = number("value_dropout");
   const nlohmann::json& residual = get("residual");
   if (!residual.is_boolean()) throw Error("config field 'residual' is not a boolean");
   c.residual = residual.get<bool>();

@@ -96,7 +96,10 @@ TrainResult train_gat(GatModel& model, const NodeFeatures& x, const CsrGraph& g,
       rep.val_accuracy = val.accuracy;
       // The GAT paper's rule: progress when either improves; keep when both do.
       if (val.accuracy >= best_acc || val.loss <= best_loss) {
-        if (val.accuracy >= best_acc && val.loss <= best_loss) {
+        const bool keep = config.keep == GatTrainConfig::Keep::Loss
+                              ? val.loss <= best_loss
+                              : val.accuracy >= best_acc && val.loss <= best_loss;
+        if (keep) {
           rep.best = true;
           snapshot();
           result.best_epoch = epoch;

@@ -6,7 +6,7 @@
 //              GatV2     a . leaky_relu(Wd x'_i + W x'_j)   (Brody et al. 2022; Wd: (F, H*D))
 //              Dot       Wh_i . Wh_j / sqrt(D)
 //   p_ij = softmax over the neighbours j of i, then attention dropout
-//   o_i  = sum_j p_ij Wh_j, heads concatenated (H*D) or averaged (D), + bias
+//   o_i  = sum_j p_ij dropout(Wh_j), heads concatenated (H*D) or averaged (D), + bias
 //   + residual (x' itself when the widths agree, else x' W_res), then ELU if asked.
 // Sparse input features stay sparse in the projection. Memory O(N*F + E*H), never N^2.
 // Forward is const; what backward needs lives in the caller's GatCache.
@@ -35,6 +35,9 @@ struct GatLayerConfig {
   GatScore score = GatScore::Additive;
   float negative_slope = 0.2f;
   float feature_dropout = 0.0f;    // on the input
+  // Dropout on the projected values Wh_j before they are summed (the reference GAT code drops
+  // both the input and the projected features); 0: off.
+  float value_dropout = 0.0f;
   float attention_dropout = 0.0f;  // on p_ij
   bool residual = false;
   bool elu = false;  // ELU on the output (hidden layers)
@@ -55,6 +58,7 @@ struct GatCache {
   std::vector<float> wh_dst;  // GatV2: (N, H*D) x' Wd, the queries
   std::vector<float> q, k;    // Additive: (N, H) a_dst . Wh_i and a_src . Wh_j
   std::vector<float> res;     // projected residual: (N, out)
+  std::vector<float> v;       // (N, H*D) dropout(Wh), the values, when value dropout is on
   std::vector<float> att;     // (N, H*D) attention output
   AttentionCache attention;   // probabilities (E, H), when stored
   bool stored = false;        // filled by a forward with store = true
@@ -95,7 +99,7 @@ class GatLayer {
  private:
   GatLayerConfig config_;
   bool identity_residual_ = false;
-  Dropout feature_drop_;
+  Dropout feature_drop_, value_drop_;
   uint64_t attention_stream_ = 0;
 };
 

@@ -20,6 +20,7 @@ struct GatModelConfig {
   GatScore score = GatScore::Additive;
   float negative_slope = 0.2f;
   float dropout = 0.6f;            // on every layer's input features
+  float value_dropout = 0.6f;      // on every layer's projected features (the values)
   float attention_dropout = 0.6f;  // on the attention coefficients
   bool residual = false;
   // The layer configs this describes; throws attn::Error naming a bad field.

@@ -16,6 +16,9 @@ struct GatTrainConfig {
   float lr = 0.005f;
   float weight_decay = 5e-4f;  // L2 on the weights (Adam's weight_decay, as the paper)
   uint64_t seed = 0;
+  // Which epoch is kept: the GAT paper's rule (validation loss and accuracy both at their
+  // best so far) or the lowest validation loss alone (pyGAT's).
+  enum class Keep { LossAndAccuracy, Loss } keep = Keep::LossAndAccuracy;
 };
 
 struct EpochReport {

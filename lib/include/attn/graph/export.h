@@ -1,0 +1,34 @@
+#pragma once
+// Attention export: which CSR edge each output line shows, in the order of the input edge
+// file, and the k-hop neighbourhood of a node for the DOT picture.
+#include <cstdint>
+#include <vector>
+
+#include "attn/graph/csr.h"
+#include "attn/graph/graph.h"
+
+namespace attn::graph {
+
+enum class EdgeOrigin { Input, Reverse, SelfLoop };  // a line, its --undirected twin, added
+const char* edge_origin_name(EdgeOrigin o);            // "input", "reverse", "self-loop"
+
+struct ExportEdge {
+  int64_t csr_edge;  // index into csr.col (and the attention probabilities (E, H))
+  int32_t src, dst;
+  EdgeOrigin origin;
+};
+
+// Every CSR edge once: input edges in file order (each followed by its reverse with
+// --undirected; duplicates show at their first line), then the added self-loops by node.
+std::vector<ExportEdge> export_order(const GraphData& g, const BuiltGraph& b);
+
+// Nodes within k incoming hops of `node` (node first, then by distance, then index), and the
+// CSR edges between them whose destination lies within k - 1 hops.
+struct Neighbourhood {
+  std::vector<int32_t> nodes;
+  std::vector<int> hops;        // per entry of nodes
+  std::vector<int64_t> edges;   // CSR edge indices
+};
+Neighbourhood k_hop_neighbourhood(const CsrGraph& csr, int32_t node, int k);
+
+}  // namespace attn::graph

@@ -1,0 +1,60 @@
+// attn-graph predict: labels with probabilities for the nodes of a split, or the nodes
+// without a label, one line per node in node-file order.
+#include "attn/error.h"
+#include "attn/graph/train.h"
+#include "commands.h"
+#include "common/log.h"
+#include "common/output.h"
+#include "graph_input.h"
+
+namespace attn::tools::graph {
+namespace {
+
+using namespace attn::graph;
+
+struct PredictArgs {
+  GraphFiles files;
+  std::string model, nodes = "auto";
+  int top_k = 1;
+  PredictFormat format = PredictFormat::Tsv;
+};
+
+int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
+  const LoadedGatModel m = open_graph_model(a.model, builtin);
+  const LoadedGraph lg = load_graph(a.files, m.graph, common.keep_going);
+  std::string which = a.nodes;
+  if (which == "auto") {  // the nodes without a label, or all when every node has one
+    which = lg.data.labelled() < lg.data.nodes() ? "unlabelled" : "all";
+    log_info("predicting {} nodes ({})", which == "all" ? lg.data.nodes() : lg.data.nodes() - lg.data.labelled(), which);
+  }
+  const std::vector<int32_t> nodes = select_nodes(lg.data, which);
+  const int K = static_cast<int>(m.labels.size());
+  const std::vector<float> p = predict_probabilities(*m.model, lg.data.features, lg.built.csr);
+  PredictionWriter out(a.format);
+  for (int32_t i : nodes) {
+    Prediction pred;
+    pred.id = lg.data.ids[i];
+    pred.labels = top_k(std::span<const float>(p.data() + int64_t{i} * K, K), m.labels, a.top_k);
+    out.write(pred);
+  }
+  return lg.data.report.unknown_node_edges + lg.data.report.bad_lines > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
+  auto args = std::make_shared<PredictArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "predict", "Label the nodes of a split, or those without a label (node id, label, probability)");
+  add_common_flags(*cmd, common);
+  add_keep_going_flag(*cmd, common);
+  add_model_option(*cmd, args->model, false, "Model file (default: the built-in Cora model)");
+  add_graph_files_flags(*cmd, args->files);
+  add_choice_option(*cmd, "--select", args->nodes, {"auto", "unlabelled", "train", "val", "test", "all"},
+                    "Which nodes (auto: those without a label, or all if every node has one)");
+  add_top_k_option(*cmd, args->top_k);
+  add_predict_format_option(*cmd, args->format);
+  return [args, &common, builtin] { return run_predict(*args, common, builtin); };
+}
+
+}  // namespace attn::tools::graph

@@ -1,0 +1,20 @@
+#pragma once
+// attn-graph's subcommands: each registers its flags on the app and runs when chosen.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <span>
+
+#include "common/cli.h"
+
+namespace attn::tools::graph {
+
+using Command = std::function<int()>;
+using Builtin = std::span<const unsigned char>;
+
+Command add_train_command(CLI::App& app, CommonOptions& common);
+Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin);
+Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builtin);
+Command add_info_command(CLI::App& app, CommonOptions& common, Builtin builtin);
+Command add_attention_command(CLI::App& app, CommonOptions& common, Builtin builtin);
+
+}  // namespace attn::tools::graph
