@@ -1,6 +1,8 @@
 #include "attn/graph/gat_model.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "attn/error.h"
 
@@ -49,6 +51,13 @@ std::vector<GatLayerConfig> GatModelConfig::layer_configs() const {
   return out;
 }
 
+namespace {
+
+// A float as the shortest decimal that reads back to it (0.6, not 0.6000000238418579).
+double shortest(float v) { return std::stod(fmt::format("{}", v)); }
+
+}  // namespace
+
 std::string gat_config_json(const GatModelConfig& c) {
   nlohmann::json j = {{"in", c.in},
                       {"classes", c.classes},
@@ -57,10 +66,10 @@ std::string gat_config_json(const GatModelConfig& c) {
                       {"hidden", c.hidden},
                       {"output_heads", c.output_heads},
                       {"score", gat_score_name(c.score)},
-                      {"negative_slope", c.negative_slope},
-                      {"dropout", c.dropout},
-                      {"attention_dropout", c.attention_dropout},
-                      {"value_dropout", c.value_dropout},
+                      {"negative_slope", shortest(c.negative_slope)},
+                      {"dropout", shortest(c.dropout)},
+                      {"attention_dropout", shortest(c.attention_dropout)},
+                      {"value_dropout", shortest(c.value_dropout)},
                       {"residual", c.residual}};
   return j.dump();
 }

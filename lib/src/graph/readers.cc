@@ -96,17 +96,23 @@ struct FeatureRows {
   std::vector<int64_t> lines;                         // per node
 };
 
+// Integer tokens strictly increasing within each row, and either rows of different lengths
+// or an index at least as large as its row is long: an index list, not dense values
+// ("0 1 0 1" and "3 3 1" are dense; "2 17 40" is a list).
 bool looks_like_index_list(const FeatureRows& rows) {
-  size_t first = rows.tokens.empty() ? 0 : rows.tokens[0].size();
-  bool differ = false;
+  const size_t first = rows.tokens.empty() ? 0 : rows.tokens[0].size();
+  bool differ = false, beyond_length = false;
   for (const auto& row : rows.tokens) {
     differ |= row.size() != first;
+    int64_t previous = -1;
     for (std::string_view t : row) {
       int64_t i = 0;
-      if (!parse_index(t, i)) return false;
+      if (!parse_index(t, i) || i <= previous) return false;
+      previous = i;
+      beyond_length |= i >= static_cast<int64_t>(row.size());
     }
   }
-  return differ;
+  return differ || beyond_length;
 }
 
 FeatureFormat decide(const FeatureRows& rows, FeatureFormat requested) {

@@ -27,8 +27,9 @@ const char* feature_format_name(FeatureFormat f);        // "auto", ...
 FeatureFormat parse_feature_format(const std::string& s);  // throws attn::Error
 
 struct ReadOptions {
-  // Auto: sparse when a token holds ':' or when every token is a non-negative integer and the
-  // rows differ in length (an index list); dense otherwise.
+  // Auto: sparse when a token holds ':', or when every row is a strictly increasing list of
+  // non-negative integers and the rows differ in length or some index is at least its row's
+  // length (an index list, as "2 17 40"); dense otherwise. Give Dense or Sparse to be sure.
   FeatureFormat features = FeatureFormat::Auto;
   // Sparse: the declared dimension (0: largest index + 1). An index >= dim is an error.
   // Dense: when > 0, every row must have this many values.
