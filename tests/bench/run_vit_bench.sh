@@ -61,7 +61,17 @@ for line in open(sys.argv[1]):
         parts.setdefault(f[1], {})
         for name, ms in zip(f[2::2], f[3::2]):
             parts[f[1]][name] = min(parts[f[1]].get(name, 1e30), float(ms))
-for pass_, p in parts.items():
+# One batch's forward and backward, part by part (each timed alone at the model's shapes, at the
+# highest thread count), and the data work of a batch against the training step it feeds.
+for pass_ in ("forward", "backward"):
+    p = parts.get(pass_, {})
     total = sum(p.values())
-    print(f"# {pass_}: " + ", ".join(f"{k} {v:.2f} ms ({100 * v / total:.0f}%)" for k, v in p.items()))
+    if total:
+        print(f"# {pass_}: " + ", ".join(f"{k} {v:.2f} ms ({100 * v / total:.0f}%)" for k, v in p.items()))
+steps = [k for k in best if k[0] == "attn" and k[1][0] == "train"]
+if "data" in parts and steps:
+    key = max(steps, key=lambda k: k[1][6])
+    step_ms = 1e3 * key[1][1] / best[key]
+    data_ms = sum(parts["data"].values())
+    print(f"# data: normalise+augment {data_ms:.2f} ms per batch = {100 * data_ms / step_ms:.1f}% of a {step_ms:.0f} ms training step")
 PY
