@@ -4,40 +4,12 @@ attn-bench-attention (batch_first, eval(), inference_mode, need_weights=False, s
 its fused "fast path"). Prints lines "torch B T C H threads ms", timed like the C++ side: the best
 per-call time of 10 rounds of at least seconds/10 each, after one warm-up call."""
 import argparse
-import ctypes
-import time
 
 import torch
 
-ROUNDS = 10
+from bench_torch_common import best_seconds, set_blas_threads
+
 SHAPES = [(32, 128, 256, 4), (8, 512, 256, 4), (1, 4096, 256, 4), (64, 50, 64, 4)]
-
-
-def set_blas_threads(n):
-    """torch.set_num_threads does not reach Debian's OpenBLAS (torch sees a "generic" BLAS),
-    which otherwise runs its own thread per core, so that "1 thread" would use every core.
-    Returns OpenBLAS's thread count, or None if torch's BLAS is not OpenBLAS."""
-    try:
-        blas = ctypes.CDLL("libblas.so.3")  # the library torch already loaded
-        blas.openblas_set_num_threads(n)
-        return blas.openblas_get_num_threads()
-    except (OSError, AttributeError):
-        return None
-
-
-def best_seconds(f, seconds):
-    f()
-    best = float("inf")
-    for _ in range(ROUNDS):
-        calls, start = 0, time.perf_counter()
-        while True:
-            f()
-            calls += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds / ROUNDS:
-                break
-        best = min(best, elapsed / calls)
-    return best
 
 
 def main():

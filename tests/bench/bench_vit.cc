@@ -19,39 +19,15 @@
 #include "attn/ops.h"
 #include "attn/parallel.h"
 #include "attn/rng.h"
+#include "bench_timing.h"
 #include "attn/train/optimizer.h"
 #include "attn/vision/vit.h"
 #include "attn/vision/vit_train.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-constexpr int kRounds = 10;
-
-// Best per-call wall time over 10 rounds of at least seconds/10 each.
-template <class F>
-double best_seconds(F&& f, double seconds) {
-  f();
-  double best = 1e30;
-  for (int round = 0; round < kRounds; ++round) {
-    int calls = 0;
-    const auto start = Clock::now();
-    double elapsed = 0;
-    do {
-      f();
-      ++calls;
-      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    } while (elapsed < seconds / kRounds);
-    best = std::min(best, elapsed / calls);
-  }
-  return best;
-}
-
-std::vector<float> random_vector(attn::Rng& rng, size_t n) {
-  std::vector<float> x(n);
-  for (float& e : x) e = rng.uniform(-1.0f, 1.0f);
-  return x;
-}
+using attn::bench::best_seconds;
+using attn::bench::random_vector;
 
 struct Args {
   std::vector<int> threads{1, 2};

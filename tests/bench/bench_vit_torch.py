@@ -5,38 +5,11 @@ timed the same way. Inference runs in eval() under inference_mode, where nn.Tran
 takes its fused fast path; training is forward, cross-entropy, backward and an AdamW step.
 Prints "torch infer|train B T C L H threads images/s"."""
 import argparse
-import ctypes
-import time
 
 import torch
 import torch.nn as nn
 
-ROUNDS = 10
-
-
-def set_blas_threads(n):
-    """torch.set_num_threads does not reach Debian's OpenBLAS; set it directly."""
-    try:
-        blas = ctypes.CDLL("libblas.so.3")
-        blas.openblas_set_num_threads(n)
-        return blas.openblas_get_num_threads()
-    except (OSError, AttributeError):
-        return None
-
-
-def best_seconds(f, seconds):
-    f()
-    best = float("inf")
-    for _ in range(ROUNDS):
-        calls, start = 0, time.perf_counter()
-        while True:
-            f()
-            calls += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds / ROUNDS:
-                break
-        best = min(best, elapsed / calls)
-    return best
+from bench_torch_common import best_seconds, set_blas_threads
 
 
 class ViT(nn.Module):

@@ -18,19 +18,11 @@ if [[ ! -x "$bench" ]]; then
   cmake --build "$build" -j2 --target attn-bench-attention >/dev/null
 fi
 
-# PyTorch only picks its fastest kernels when told (Debian's OpenBLAS 0.3.21 misdetects recent
-# CPUs): AVX-512 machines get SkylakeX/avx512, AVX2 machines Haswell/avx2. attn gets the same
-# OpenBLAS kernel, so the comparison is of everything but the BLAS kernel.
-if grep -qw avx512f /proc/cpuinfo; then
-  export OPENBLAS_CORETYPE=SkylakeX ATEN_CPU_CAPABILITY=avx512
-elif grep -qw avx2 /proc/cpuinfo; then
-  export OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2
-fi
+# The same OpenBLAS kernel and CPU capability for attn and PyTorch (see bench_env.sh).
+source "$here/bench_env.sh"
 echo "# OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-} ATEN_CPU_CAPABILITY=${ATEN_CPU_CAPABILITY:-}"
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 
-python=/usr/bin/python3  # Debian's python3-torch
-[[ -x $python ]] || python=python3
 out_attn="$(mktemp)"
 out_torch="$(mktemp)"
 trap 'rm -f "$out_attn" "$out_torch"' EXIT

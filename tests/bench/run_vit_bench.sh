@@ -17,16 +17,10 @@ if [[ ! -x "$bench" ]]; then
   cmake -S "$root" -B "$build" -DATTN_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build" -j2 --target attn-bench-vit >/dev/null
 fi
-# The same OpenBLAS kernel and CPU capability for both sides (see run_attention_bench.sh).
-if grep -qw avx512f /proc/cpuinfo; then
-  export OPENBLAS_CORETYPE=SkylakeX ATEN_CPU_CAPABILITY=avx512
-elif grep -qw avx2 /proc/cpuinfo; then
-  export OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2
-fi
+# The same OpenBLAS kernel and CPU capability for attn and PyTorch (see bench_env.sh).
+source "$here/bench_env.sh"
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-python=/usr/bin/python3
-[[ -x $python ]] || python=python3
 out_attn="$(mktemp)"
 out_torch="$(mktemp)"
 trap 'rm -f "$out_attn" "$out_torch"' EXIT

@@ -3,7 +3,7 @@
 # (usage); under --keep-going a bad image is a warning, the rest is processed, exit code 1.
 source "$ATTN_CLI_LIB"
 export OMP_WAIT_POLICY=passive
-python3 "$ATTN_SOURCE_DIR/tests/cli/make_toy_images.py" "$T/toy" --per-class 12 || exit 1
+python3 "$ATTN_SOURCE_DIR/tests/reference/make_toy_images.py" "$T/toy" --per-class 12 || exit 1
 cd "$T"
 TINY=(--patch 4 --dim 16 --layers 1 --heads 2 --epochs 1 --threads 2 --quiet)
 GOOD=toy/test/hbar/000.png

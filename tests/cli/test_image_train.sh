@@ -4,7 +4,7 @@
 # same seed gives the same model; the IDX form trains too.
 source "$ATTN_CLI_LIB"
 export OMP_WAIT_POLICY=passive
-python3 "$ATTN_SOURCE_DIR/tests/cli/make_toy_images.py" "$T/toy" --per-class 60 || exit 1
+python3 "$ATTN_SOURCE_DIR/tests/reference/make_toy_images.py" "$T/toy" --per-class 60 || exit 1
 cd "$T/toy"
 TINY=(--patch 4 --dim 32 --layers 2 --heads 2 --threads 2)
 

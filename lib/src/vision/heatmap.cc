@@ -93,13 +93,16 @@ Image render_heatmap(const Image& image, const std::vector<float>& weights, int 
   const int W = image.width * zoom, H = image.height * zoom;
   const int text_scale = std::max(1, W / 160), bar = 14 * text_scale;
   Image out(W, H + bar, 3);
-  const float top = std::max(1e-12f, *std::max_element(weights.begin(), weights.end()));
+  // Weights spread over [0, 1] from the lowest to the highest: rollout keeps a floor of
+  // residual flow on every patch, which would otherwise tint the whole picture.
+  const auto [lo, hi] = std::minmax_element(weights.begin(), weights.end());
+  const float floor = *lo, range = std::max(1e-12f, *hi - *lo);
   for (int y = 0; y < H; ++y)
     for (int x = 0; x < W; ++x) {
       const int sy = y / zoom, sx = x / zoom;
       const uint8_t* p = image.row(sy) + size_t(sx) * image.channels;
       const int gy = sy * grid / image.height, gx = sx * grid / image.width;
-      const float w = weights[size_t(gy) * grid + gx] / top;
+      const float w = (weights[size_t(gy) * grid + gx] - floor) / range;
       float rgb[3];
       colour_of(w, rgb);
       const float a = config.max_alpha * w;

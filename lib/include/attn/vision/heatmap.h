@@ -27,7 +27,8 @@ struct HeatmapConfig {
 };
 
 // The image (any size, 1 or 3 channels) as RGB, enlarged, with weights (grid x grid, row-major)
-// as a blue-to-red overlay whose opacity follows the weight, and `caption` drawn in a bar on top.
+// as a blue-to-red overlay whose colour and opacity follow the weight (the lowest weight: no
+// overlay, the highest: red at max_alpha), and `caption` drawn in a bar on top.
 Image render_heatmap(const Image& image, const std::vector<float>& weights, int grid,
                      const std::string& caption, const HeatmapConfig& config = {});
 

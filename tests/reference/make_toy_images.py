@@ -12,7 +12,10 @@ import argparse
 import os
 import random
 import struct
-import zlib
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from image_files import bmp, pgm, png  # noqa: E402
 
 S = 16
 LABELS = ["hbar", "vbar", "block"]
@@ -31,26 +34,6 @@ def draw(label, rng):
         for x in range(x0, x0 + w):
             px[y][x] = rng.randrange(180, 256)
     return px
-
-
-def png(px):
-    raw = b"".join(b"\x00" + bytes(row) for row in px)
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", S, S, 8, 0, 0, 0, 0)) +
-            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def pgm(px):
-    return b"P5\n%d %d\n255\n" % (S, S) + b"".join(bytes(row) for row in px)
-
-
-def bmp(px):  # 24-bit, bottom-up rows padded to 4 bytes
-    row_bytes = (S * 3 + 3) // 4 * 4
-    data = b"".join(b"".join(bytes([v, v, v]) for v in row).ljust(row_bytes, b"\0") for row in reversed(px))
-    header = struct.pack("<2sIHHI", b"BM", 54 + len(data), 0, 0, 54)
-    info = struct.pack("<IiiHHIIiiII", 40, S, S, 1, 24, 0, len(data), 2835, 2835, 0, 0)
-    return header + info + data
 
 
 def idx(path_images, path_labels, items):
