@@ -31,9 +31,8 @@ GARMENTS = {
             (110, [(50, 52), (62, 52), (62, 62), (50, 62)])],
     "dress": [(195, [(44, 6), (68, 6), (70, 30), (64, 44), (90, 104), (22, 104), (48, 44),
                      (42, 30)])],
-    "ankle-boot": [(135, [(40, 8), (70, 8), (70, 60), (98, 76), (100, 98), (30, 98), (30, 40),
-                          (38, 40)]),
-                   (85, [(30, 94), (100, 94), (100, 100), (30, 100)])],
+    "ankle-boot": [(135, [(16, 10), (62, 10), (64, 54), (96, 66), (104, 80), (104, 96), (16, 96)]),
+                   (85, [(16, 92), (104, 92), (104, 100), (16, 100)])],
 }
 
 
@@ -53,10 +52,17 @@ def rasterize(shapes):
     return px
 
 
+# Fashion-MNIST's shoes point left: the sneaker and the ankle boot are drawn toe-right above
+# and mirrored here.
+MIRRORED = {"sneaker", "ankle-boot"}
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
     for name, shapes in GARMENTS.items():
+        if name in MIRRORED:
+            shapes = [(grey, [(S - x, y) for x, y in pts]) for grey, pts in shapes]
         px = rasterize(shapes)
         data, ext = (jpeg(px), "jpg") if name == "sneaker" else (png(px), "png")
         with open(os.path.join(out_dir, "%s.%s" % (name, ext)), "wb") as f:
