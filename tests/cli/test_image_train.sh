@@ -33,6 +33,13 @@ run attn-image predict --model m.safetensors --top-k 2 - <paths.txt
 expect_exit 0
 if [ "$(wc -l <"$OUT")" = 4 ] && awk -F'\t' 'NF != 5 { bad = 1 } END { exit bad }' "$OUT"; then _pass; else _fail "top-2 lines"; fi
 
+step "predict - streams: the first image's line appears while stdin is still open"
+{ echo test/hbar/000.png; sleep 4; echo test/vbar/000.png; } | attn-image predict --model m.safetensors - >stream.txt &
+sleep 2.5
+if [ "$(wc -l <stream.txt)" = 1 ]; then _pass; else _fail "no line before stdin closed"; fi
+wait
+if [ "$(wc -l <stream.txt)" = 2 ]; then _pass; else _fail "expected 2 lines at the end"; fi
+
 step "predict --explain: the top patches as row, col, weight"
 run attn-image predict --model m.safetensors --explain --format jsonl test/hbar/000.png
 expect_exit 0

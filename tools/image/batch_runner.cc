@@ -1,5 +1,9 @@
 #include "batch_runner.h"
 
+#include <poll.h>
+
+#include <algorithm>
+
 #include "attn/ops.h"
 #include "attn/vision/heatmap.h"
 #include "common/input.h"
@@ -7,8 +11,17 @@
 
 namespace attn::tools::image {
 namespace {
+
 constexpr int kBatchSize = 64;
+
+// Whether stdin has more bytes ready: if not, the pending batch goes out now, so that a pipe's
+// first images get their lines before its writer closes it.
+bool stdin_ready() {
+  pollfd pfd{0, POLLIN, 0};
+  return poll(&pfd, 1, 0) > 0;
 }
+
+}  // namespace
 
 BatchRunner::BatchRunner(const vision::ImageModel& model, int attention_layer,
                          std::function<void(const ImageResult&)> emit)
@@ -16,14 +29,16 @@ BatchRunner::BatchRunner(const vision::ImageModel& model, int attention_layer,
 
 void BatchRunner::run(const std::vector<std::string>& inputs, BatchErrors& errors) {
   const vision::ViTConfig& c = model_.vit->config();
-  InputPaths paths(inputs.empty() ? std::vector<std::string>{"-"} : inputs);
+  const std::vector<std::string> args = inputs.empty() ? std::vector<std::string>{"-"} : inputs;
+  const bool from_stdin = std::find(args.begin(), args.end(), "-") != args.end();
+  InputPaths paths(args);
   std::string path;
   while (paths.next(path)) {
     errors.run(path, [&] {
       images_.push_back(load_image_file(path, c.image_size, c.channels, model_.input.fit));
       paths_.push_back(path);
     });
-    if (static_cast<int>(images_.size()) >= kBatchSize) flush();
+    if (static_cast<int>(images_.size()) >= kBatchSize || (from_stdin && !stdin_ready())) flush();
   }
   flush();
 }
