@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Quick start: install packages, build (Release), and classify the sample emails with the
-# spam filter that ships inside attn-text.
+# Quick start: install packages, build (Release), classify the sample emails with the spam
+# filter that ships inside attn-text and the sample clothing pictures with attn-image's
+# built-in Fashion-MNIST model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target attn-text
+cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target attn-text attn-image
 ./build/tools/text/attn-text predict --docs assets/samples/text/*.eml
+./build/tools/image/attn-image predict assets/samples/image/*
