@@ -84,4 +84,14 @@ expect_exit 0
 run attn-image eval --model idx.safetensors --idx test-images.idx test-labels.idx --format json
 expect_exit 0
 expect_stdout_has '"labels":["hbar","vbar","block"]'
+step "the built-in Fashion-MNIST model: predict and info without --model, from any folder"
+if [ -f "$ATTN_SOURCE_DIR/assets/models/image-fashion-mnist.safetensors" ]; then
+  run attn-image predict "$ATTN_SOURCE_DIR/assets/samples/image/sneaker.jpg" "$ATTN_SOURCE_DIR/assets/samples/image/trouser.png"
+  expect_exit 0
+  expect_stdout_has "sneaker.jpg	Sneaker	"
+  expect_stdout_has "trouser.png	Trouser	"
+  run attn-image info
+  expect_exit 0
+  expect_stdout_has "default model (built in)"
+fi
 finish

@@ -219,7 +219,8 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
       if (opt->count() > 0 && !opt->get_lnames().empty()) {
         line += " --" + opt->get_lnames().front();
         if (opt->get_expected_min() > 0)
-          for (const std::string& r : opt->reduced_results()) line += " " + r;
+          for (const std::string& r : opt->reduced_results())
+            line += r.find_first_of(" \t'\"\\$") == std::string::npos ? " " + r : " '" + r + "'";
       }
     return run_train(*args, common, *cmd, line);
   };
