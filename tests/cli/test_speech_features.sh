@@ -23,8 +23,12 @@ expect_stdout_has "$W8  ["
 step "mfcc equals the torchaudio fixture (1e-3) through the tool"
 run attn-speech mfcc --sample-frequency 8000 --format npy -o "$T/npy" "$W8"
 expect_exit 0
-if command -v python3 >/dev/null && python3 -c "import numpy" 2>/dev/null; then
-  python3 - "$ATTN_SOURCE_DIR/tests/reference" "$S/kaldi_8k.safetensors" "$T/npy"/*.npy <<'PY' && _pass || _fail "differs from the fixture"
+PY=""
+for p in python3 /usr/bin/python3; do
+  if command -v "$p" >/dev/null && "$p" -c "import numpy" 2>/dev/null; then PY=$p; break; fi
+done
+if [ -n "$PY" ]; then
+  "$PY" - "$ATTN_SOURCE_DIR/tests/reference" "$S/kaldi_8k.safetensors" "$T/npy"/*.npy <<'PY' && _pass || _fail "differs from the fixture"
 import sys, numpy as np
 sys.path.insert(0, sys.argv[1])
 from safetensors_io import read_safetensors

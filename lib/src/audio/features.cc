@@ -16,6 +16,20 @@ constexpr float kEpsilon = std::numeric_limits<float>::epsilon();  // Kaldi's an
 
 double mel_scale(double hz) { return 1127.0 * std::log(1.0 + hz / 700.0); }
 
+// Sum of x[i] (squares: of x[i]^2) in 8 independent float lanes, so the loop vectorises instead
+// of waiting on one long chain of additions; the lanes are added in double at the end.
+template <bool Squares>
+double lane_sum(const float* x, int n) {
+  float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int l = 0; l < 8; ++l) lanes[l] += Squares ? x[i + l] * x[i + l] : x[i + l];
+  double total = 0;
+  for (; i < n; ++i) total += Squares ? double(x[i]) * x[i] : x[i];
+  for (float v : lanes) total += v;
+  return total;
+}
+
 }  // namespace
 
 struct FeatureScratch::Fft {
@@ -99,17 +113,7 @@ FeatureComputer::FeatureComputer(const FeatureOptions& options) : options_(optio
   options_.validate();
   window_ = window_function(options_.frame);
   banks_ = mel_banks(options_.frame, options_.mel);
-  const int bins = options_.frame.padded_window_size() / 2, m_bins = options_.mel.num_bins;
-  bank_first_.assign(m_bins, 0);
-  bank_last_.assign(m_bins, 0);
-  for (int m = 0; m < m_bins; ++m) {  // the filters are sparse: skip their zeros in the hot loop
-    const float* row = banks_.data() + size_t(m) * bins;
-    int first = 0, last = bins;
-    while (first < bins && row[first] == 0.0f) ++first;
-    while (last > first && row[last - 1] == 0.0f) --last;
-    bank_first_[m] = first;
-    bank_last_[m] = last;
-  }
+  const int m_bins = options_.mel.num_bins;
   if (options_.kind == FeatureKind::Mfcc) {
     dct_ = dct_matrix(options_.num_ceps, m_bins);
     if (options_.cepstral_lifter != 0.0f) lifter_ = lifter_coeffs(options_.num_ceps, options_.cepstral_lifter);
@@ -128,14 +132,11 @@ void FeatureComputer::compute_frame(const float* samples, float* out, FeatureScr
     for (int i = 0; i < len; ++i) x[i] += dither->normal() * o.frame.dither;
   }
   if (o.frame.remove_dc_offset) {
-    double sum = 0;
-    for (int i = 0; i < len; ++i) sum += x[i];
-    const float mean = float(sum / len);
+    const float mean = float(lane_sum<false>(x, len) / len);
     for (int i = 0; i < len; ++i) x[i] -= mean;
   }
   auto log_energy = [&] {
-    double e = 0;
-    for (int i = 0; i < n_fft; ++i) e += double(x[i]) * x[i];
+    const double e = lane_sum<true>(x, n_fft);
     float le = std::log(std::max(float(e), kEpsilon));
     if (o.energy_floor > 0.0f) le = std::max(le, std::log(o.energy_floor));
     return le;
@@ -162,13 +163,12 @@ void FeatureComputer::compute_frame(const float* samples, float* out, FeatureScr
   const int m_bins = o.mel.num_bins;
   s.mel.resize(m_bins);
   const bool take_log = o.kind == FeatureKind::Mfcc || o.use_log_fbank;
-  for (int m = 0; m < m_bins; ++m) {  // mel: (M) = banks (M, N/2) . power (N/2)
-    const float* row = banks_.data() + size_t(m) * bins;
-    float acc = 0.0f;
-    for (int i = bank_first_[m]; i < bank_last_[m]; ++i) acc += row[i] * s.power[i];
-    s.mel[m] = take_log ? std::log(std::max(acc, kEpsilon)) : acc;
-  }
-
+  // mel: (M) = banks (M, N/2) . power (N/2), one vectorised matrix-vector product (the filters
+  // overlap little, but a dense product beats the serial sums of a sparse one).
+  Eigen::Map<Eigen::VectorXf> mel(s.mel.data(), m_bins);
+  mel.noalias() = view(banks_.data(), m_bins, bins) * Eigen::Map<const Eigen::VectorXf>(s.power.data(), bins);
+  if (take_log)
+    for (float& v : s.mel) v = std::log(std::max(v, kEpsilon));
   if (o.kind == FeatureKind::Fbank) {  // out: [energy] mel... or mel... [energy] (htk)
     const int offset = o.use_energy && !o.htk_compat ? 1 : 0;
     std::copy(s.mel.begin(), s.mel.end(), out + offset);
@@ -176,12 +176,9 @@ void FeatureComputer::compute_frame(const float* samples, float* out, FeatureScr
     return;
   }
   const int q = o.num_ceps;
-  for (int k = 0; k < q; ++k) {  // out: (Q) = dct (Q, M) . mel (M)
-    const float* row = dct_.data() + size_t(k) * m_bins;
-    float acc = 0.0f;
-    for (int m = 0; m < m_bins; ++m) acc += row[m] * s.mel[m];
-    out[k] = lifter_.empty() ? acc : acc * lifter_[k];
-  }
+  Eigen::Map<Eigen::VectorXf> ceps(out, q);  // out: (Q) = dct (Q, M) . mel (M)
+  ceps.noalias() = view(dct_.data(), q, m_bins) * mel;
+  if (!lifter_.empty()) ceps.array() *= Eigen::Map<const Eigen::ArrayXf>(lifter_.data(), q);
   if (o.use_energy) out[0] = energy;
   if (o.htk_compat) {  // C0 or energy goes last; C0 scaled as HTK does
     float c0 = out[0];
@@ -194,6 +191,10 @@ void FeatureComputer::compute_frame(const float* samples, float* out, FeatureScr
 void extract_frame(const float* wave, int64_t n, int64_t frame, const FrameOptions& o, float* out) {
   const int64_t start = first_sample_of_frame(frame, o);
   const int len = o.window_size();
+  if (start >= 0 && start + len <= n) {  // inside the waveform: no reflection
+    std::copy(wave + start, wave + start + len, out);
+    return;
+  }
   for (int i = 0; i < len; ++i) {
     int64_t s = start + i;
     while (s < 0 || s >= n) s = s < 0 ? -s - 1 : 2 * n - 1 - s;  // Kaldi's reflection

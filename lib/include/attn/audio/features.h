@@ -63,7 +63,6 @@ class FeatureComputer {
   FeatureOptions options_;
   std::vector<float> window_;  // (L)
   std::vector<float> banks_;   // (M, N/2)
-  std::vector<int> bank_first_, bank_last_;  // non-zero range of each filter, [first, last)
   std::vector<float> dct_;     // (num_ceps, M)
   std::vector<float> lifter_;  // (num_ceps) or empty
 };
