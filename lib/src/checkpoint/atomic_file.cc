@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <system_error>
@@ -13,8 +12,6 @@
 
 namespace attn {
 namespace {
-
-std::atomic<unsigned> temp_counter{0};
 
 // fsync the directory so the rename itself survives a crash; best effort (some file systems
 // refuse to fsync a directory, and the new file is complete either way).
@@ -35,11 +32,12 @@ AtomicFileWriter::AtomicFileWriter(std::string target) : target_(std::move(targe
   const std::filesystem::path path(target_);
   if (!path.has_filename()) throw Error(target_ + ": cannot write: not a file name");
   const std::string directory = directory_of(path).string();
+  // What killed processes (SIGKILL, a crash) left beside the target goes first.
+  data::remove_stale_temp_files(target_);
   // A hidden name unique to this process and call; O_EXCL makes a clash with any other file
   // an error, retried under the next name. The mode 0666 is narrowed by the umask as usual.
   for (int attempt = 0; fd_ < 0; ++attempt) {
-    temp_ = fmt::format("{}/.{}.tmp-{}-{}", directory, path.filename().string(), ::getpid(),
-                        temp_counter++);
+    temp_ = data::temp_file_path(target_);
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd_ < 0 && (errno != EEXIST || attempt >= 100)) {
       const int error_number = errno;
@@ -48,6 +46,7 @@ AtomicFileWriter::AtomicFileWriter(std::string target) : target_(std::move(targe
                   "': " + std::system_category().message(error_number));
     }
   }
+  remove_on_signal_.emplace(temp_);  // SIGINT/SIGTERM during the save leave nothing behind
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -79,6 +78,7 @@ void AtomicFileWriter::commit() {
   if (::close(fd) != 0) fail("cannot write (close)", errno);
   if (::rename(temp_.c_str(), target_.c_str()) != 0) fail("cannot replace", errno);
   committed_ = true;
+  remove_on_signal_.reset();
   sync_directory(directory_of(target_).string());
 }
 

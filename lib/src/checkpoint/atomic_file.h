@@ -3,7 +3,10 @@
 // partial one: the bytes go to a temporary file in the same directory, which is fsynced and
 // renamed over the target by commit(). Without commit() the temporary file is removed.
 #include <cstddef>
+#include <optional>
 #include <string>
+
+#include "attn/data/temp_files.h"
 
 namespace attn {
 
@@ -20,6 +23,7 @@ class AtomicFileWriter {
  private:
   [[noreturn]] void fail(const std::string& what, int error_number);
   std::string target_, temp_;
+  std::optional<data::RemoveOnSignal> remove_on_signal_;  // armed while temp_ exists
   int fd_ = -1;
   bool committed_ = false;
 };
