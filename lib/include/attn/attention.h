@@ -71,6 +71,9 @@ struct AttentionCache {
   //                 (0 where that key is outside the query's sequence)
   //   Sparse:       (E, H), edge e = position in graph->col
   std::vector<float> probs;
+  // Sparse with dropout: the kept scale of every entry of probs (0 or 1 / (1 - p)), so
+  // backward need not hash the mask again. Empty without dropout.
+  std::vector<float> keep;
   std::vector<int64_t> segment_offset;  // None, Causal: B + 1 entries
   // Sparse: the edges grouped by key row (the transposed graph), so backward can gather dk, dv
   // per key row without write conflicts: key row j owns entries by_key_ptr[j] .. by_key_ptr[j+1].

@@ -57,9 +57,16 @@ void forward_sparse(const Plan& p, const float* q, const float* k, const float* 
   const CsrGraph& g = *p.graph;
   const int H = p.H, D = p.D, hd = p.hd, T = p.T;
   float* probs = nullptr;
+  float* keep = nullptr;
   if (cache) {
     cache->probs.resize(g.nnz() * H);
     probs = cache->probs.data();
+    if (p.dropout > 0.0f) {
+      cache->keep.resize(g.nnz() * H);
+      keep = cache->keep.data();
+    } else {
+      cache->keep.clear();
+    }
     build_by_key(g, T, *cache);
   }
 #pragma omp parallel for schedule(static) if (p.parallel)
@@ -92,7 +99,9 @@ void forward_sparse(const Plan& p, const float* q, const float* k, const float* 
         s[n] *= inv;
         if (probs) probs[(e0 + n) * H + h] = s[n];
         // out_i = sum_e keep_e p_e v_j (keep_e: attention dropout)
-        axpy(s[n] * keep_scale(p, e0 + n, h), v + int64_t{g.col[e0 + n]} * hd + h * D, o, D);
+        const float kept = keep_scale(p, e0 + n, h);
+        if (keep) keep[(e0 + n) * H + h] = kept;
+        axpy(s[n] * kept, v + int64_t{g.col[e0 + n]} * hd + h * D, o, D);
       }
     }
   }
@@ -111,6 +120,10 @@ void backward_sparse(const Plan& p, const float* q, const float* k, const float*
   const CsrGraph& g = *p.graph;
   const int H = p.H, D = p.D, hd = p.hd, T = p.T;
   const float* probs = cache.probs.data();
+  const bool stored_keep = !cache.keep.empty();
+  auto kept = [&](int64_t e, int h) {
+    return stored_keep ? cache.keep[e * H + h] : keep_scale(p, e, h);
+  };
   thread_local std::vector<float> dscore_store;  // dscore: (E, H), grows only
   if (dscore_store.size() < cache.probs.size()) dscore_store.resize(cache.probs.size());
   float* dscore = dscore_store.data();
@@ -131,7 +144,7 @@ void backward_sparse(const Plan& p, const float* q, const float* k, const float*
         const float* dout_i = dout + int64_t{i} * hd + h * D;
         float row_dot = 0.0f;
         for (int64_t e = e0; e < e1; ++e) {  // dp_e (differentiates out_i = sum_e keep p_e v_j)
-          const float dp = keep_scale(p, e, h) * dot(dout_i, v + int64_t{g.col[e]} * hd + h * D, D);
+          const float dp = kept(e, h) * dot(dout_i, v + int64_t{g.col[e]} * hd + h * D, D);
           dscore[e * H + h] = dp;
           row_dot += probs[e * H + h] * dp;
         }
@@ -196,7 +209,7 @@ void backward_sparse(const Plan& p, const float* q, const float* k, const float*
         const int64_t e = cache.by_key_edge[b];
         const int i = cache.by_key_query[b];
         const float ds = dscore[e * H + h];
-        axpy(keep_scale(p, e, h) * probs[e * H + h], dout + int64_t{i} * hd + h * D, dv_j, D);
+        axpy(kept(e, h) * probs[e * H + h], dout + int64_t{i} * hd + h * D, dv_j, D);
         switch (p.scoring) {
           case Scoring::DotProduct:
             axpy(p.scale * ds, q + int64_t{i} * hd + h * D, dk_j, D);
