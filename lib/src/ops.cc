@@ -70,10 +70,11 @@ void softmax_rows(int rows, int n, const float* x, float* y) {
     float* yr = y + static_cast<int64_t>(r) * n;
     float mx = -INFINITY;
     for (int j = 0; j < n; ++j) mx = std::max(mx, xr[j]);
-    for (int j = 0; j < n; ++j) yr[j] = std::exp(xr[j] - mx);
-    const float sum = lane_sum(n, [&](int j) { return yr[j]; });
-    const float inv = 1.0f / sum;
-    for (int j = 0; j < n; ++j) yr[j] *= inv;
+    // The sum in double and a true division: rows are short (a classifier's labels) and the
+    // probabilities are printed, so precision matters more than vector width here.
+    double sum = 0.0;
+    for (int j = 0; j < n; ++j) sum += yr[j] = std::exp(xr[j] - mx);
+    for (int j = 0; j < n; ++j) yr[j] = static_cast<float>(yr[j] / sum);
   }
 }
 

@@ -6,7 +6,12 @@
 namespace attn {
 
 Parameter::Parameter(std::string name_, std::vector<int64_t> shape, bool decay_)
-    : name(std::move(name_)), value(shape), grad(shape), decay(decay_) {}
+    : name(std::move(name_)), value(shape), decay(decay_) {}
+
+Tensor& Parameter::ensure_grad() {
+  if (grad.shape() != value.shape()) grad.resize(value.shape());
+  return grad;
+}
 
 void Parameter::touch_row(int32_t row) {
   if (row_is_touched.size() != static_cast<size_t>(rows())) row_is_touched.assign(rows(), 0);
@@ -17,6 +22,12 @@ void Parameter::touch_row(int32_t row) {
 }
 
 void Parameter::zero_grad() {
+  if (grad.shape() != value.shape()) {
+    ensure_grad();  // fresh zeros
+    touched_rows.clear();
+    row_is_touched.clear();
+    return;
+  }
   if (!row_sparse) {
     grad.zero();
     return;

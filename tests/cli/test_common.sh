@@ -154,7 +154,7 @@ expect_exit 1; expect_stderr "attn-common-demo: error: writing to stdout: No spa
 
 step "atomic output files: all or nothing"
 run $demo write -o "$T/out/new.txt"
-expect_exit 1; expect_stderr_has "cannot create a temporary file beside it"
+expect_exit 1; expect_stderr_has "cannot create a temporary file in"
 mkdir "$T/out"
 run $demo write -o "$T/out/new.txt"
 expect_exit 0

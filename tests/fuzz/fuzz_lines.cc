@@ -4,11 +4,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <sstream>
 #include <string>
 
 #include "attn/text/readers.h"
-#include "common/input.h"
+#include "attn/data/input.h"
+#include "attn/data/labelled_files.h"
 #include "fuzz_support.h"
 
 namespace {
@@ -16,24 +16,35 @@ namespace {
 using attn::fuzz::reject_cleanly;
 using attn::fuzz::require;
 
-// The tools' reader, driven like a --keep-going loop: every error is skipped. Each call either
-// consumes input or ends it, so the loop is bounded by the input size.
-void read_keep_going(std::string_view bytes, size_t max_line_bytes) {
+// fn(reader) over `bytes` read as the file "fuzz".
+template <class Fn>
+void with_reader(std::string_view bytes, size_t max_line_bytes, Fn&& fn) {
   std::FILE* f = fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb");
   if (f == nullptr) return;  // fmemopen refuses size 0
-  attn::tools::LineReader reader(f, "fuzz", max_line_bytes);
-  std::string line;
-  size_t calls = 0;
-  while (true) {
-    require(++calls <= bytes.size() + 2);
-    try {
-      if (!reader.next(line)) break;
-      require(line.size() <= max_line_bytes);
-      require(line.find('\0') == std::string::npos && line.find('\n') == std::string::npos);
-    } catch (const attn::Error&) {
+  struct Close {
+    std::FILE* f;
+    ~Close() { std::fclose(f); }
+  } close{f};
+  attn::data::LineReader reader(f, "fuzz", max_line_bytes);
+  fn(reader);
+}
+
+// The reader driven like a --keep-going loop: every error is skipped. Each call either
+// consumes input or ends it, so the loop is bounded by the input size.
+void read_keep_going(std::string_view bytes, size_t max_line_bytes) {
+  with_reader(bytes, max_line_bytes, [&](attn::data::LineReader& reader) {
+    std::string line;
+    size_t calls = 0;
+    while (true) {
+      require(++calls <= bytes.size() + 2);
+      try {
+        if (!reader.next(line)) break;
+        require(line.size() <= max_line_bytes);
+        require(line.find('\0') == std::string::npos && line.find('\n') == std::string::npos);
+      } catch (const attn::Error&) {
+      }
     }
-  }
-  std::fclose(f);
+  });
 }
 
 }  // namespace
@@ -54,17 +65,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.format = attn::text::LineFormat::kAuto;
 
   reject_cleanly([&] {
-    std::istringstream stream{std::string(bytes)};
-    for (const attn::text::TextExample& ex : attn::text::read_labeled_lines(stream, "fuzz", options, max_line_bytes)) {
-      require(!ex.text.empty() && ex.line >= 1);
-      if (options.require_labels) require(!ex.labels.empty());
-      for (const std::string& label : ex.labels) require(!label.empty());
-    }
+    with_reader(bytes, max_line_bytes, [&](attn::data::LineReader& reader) {
+      for (const attn::text::TextExample& ex : attn::text::read_labelled_lines(reader, options)) {
+        require(!ex.text.empty() && ex.line >= 1);
+        if (options.require_labels) require(!ex.labels.empty());
+        for (const std::string& label : ex.labels) require(!label.empty());
+      }
+    });
   });
   reject_cleanly([&] {
-    std::istringstream stream{std::string(bytes)};
-    for (const auto& entry : attn::text::read_document_list(stream, "fuzz.tsv", "base", max_line_bytes))
-      require(!entry.path.empty() && !entry.label.empty());
+    with_reader(bytes, max_line_bytes, [&](attn::data::LineReader& reader) {
+      for (const auto& entry : attn::data::read_file_list(reader, "base"))
+        require(!entry.path.empty() && !entry.label.empty());
+    });
   });
   read_keep_going(bytes, max_line_bytes);
   return 0;

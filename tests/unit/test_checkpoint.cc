@@ -460,7 +460,7 @@ TEST_CASE("writing is atomic: a failed write leaves no file and no temporary") {
     CHECK_MESSAGE_HAS(error_of([&] {
                         attn::save_safetensors(dir.file("model.safetensors"), {{"t", &t}}, {});
                       }),
-                      "model.safetensors", "cannot replace");
+                      "model.safetensors", "is a directory");
     CHECK(dir.entries() == std::vector<std::string>{"model.safetensors"});
     CHECK(fs::is_directory(dir.path / "model.safetensors" / "inside"));
   }

@@ -25,6 +25,7 @@ std::set<int32_t> touched(const attn::Parameter& p) {
 // Rows of p.grad that are not all zero.
 std::set<int32_t> rows_with_gradient(const attn::Parameter& p) {
   std::set<int32_t> rows;
+  if (p.grad.empty()) return rows;  // not allocated yet: no gradient at all
   for (int64_t r = 0; r < p.rows(); ++r)
     for (int64_t k = 0; k < p.row_size(); ++k)
       if (p.grad[r * p.row_size() + k] != 0.0f) rows.insert(static_cast<int32_t>(r));

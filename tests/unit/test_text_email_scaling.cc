@@ -7,7 +7,7 @@
 
 #include "attn/text/email.h"
 #include "attn/text/mime.h"
-#include "attn/text/readers.h"
+#include "attn/data/input.h"
 
 using namespace attn::text;
 
@@ -25,7 +25,7 @@ std::string repeat_to_size(std::string_view piece, std::size_t size) {
 TEST_CASE("email scaling: a Subject of unknown-encoding words closed once at the end") {
   // Every "=?a?Z?" opening used to search the rest of the header for its "?=".
   // 10 MiB, the document size limit: quadratic code takes hours.
-  const std::string words = repeat_to_size("=?a?Z?b", kDefaultMaxDocumentBytes - 64);
+  const std::string words = repeat_to_size("=?a?Z?b", attn::data::kMaxDocumentBytes - 64);
   CHECK(decode_header_words(words + "?=") == words + "?=");
   const std::string text = email_to_text("From: a@b.example\nSubject: " + words + "?=\n\nbody\n");
   CHECK(text.starts_with("subject: =?a?Z?b=?a?Z?b"));

@@ -16,7 +16,7 @@
 #include "common/batch_errors.h"
 #include "common/cli.h"
 #include "common/embedded_model.h"
-#include "common/input.h"
+#include "attn/data/input.h"
 #include "common/log.h"
 #include "common/output.h"
 #include "common/progress.h"
@@ -24,6 +24,7 @@
 
 namespace fs = std::filesystem;
 using namespace attn::tools;
+using namespace attn::data;
 
 namespace {
 

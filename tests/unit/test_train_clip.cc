@@ -11,9 +11,11 @@
 
 TEST_CASE("global norm covers dense and touched rows only; clipping scales to max_norm") {
   attn::Parameter dense("dense", {2});
+  dense.ensure_grad();
   dense.grad[0] = 3.0f;
   dense.grad[1] = 4.0f;
   attn::Parameter table("table", {3, 2});
+  table.ensure_grad();
   table.row_sparse = true;
   table.touch_row(2);
   table.grad[4] = 12.0f;   // touched row 2: counts
@@ -36,6 +38,7 @@ TEST_CASE("global norm covers dense and touched rows only; clipping scales to ma
 
 TEST_CASE("a non-finite norm is returned and leaves the gradients alone") {
   attn::Parameter p("p", {3});
+  p.ensure_grad();
   p.grad[0] = 1.0f;
   p.grad[1] = std::numeric_limits<float>::infinity();
   CHECK(std::isinf(attn::clip_grad_norm({&p}, 1.0)));
@@ -49,6 +52,7 @@ TEST_CASE("a non-finite norm is returned and leaves the gradients alone") {
 TEST_CASE("the norm is identical on 1 and 2 threads") {
   attn::Rng rng(3);
   attn::Parameter a("a", {70001}), b("b", {513, 7});
+  a.ensure_grad(); b.ensure_grad();
   for (auto& g : a.grad.storage()) g = rng.normal();
   for (auto& g : b.grad.storage()) g = rng.normal();
   const int saved = attn::threads();

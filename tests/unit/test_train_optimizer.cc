@@ -30,6 +30,7 @@ struct ReferenceAdamW {
 
 TEST_CASE("AdamW first step by hand: decoupled decay, then a bias-corrected step of ~lr") {
   attn::Parameter w("w", {1});
+  w.ensure_grad();
   w.value[0] = 1.0f;
   w.grad[0] = 0.5f;
   attn::AdamW opt(
@@ -46,7 +47,9 @@ TEST_CASE("AdamW first step by hand: decoupled decay, then a bias-corrected step
 TEST_CASE("AdamW matches PyTorch's formula over three steps, with and without decay") {
   const float lr = 0.05f, wd = 0.1f;
   attn::Parameter weight("weight", {2, 2}, /*decay=*/true);
+  weight.ensure_grad();
   attn::Parameter bias("bias", {3}, /*decay=*/false);
+  bias.ensure_grad();
   const float w0[4] = {0.5f, -1.25f, 2.0f, 0.0f};
   const float b0[3] = {0.1f, -0.3f, 0.7f};
   const float gw[3][4] = {
@@ -93,6 +96,7 @@ TEST_CASE("AdamW matches PyTorch's formula over three steps, with and without de
 TEST_CASE("AdamW adds eps after dividing sqrt(v) by sqrt(1 - beta2^t), as PyTorch does") {
   // A large eps makes its placement visible: (sqrt(v) + eps) / sqrt(1 - beta2^t) would differ.
   attn::Parameter w("w", {1}, /*decay=*/false);
+  w.ensure_grad();
   w.value[0] = 1.0f;
   ReferenceAdamW ref{0.1, 0.8, 0.95, 0.1, 0.0, 1.0};
   attn::AdamW opt({.lr = 0.1f, .beta1 = 0.8f, .beta2 = 0.95f, .eps = 0.1f, .weight_decay = 0.0f});
@@ -109,6 +113,7 @@ TEST_CASE("AdamW adds eps after dividing sqrt(v) by sqrt(1 - beta2^t), as PyTorc
 
 TEST_CASE("AdamW with a schedule's lr uses that lr for step and decay") {
   attn::Parameter w("w", {1});
+  w.ensure_grad();
   w.value[0] = 2.0f;
   w.grad[0] = -1.0f;
   attn::AdamW opt({.lr = 123.0f, .weight_decay = 0.5f});
@@ -119,6 +124,7 @@ TEST_CASE("AdamW with a schedule's lr uses that lr for step and decay") {
 TEST_CASE("AdamW on a row-sparse table updates only touched rows (lazy moments)") {
   const int rows = 5, width = 3;
   attn::Parameter table("emb", {rows, width}, /*decay=*/true);
+  table.ensure_grad();
   table.row_sparse = true;
   for (int i = 0; i < rows * width; ++i) table.value[i] = 0.1f * static_cast<float>(i + 1);
   const std::vector<float> initial = table.value.storage();
@@ -167,6 +173,7 @@ TEST_CASE("AdamW gives bit-identical results on 1 and 2 threads") {
   const int n = 100003;
   attn::Rng rng(7);
   attn::Parameter a("a", {n}), b("b", {n});
+  a.ensure_grad(); b.ensure_grad();
   for (int i = 0; i < n; ++i) a.value[i] = b.value[i] = rng.normal();
   attn::AdamW opt_a({.lr = 0.01f}), opt_b({.lr = 0.01f});
   const int saved = attn::threads();

@@ -14,7 +14,7 @@
 #include "attn_embedded/demo_blob.h"
 #include "common/batch_errors.h"
 #include "common/cli.h"
-#include "common/input.h"
+#include "attn/data/input.h"
 #include "common/log.h"
 #include "common/output.h"
 #include "common/progress.h"
@@ -23,6 +23,7 @@
 namespace {
 
 using namespace attn::tools;
+using namespace attn::data;
 
 struct Args {
   std::string fail_kind;

@@ -1,14 +1,10 @@
 #include "common/output.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -127,110 +123,26 @@ void write_metrics(ReportFormat format, const ConfusionMatrix& confusion,
 
 // ---- whole output files -----------------------------------------------------------------
 
-namespace {
-
-[[noreturn]] void throw_file_error(std::string_view path, std::string_view what, int err) {
-  throw Error(fmt::format("{}: {}: {}", path, what, std::strerror(err)));
-}
-
-// The file rename() must replace for `path`: a symlink's target (resolved even when dangling).
-std::string resolve_target(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_symlink(path, ec)) return path;
-  const fs::path resolved = fs::canonical(path, ec);
-  if (!ec) return resolved.string();
-  const fs::path link = fs::read_symlink(path, ec);
-  if (ec) return path;
-  return link.is_absolute() ? link.string() : (fs::path(path).parent_path() / link).string();
-}
-
-void fsync_directory_of(const std::string& path) {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  const std::filesystem::path dir = parent.empty() ? std::filesystem::path(".") : parent;
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);  // best effort: makes the rename itself durable
-    ::close(fd);
-  }
-}
-
-}  // namespace
-
 AtomicOutputFile::AtomicOutputFile(std::string path) : path_(std::move(path)) {
-  if (path_.empty()) throw Error("output path is empty");
-  if (path_ == "-") {
-    file_ = stdout;
-    return;
-  }
-  target_ = resolve_target(path_);
-  struct stat st {};
-  if (::stat(target_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{}: is a directory", path_));
-    // A device or FIFO cannot be replaced by rename: write into it.
-    file_ = std::fopen(target_.c_str(), "wb");
-    if (!file_) throw_file_error(path_, "cannot open for writing", errno);
-    owns_file_ = true;
-    return;
-  }
-  // O_EXCL with a fresh name; mode 0666 so the umask applies as for any new file.
-  for (int attempt = 0; attempt < 100 && !file_; ++attempt) {
-    temp_ = fmt::format("{}.tmp.{}.{}", target_, ::getpid(), attempt);
-    const int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0) {
-      if (errno == EEXIST) continue;
-      const int err = errno;
-      temp_.clear();
-      throw_file_error(path_, "cannot create a temporary file beside it", err);
-    }
-    file_ = ::fdopen(fd, "wb");
-    if (!file_) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(temp_.c_str());
-      temp_.clear();
-      throw_file_error(path_, "cannot open for writing", err);
-    }
-  }
-  if (!file_) throw Error(fmt::format("{}: cannot create a temporary file beside it", path_));
-  owns_file_ = true;
-}
-
-AtomicOutputFile::~AtomicOutputFile() {
-  if (owns_file_ && file_) std::fclose(file_);
-  if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+  if (path_ != "-") file_.emplace(path_);
 }
 
 void AtomicOutputFile::write(std::string_view bytes) {
-  if (file_ == stdout) {
+  if (file_)
+    file_->write(bytes);
+  else
     write_bytes(stdout, bytes);
-    return;
-  }
-  errno = 0;
-  if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
-    throw_file_error(path_, "write failed", errno != 0 ? errno : EIO);
+}
+
+void AtomicOutputFile::flush() {
+  if (!file_) flush_output(stdout);
 }
 
 void AtomicOutputFile::commit() {
-  if (committed_) return;
-  if (file_ == stdout) {
+  if (file_)
+    file_->commit();
+  else
     flush_output(stdout);
-    committed_ = true;
-    return;
-  }
-  errno = 0;
-  if (std::fflush(file_) != 0 || std::ferror(file_))
-    throw_file_error(path_, "write failed", errno != 0 ? errno : EIO);
-  if (!temp_.empty() && ::fsync(::fileno(file_)) != 0) throw_file_error(path_, "fsync failed", errno);
-  const int close_result = std::fclose(file_);
-  file_ = nullptr;
-  if (close_result != 0) throw_file_error(path_, "write failed", errno);
-  if (!temp_.empty()) {
-    if (::rename(temp_.c_str(), target_.c_str()) != 0) throw_file_error(path_, "cannot replace", errno);
-    temp_.clear();
-    fsync_directory_of(target_);
-  }
-  committed_ = true;
 }
 
 void write_file_atomically(const std::string& path, std::string_view contents) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "attn/data/atomic_file.h"
 
 namespace attn {
 class ConfusionMatrix;
@@ -96,31 +99,21 @@ void write_metrics(ReportFormat format, const ConfusionMatrix& confusion,
 
 // ---- whole output files -----------------------------------------------------------------
 
-// An output file that appears complete or not at all: written into a temporary file beside
-// `path` (same directory, so rename is atomic), then fsync'ed and renamed over `path` by commit().
-// Destroyed without commit() (an exception was thrown), the temporary file is removed and `path`
-// is untouched. "-" writes to stdout directly; so does a path that exists and is not a regular
-// file (/dev/null, a FIFO), which cannot be replaced. A symlink is followed: its target is replaced.
-// Failures throw attn::Error naming the path (exit code 1).
+// An output file that appears complete or not at all (attn::data::AtomicFileWriter), or stdout
+// for "-". Failures throw attn::Error naming the path (exit code 1).
 class AtomicOutputFile {
  public:
   explicit AtomicOutputFile(std::string path);
-  ~AtomicOutputFile();
-  AtomicOutputFile(const AtomicOutputFile&) = delete;
-  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
-
-  std::FILE* get() const { return file_; }
   const std::string& path() const { return path_; }
   void write(std::string_view bytes);
+  // Pushes what was written on to stdout's reader now (a file's bytes go straight to the
+  // temporary file, so there is nothing to do for one).
+  void flush();
   void commit();
 
  private:
-  std::string path_;         // as given, for messages
-  std::string target_;       // what rename() replaces
-  std::string temp_;         // empty when writing in place (stdout, device, FIFO)
-  std::FILE* file_ = nullptr;
-  bool owns_file_ = false;
-  bool committed_ = false;
+  std::string path_;
+  std::optional<attn::data::AtomicFileWriter> file_;  // empty for stdout
 };
 
 // Writes `contents` to `path` atomically (see AtomicOutputFile).

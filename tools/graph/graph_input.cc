@@ -6,7 +6,7 @@
 #include "attn/error.h"
 #include "attn/graph/readers.h"
 #include "common/embedded_model.h"
-#include "common/input.h"
+#include "attn/data/input.h"
 #include "common/log.h"
 #include "common/run_guarded.h"
 
@@ -66,7 +66,7 @@ struct FileText {
 
 FileText read_named(const std::string& path) {
   if (path.empty()) return {};
-  return {path, read_text_file(path, kMaxGraphFileBytes)};
+  return {path, data::read_text_file(path, kMaxGraphFileBytes)};
 }
 
 }  // namespace

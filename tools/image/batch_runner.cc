@@ -6,7 +6,7 @@
 
 #include "attn/ops.h"
 #include "attn/vision/heatmap.h"
-#include "common/input.h"
+#include "attn/data/input.h"
 #include "image_data.h"
 
 namespace attn::tools::image {
@@ -31,7 +31,7 @@ void BatchRunner::run(const std::vector<std::string>& inputs, BatchErrors& error
   const vision::ViTConfig& c = model_.vit->config();
   const std::vector<std::string> args = inputs.empty() ? std::vector<std::string>{"-"} : inputs;
   const bool from_stdin = std::find(args.begin(), args.end(), "-") != args.end();
-  InputPaths paths(args);
+  data::InputPaths paths(args);
   std::string path;
   while (paths.next(path)) {
     errors.run(path, [&] {

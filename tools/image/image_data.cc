@@ -5,10 +5,10 @@
 #include <set>
 
 #include "attn/error.h"
-#include "attn/text/readers.h"
 #include "attn/vision/idx.h"
 #include "attn/vision/model_file.h"
-#include "common/input.h"
+#include "attn/data/input.h"
+#include "attn/data/labelled_files.h"
 
 namespace attn::tools::image {
 namespace {
@@ -16,15 +16,8 @@ namespace {
 constexpr size_t kMaxImageFileBytes = size_t{64} << 20;
 
 std::vector<uint8_t> read_bytes(const std::string& path) {
-  const std::string s = read_file(path, kMaxImageFileBytes);
+  const std::string s = data::read_file(path, kMaxImageFileBytes);
   return {s.begin(), s.end()};
-}
-
-// A folder is read as label folders, anything else as a list file.
-std::vector<attn::text::DocumentEntry> list_files(const std::string& data) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(data, ec)) return attn::text::list_label_folders(data);
-  return attn::text::read_document_list(data);
 }
 
 struct IdxPair {
@@ -69,7 +62,7 @@ DataSummary summarize(const DataSource& source, BatchErrors& errors) {
     return s;
   }
   std::vector<int> sides;
-  for (const auto& entry : list_files(source.data)) {
+  for (const auto& entry : data::read_labelled_files(source.data)) {
     errors.run(entry.path.string(), [&] {
       const auto bytes = read_bytes(entry.path.string());
       const vision::ImageHeader h = vision::probe_image(bytes);
@@ -119,7 +112,7 @@ vision::ImageSet load_set(const DataSource& source, const std::vector<std::strin
     }
     return set;
   }
-  for (const auto& entry : summary ? summary->files : list_files(source.data))
+  for (const auto& entry : summary ? summary->files : data::read_labelled_files(source.data))
     errors.run(entry.path.string(), [&] {
       const int id = label_id(entry.label);
       set.add(load_image_file(entry.path.string(), size, channels, fit), id);

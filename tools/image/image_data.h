@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "attn/text/readers.h"
+#include "attn/data/labelled_files.h"
 #include "attn/vision/image.h"
 #include "attn/vision/resize.h"
 #include "attn/vision/vit_train.h"
@@ -27,7 +27,7 @@ struct DataSummary {
   int median_side = 0;  // of the shorter sides
   bool colour = false;  // any image in colour (files stored as RGB are looked at: grey is grey)
   std::vector<std::string> labels;  // distinct, sorted (IDX: in label-number order)
-  std::vector<attn::text::DocumentEntry> files;  // folder or list: the readable ones
+  std::vector<data::LabelledFile> files;  // folder or list: the readable ones
 };
 
 DataSummary summarize(const DataSource& source, BatchErrors& errors);

@@ -166,7 +166,7 @@ void FeatureOutput::emit(const std::string& utt, int dim, Spool& spool) {
       break;
     }
   }
-  if (out_ && output_ == "-") flush_output(out_->get());  // a pipe sees each utterance at once
+  if (out_ && output_ == "-") out_->flush();  // a pipe sees each utterance at once
 }
 
 void FeatureOutput::commit() {

@@ -27,7 +27,7 @@ bool Utterances::next(Utterance& u) {
     if (next_arg_ < args_.size()) {
       const std::string& a = args_[next_arg_++];
       if (a == "-") {
-        list_.emplace("-", kMaxPathListLineBytes);
+        list_.emplace("-", data::kMaxPathListLineBytes);
         continue;
       }
       u.entry = {a, a};
@@ -35,7 +35,7 @@ bool Utterances::next(Utterance& u) {
       return true;
     }
     if (next_list_ < lists_.size()) {
-      list_.emplace(lists_[next_list_++], kMaxPathListLineBytes);
+      list_.emplace(lists_[next_list_++], data::kMaxPathListLineBytes);
       continue;
     }
     return false;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "attn/audio/wav_list.h"
-#include "common/input.h"
+#include "attn/data/input.h"
 
 namespace attn::tools::speech {
 
@@ -26,7 +26,7 @@ class Utterances {
  private:
   std::vector<std::string> args_, lists_;
   size_t next_arg_ = 0, next_list_ = 0;
-  std::optional<LineReader> list_;
+  std::optional<data::LineReader> list_;
 };
 
 }  // namespace attn::tools::speech

@@ -5,7 +5,8 @@
 #include "commands.h"
 #include "common/output.h"
 #include "model_loading.h"
-#include "text_model_ops.h"
+#include "text_data.h"
+#include "text_task.h"
 
 namespace attn::tools::text {
 namespace {
@@ -26,16 +27,10 @@ int run_eval(EvalArgs& a, std::span<const unsigned char> builtin) {
   std::vector<std::string> texts;
   for (const auto& item : items) texts.push_back(item.text);
   const auto tokens = tokenize_all(model.classifier->tokenizer(), texts, false);
-  const Evaluation ev = evaluate(*model.classifier, tokens, ids);
-  ConfusionMatrix confusion(static_cast<int>(model.labels.size()));
-  for (size_t i = 0; i < items.size(); ++i) {
-    // Multi-label items count as right when the top label is any of theirs.
-    const auto& truth = ids[i];
-    const int predicted = ev.predicted[i];
-    const bool hit = std::find(truth.begin(), truth.end(), predicted) != truth.end();
-    confusion.add(hit ? predicted : truth.front(), predicted);
-  }
-  write_metrics(a.format, confusion, model.labels);
+  TextTask task(*model.classifier, tokens);
+  const auto& c = model.classifier->config();
+  const Evaluation ev = evaluate(task, {c.loss, c.label_smoothing, {}}, ids);
+  write_metrics(a.format, ev.confusion, model.labels);
   return 0;
 }
 

@@ -9,11 +9,12 @@
 #include "attn/error.h"
 #include "commands.h"
 #include "common/batch_errors.h"
-#include "common/input.h"
+#include "attn/data/input.h"
 #include "common/output.h"
 #include "common/run_guarded.h"
 #include "model_loading.h"
-#include "text_model_ops.h"
+#include "text_data.h"
+#include "text_task.h"
 
 namespace attn::tools::text {
 namespace {
@@ -67,12 +68,14 @@ class Predictor {
     const auto tokens = tokenize_all(tokenizer_, pending_texts_, args_.explain);
     std::vector<const TokenizedText*> batch;
     for (const auto& t : tokens) batch.push_back(&t);
-    std::vector<std::vector<float>> probs, attention;
-    predict_probs(*model_.classifier, batch, probs, args_.explain ? &attention : nullptr);
+    std::vector<float> probs;
+    std::vector<std::vector<float>> attention;
+    model_.classifier->predict(batch, probs, args_.explain ? &attention : nullptr);
+    const size_t K = model_.labels.size();
     for (size_t b = 0; b < batch.size(); ++b) {
       Prediction p;
       p.id = pending_ids_[b];
-      for (auto& lp : top_k(probs[b], model_.labels, args_.top_k))
+      for (auto& lp : top_k(std::span<const float>(probs.data() + b * K, K), model_.labels, args_.top_k))
         if (lp.prob >= args_.threshold) p.labels.push_back(lp);
       if (args_.explain) add_explanation(p, tokens[b], attention[b]);
       writer_.write(p);
@@ -109,8 +112,8 @@ int predict_lines(const PredictArgs& args, Predictor& predictor, BatchErrors& er
   const auto inputs = args.inputs.empty() ? std::vector<std::string>{"-"} : args.inputs;
   for (const std::string& path : inputs) {
     errors.run(path, [&] {
-      InputFile file(path);
-      LineReader reader(file.get(), file.name());
+      data::InputFile file(path);
+      data::LineReader reader(file.get(), file.name());
       std::string line;
       for (;;) {
         bool got = false;
@@ -129,11 +132,11 @@ int predict_lines(const PredictArgs& args, Predictor& predictor, BatchErrors& er
 }
 
 int predict_documents(const PredictArgs& args, Predictor& predictor, BatchErrors& errors) {
-  InputPaths paths(args.inputs.empty() ? std::vector<std::string>{"-"} : args.inputs);
+  data::InputPaths paths(args.inputs.empty() ? std::vector<std::string>{"-"} : args.inputs);
   std::string path;
   while (paths.next(path)) {
     std::string text;
-    if (errors.run(path, [&] { text = read_text_file(path, attn::text::kDefaultMaxDocumentBytes); }))
+    if (errors.run(path, [&] { text = data::read_text_file(path, data::kMaxDocumentBytes); }))
       predictor.add(path, text);
   }
   predictor.flush();

@@ -12,7 +12,8 @@
 #include "common/progress.h"
 #include "common/run_guarded.h"
 #include "model_loading.h"
-#include "text_model_ops.h"
+#include "text_data.h"
+#include "text_task.h"
 
 namespace attn::tools::text {
 namespace {
@@ -69,7 +70,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   if (labels.size() < 2)
     throw Error(a.data + ": only one label (\"" + labels.front() + "\"); a classifier needs at least two");
   a.model.num_labels = static_cast<int>(labels.size());
-  a.model.loss = a.loss == "ova" ? attn::text::LossKind::Ova : attn::text::LossKind::Softmax;
+  a.model.loss = a.loss == "ova" ? LossKind::Ova : LossKind::Softmax;
   a.model.pos = a.pos == "sinusoidal" ? attn::text::PosKind::Sinusoidal : attn::text::PosKind::Learned;
   a.model.pool = a.pool == "cls" ? PoolKind::Cls : PoolKind::Mean;
 
@@ -106,7 +107,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   a.fit.batching.max_items = a.batch_size;
   a.fit.batching.sort_window = a.batch_size * 16;
 
-  TextTrainable trainable(classifier, tokens, label_ids);
+  TextTask task(classifier, tokens);
+  const ClassifyConfig classify{a.model.loss, a.model.label_smoothing, {}};
+  ClassifierTrainable trainable(task, classify, label_ids);
+  TextTask valid_task(classifier, valid_tokens);
   TrainingProgress progress(a.fit.epochs, static_cast<int64_t>(items.size()));
   FitCallbacks callbacks;
   FitProgress last;
@@ -119,7 +123,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   callbacks.epoch_end = [&](int) {
     EpochResult r{last.loss, last.accuracy, {}, {}};
     if (!valid_tokens.empty()) {
-      const Evaluation ev = evaluate(classifier, valid_tokens, valid_ids);
+      const Evaluation ev = evaluate(valid_task, classify, valid_ids);
       r.valid_loss = ev.loss;
       r.valid_accuracy = ev.accuracy;
     }

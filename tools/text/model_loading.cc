@@ -12,7 +12,7 @@ attn::text::TextModel load_model(const std::string& path, std::span<const unsign
   return attn::text::load_text_model(open_model_or_builtin(path, builtin));
 }
 
-std::vector<std::vector<int32_t>> label_ids_of(const std::vector<TextItem>& items,
+LabelIds label_ids_of(const std::vector<TextItem>& items,
                                                const std::vector<std::string>& labels) {
   std::vector<std::vector<int32_t>> ids(items.size());
   for (size_t i = 0; i < items.size(); ++i)

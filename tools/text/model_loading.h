@@ -3,6 +3,7 @@
 #include <string>
 
 #include "attn/text/model_file.h"
+#include "attn/train/classify.h"
 
 namespace attn::tools::text {
 
@@ -10,7 +11,7 @@ namespace attn::tools::text {
 attn::text::TextModel load_model(const std::string& path, std::span<const unsigned char> builtin);
 
 // Label ids of each item's labels; an unknown label is an error naming the item.
-std::vector<std::vector<int32_t>> label_ids_of(const std::vector<struct TextItem>& items,
+LabelIds label_ids_of(const std::vector<struct TextItem>& items,
                                                const std::vector<std::string>& labels);
 
 }  // namespace attn::tools::text

@@ -6,7 +6,8 @@
 
 #include "attn/error.h"
 #include "attn/text/email.h"
-#include "common/input.h"
+#include "attn/data/input.h"
+#include "attn/data/labelled_files.h"
 
 namespace attn::tools::text {
 namespace fs = std::filesystem;
@@ -22,25 +23,20 @@ std::string document_text(const std::string& bytes, const attn::text::DocumentOp
 namespace {
 
 std::vector<TextItem> read_documents(const std::string& path, const attn::text::DocumentOptions& options) {
-  std::error_code ec;
-  const bool is_dir = fs::is_directory(path, ec);
-  if (!is_dir && !fs::exists(path, ec)) throw Error(path + ": No such file or directory");
-  const auto entries = is_dir ? attn::text::list_label_folders(path)
-                              : attn::text::read_document_list(path);
+  const auto entries = data::read_labelled_files(path);
   std::vector<TextItem> items;
   items.reserve(entries.size());
   for (const auto& entry : entries) {
-    if (entry.label.empty()) throw Error(entry.path.string() + ": document has no label");
-    items.push_back({entry.path.string(), document_text(read_text_file(entry.path.string()), options),
+    items.push_back({entry.path.string(),
+                     document_text(data::read_text_file(entry.path.string(), data::kMaxDocumentBytes), options),
                      {entry.label}});
   }
   return items;
 }
 
 std::vector<TextItem> read_lines(const std::string& path, const DataOptions& options) {
-  LineReader reader(path);
-  attn::text::LineSource source = [&](std::string& line) { return reader.next(line); };
-  const auto examples = attn::text::read_labeled_lines(source, reader.name(), options.line_format);
+  data::LineReader reader(path);
+  const auto examples = attn::text::read_labelled_lines(reader, options.line_format);
   std::vector<TextItem> items;
   items.reserve(examples.size());
   for (const auto& e : examples)

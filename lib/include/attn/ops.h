@@ -17,7 +17,8 @@ void add_column_sums(int T, int N, const float* x, float* sum);
 // y[t*N + j] = row[j]   y: (T, N)
 void broadcast_rows(int T, int N, const float* row, float* y);
 
-// Numerically stable softmax over each row.   x, y: (rows, n), y may alias x.
+// Numerically stable softmax over each row (classifier probabilities, attn::probabilities).
+//   x, y: (rows, n), y may alias x.
 void softmax_rows(int rows, int n, const float* x, float* y);
 // dx = y * (dy - sum_j dy_j y_j) per row, from the softmax output y.   dx may alias dy.
 void softmax_rows_backward(int rows, int n, const float* y, const float* dy, float* dx);

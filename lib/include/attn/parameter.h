@@ -13,7 +13,8 @@ namespace attn {
 struct Parameter {
   std::string name;    // checkpoint name, e.g. "encoder.0.attn.wq.weight"
   Tensor value;
-  Tensor grad;         // same shape as value
+  Tensor grad;         // same shape as value once allocated: empty until the first backward or
+                       // zero_grad(), so a model loaded for inference holds no gradients
   Tensor adam_m, adam_v;  // optimizer moments, allocated lazily by the optimizer
   bool decay = true;   // apply weight decay (off for biases, norms, positions)
   bool row_sparse = false;
@@ -27,10 +28,21 @@ struct Parameter {
   int64_t row_size() const { return rows() ? value.size() / rows() : 0; }
   // Row-sparse: note that `row` has gradient this step.
   void touch_row(int32_t row);
-  // Zero the gradient (only the touched rows for row-sparse parameters).
+  // Allocates the gradient (zeros) if it is not there yet; returns it. Backward passes call it
+  // before accumulating.
+  Tensor& ensure_grad();
+  // Zero the gradient (only the touched rows for row-sparse parameters); allocates it if needed.
   void zero_grad();
 };
 
 using ParameterList = std::vector<Parameter*>;
+
+// The name and shape of every parameter a model will have, known from its config alone: model
+// files are checked against it before the model allocates anything (attn/model_file.h).
+struct ParameterShape {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+using ParameterShapes = std::vector<ParameterShape>;
 
 }  // namespace attn

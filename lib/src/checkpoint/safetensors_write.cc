@@ -6,13 +6,14 @@
 #include <set>
 #include <stdexcept>
 
-#include "atomic_file.h"
+#include "attn/data/atomic_file.h"
 #include "attn/checkpoint.h"
 #include "attn/error.h"
 #include "float16.h"
 
 namespace attn {
 namespace {
+using data::AtomicFileWriter;
 
 static_assert(std::endian::native == std::endian::little, "big-endian hosts are not supported");
 

@@ -84,6 +84,28 @@ void Encoder::backward(const Segments& segs, const float* x, const float* dy, fl
   }
 }
 
+void Encoder::parameter_shapes(const std::string& name, const EncoderConfig& config,
+                               ParameterShapes& out) {
+  const int64_t C = config.dim, F = config.ff_dim;
+  const auto linear = [&](const std::string& prefix, int64_t in, int64_t outs) {
+    out.push_back({prefix + ".weight", {outs, in}});
+    out.push_back({prefix + ".bias", {outs}});
+  };
+  const auto norm = [&](const std::string& prefix) {
+    out.push_back({prefix + ".weight", {C}});
+    out.push_back({prefix + ".bias", {C}});
+  };
+  for (int i = 0; i < config.layers; ++i) {  // as EncoderBlock's members
+    const std::string block = name + ".layers." + std::to_string(i);
+    norm(block + ".ln1");
+    for (const char* proj : {".q", ".k", ".v", ".out"}) linear(block + ".attn" + proj, C, C);
+    norm(block + ".ln2");
+    linear(block + ".ffn.fc1", C, F);
+    linear(block + ".ffn.fc2", F, C);
+  }
+  if (config.final_norm) norm(name + ".norm");
+}
+
 void Encoder::collect(ParameterList& params) {
   for (EncoderBlock& block : blocks) block.collect(params);
   if (config_.final_norm) norm.collect(params);

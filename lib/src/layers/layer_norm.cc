@@ -44,7 +44,7 @@ void LayerNorm::forward(int T, const float* x, float* y, Cache* cache) const {
 void LayerNorm::backward(int T, const float* x, const float* dy, float* dx, const Cache& cache) {
   const int C = C_;
   const float* gamma = weight.value.data();
-  float* dgamma = weight.grad.data();
+  float* dgamma = weight.ensure_grad().data();
   // from y = xhat * gamma + beta:  dgamma += sum_t dy * xhat,  dbeta += sum_t dy.
   // Threads split the channels; rows are summed in order (result independent of threads).
   constexpr int kBlock = 64;
@@ -58,7 +58,7 @@ void LayerNorm::backward(int T, const float* x, const float* dy, float* dx, cons
       for (int c = lo; c < hi; ++c) dgamma[c] += dy[o + c] * (x[o + c] - mean) * rstd;
     }
   }
-  ops::add_column_sums(T, C, dy, bias.grad.data());
+  ops::add_column_sums(T, C, dy, bias.ensure_grad().data());
   // from xhat = (x - mean) * rstd, row by row (dx may alias dy: each row reads dy first).
 #pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * C > (1 << 14))
   for (int t = 0; t < T; ++t) {

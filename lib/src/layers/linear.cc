@@ -34,9 +34,9 @@ void Linear::forward(int T, const float* x, float* y) const {
 void Linear::backward(int T, const float* x, const float* dy, float* dx, bool accumulate_dx) {
   if (T <= 0) return;
   // from y = x W^T:  dW += dy^T x   (out, in)
-  gemm(Trans::Yes, Trans::No, out_, in_, T, 1.0f, dy, out_, x, in_, 1.0f, weight.grad.data(), in_);
+  gemm(Trans::Yes, Trans::No, out_, in_, T, 1.0f, dy, out_, x, in_, 1.0f, weight.ensure_grad().data(), in_);
   // from y = b:  db += sum over rows of dy
-  if (has_bias_) ops::add_column_sums(T, out_, dy, bias.grad.data());
+  if (has_bias_) ops::add_column_sums(T, out_, dy, bias.ensure_grad().data());
   // from y = x W^T:  dx = dy W   (T, in)
   if (dx)
     gemm(Trans::No, Trans::No, T, in_, out_, 1.0f, dy, out_, weight.value.data(), in_,

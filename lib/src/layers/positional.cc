@@ -73,7 +73,7 @@ void LearnedPositions::backward(const Segments& segs, const float* dx) {
   const int64_t C = dim_;
   int longest = 0;
   for (int b = 0; b < B; ++b) longest = std::max(longest, segs.length(b));
-  float* dW = weight.grad.data();
+  float* dW = weight.ensure_grad().data();
 #pragma omp parallel for schedule(static) if (static_cast<int64_t>(segs.total()) * C >= 16384)
   for (int p = 0; p < longest; ++p) {
     float* dWp = dW + p * C;

@@ -18,7 +18,7 @@ void scatter_add_rows(Parameter& table, std::vector<RowContribution>& contributi
   const int64_t groups = static_cast<int64_t>(group_start.size()) - 1;
 
   const int64_t width = table.row_size();
-  float* grad = table.grad.data();
+  float* grad = table.ensure_grad().data();
   const RowContribution* c = contributions.data();
 #pragma omp parallel for schedule(static) if (n * width >= 16384)
   for (int64_t g = 0; g < groups; ++g) {

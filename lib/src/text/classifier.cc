@@ -39,6 +39,17 @@ TextClassifier::TextClassifier(const TextModelConfig& config, Tokenizer tokenize
     sinusoidal_.emplace(config.dim, max_len);
 }
 
+ParameterShapes TextClassifier::parameter_shapes(const TextModelConfig& c, const Tokenizer& tokenizer) {
+  const int64_t C = c.dim;
+  ParameterShapes out = {{"embed.words.weight", {tokenizer.vocab_size(), C}}};
+  if (tokenizer.buckets() > 0) out.push_back({"embed.ngrams.weight", {tokenizer.buckets(), C}});
+  if (c.pos == PosKind::Learned) out.push_back({"embed.positions.weight", {tokenizer.config().max_len, C}});
+  Encoder::parameter_shapes("encoder", encoder_config(c), out);
+  out.push_back({"head.weight", {c.num_labels, C}});
+  out.push_back({"head.bias", {c.num_labels}});
+  return out;
+}
+
 void TextClassifier::init(Rng& rng) {
   // Small embeddings: the pre-LN encoder normalises its inputs, and small tables keep
   // early steps from being dominated by a few frequent rows.
@@ -121,6 +132,19 @@ void TextClassifier::backward(Cache& cache, const float* dlogits) {
   words_.backward(T, cache.word_ids.data(), dx.data());
   if (tokenizer_.buckets() > 0)
     ngrams_.backward(T, cache.ngram_offsets.data(), cache.ngram_ids.data(), dx.data());
+}
+
+void TextClassifier::predict(const std::vector<const TokenizedText*>& items, std::vector<float>& probs,
+                             std::vector<std::vector<float>>* attention) const {
+  Cache cache;
+  Tensor logits;  // (B, K)
+  forward(items, logits, cache, RunContext{}, attention != nullptr);
+  const int B = static_cast<int>(items.size()), K = config_.num_labels;
+  probs.resize(static_cast<size_t>(B) * K);
+  probabilities(config_.loss, B, K, logits.data(), probs.data());
+  if (!attention) return;
+  attention->resize(B);
+  for (int b = 0; b < B; ++b) (*attention)[b] = explain(cache, b);
 }
 
 std::vector<float> TextClassifier::explain(const Cache& cache, int item) const {

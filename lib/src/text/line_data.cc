@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "attn/error.h"
+#include "attn/data/labelled_files.h"
 #include "attn/text/readers.h"
 
 namespace attn::text {
@@ -20,48 +21,8 @@ std::string_view first_token(std::string_view s) {
   return s.substr(0, end);
 }
 
-std::string where_line(std::string_view name, int64_t line) { return fmt::format("{}:{}", name, line); }
 
 }  // namespace
-
-LineReader::LineReader(std::istream& in, std::string name, std::size_t max_bytes)
-    : in_(in), name_(std::move(name)), max_bytes_(max_bytes) {}
-
-bool LineReader::next(std::string& line) {
-  line.clear();
-  char buf[1 << 16];
-  bool got_any = false;
-  while (true) {
-    in_.getline(buf, sizeof buf);
-    const auto got = static_cast<std::size_t>(in_.gcount());
-    if (in_.bad()) throw Error(fmt::format("{}: read error", name_));
-    if (got == 0 && !got_any && in_.eof()) return false;
-    got_any = true;
-    if (in_.eof()) {  // last line without a newline
-      line.append(buf, got);
-      break;
-    }
-    if (in_.fail()) {  // the buffer filled up before the newline: keep reading the same line
-      line.append(buf, got);
-      in_.clear();
-      if (line.size() > max_bytes_ + 1)  // +1: a trailing '\r' does not count
-        throw Error(fmt::format("{}: line longer than {} bytes", where_line(name_, line_number_ + 1), max_bytes_));
-      continue;
-    }
-    line.append(buf, got - 1);  // the newline was extracted and counted but not stored
-    break;
-  }
-  ++line_number_;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line_number_ == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-  if (line.size() > max_bytes_)
-    throw Error(fmt::format("{}: line longer than {} bytes", where_line(name_, line_number_), max_bytes_));
-  return true;
-}
-
-LineSource LineReader::source() {
-  return [this](std::string& line) { return next(line); };
-}
 
 LineFormat detect_line_format(std::string_view first_line, const LineFormatOptions& options,
                               std::string_view where) {
@@ -89,6 +50,7 @@ TextExample parse_line(std::string_view line, LineFormat format, const LineForma
         if (token.size() == prefix.size())
           throw Error(fmt::format("{}: empty label \"{}\" (expected `{}<name>`)", where, token, prefix));
         ex.labels.emplace_back(token.substr(prefix.size()));
+        data::check_label(ex.labels.back(), where);
         text = trim(text.substr(token.size()));
       }
       if (ex.labels.empty() && options.require_labels)
@@ -105,6 +67,7 @@ TextExample parse_line(std::string_view line, LineFormat format, const LineForma
       }
       const std::string_view label = trim(line.substr(0, tab));
       if (label.empty()) throw Error(fmt::format("{}: empty label before the TAB (expected `label<TAB>text`)", where));
+      data::check_label(label, where);
       ex.labels.emplace_back(label);
       text = trim(line.substr(tab + 1));
       break;
@@ -123,29 +86,29 @@ TextExample parse_line(std::string_view line, LineFormat format, const LineForma
   return ex;
 }
 
-std::vector<TextExample> read_labeled_lines(const LineSource& source, std::string_view name,
-                                            const LineFormatOptions& options) {
+std::vector<TextExample> read_labelled_lines(data::LineReader& reader, const LineFormatOptions& options,
+                                             const BadLineHandler& on_bad_line) {
+  if (options.format == LineFormat::kFastText && options.label_prefix.empty())
+    throw Error(fmt::format("{}: the fastText format needs a non-empty label prefix", reader.name()));
   std::vector<TextExample> out;
   LineFormat format = options.format;
   std::string line;
-  int64_t number = 0;
-  while (source(line)) {
-    ++number;
-    if (trim(line).empty()) continue;
-    const std::string where = where_line(name, number);
-    if (format == LineFormat::kAuto) format = detect_line_format(line, options, where);
-    TextExample ex = parse_line(line, format, options, where);
-    ex.line = number;
-    out.push_back(std::move(ex));
+  for (;;) {
+    try {
+      if (!reader.next(line)) break;
+      if (trim(line).empty()) continue;
+      const std::string where = reader.where();
+      if (format == LineFormat::kAuto) format = detect_line_format(line, options, where);
+      TextExample ex = parse_line(line, format, options, where);
+      ex.line = reader.line_number();
+      out.push_back(std::move(ex));
+    } catch (const Error& e) {
+      if (!on_bad_line) throw;
+      on_bad_line(e);
+    }
   }
-  if (out.empty()) throw Error(fmt::format("{}: no examples", name));
+  if (out.empty()) throw Error(fmt::format("{}: no examples", reader.name()));
   return out;
-}
-
-std::vector<TextExample> read_labeled_lines(std::istream& in, std::string_view name,
-                                            const LineFormatOptions& options, std::size_t max_line_bytes) {
-  LineReader reader(in, std::string(name), max_line_bytes);
-  return read_labeled_lines(reader.source(), name, options);
 }
 
 }  // namespace attn::text

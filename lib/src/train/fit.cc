@@ -26,7 +26,7 @@ uint64_t step_seed(uint64_t seed, int64_t step) {
 
 }  // namespace
 
-void fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig& config,
+FitResult fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig& config,
          const FitCallbacks& callbacks) {
   using Clock = std::chrono::steady_clock;
   const ParameterList params = model.parameters();
@@ -40,6 +40,9 @@ void fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig
   AdamW optimizer(config.adamw);
 
   int64_t step = 0, skipped = 0;
+  FitResult result;
+  std::vector<std::vector<float>> best;  // parameter values of the best epoch (with validate)
+  int epochs_without_gain = 0;
   for (int epoch = 0; epoch < config.epochs; ++epoch) {
     const auto batches = make_batches(lengths, config.batching, config.seed, epoch);
     const auto start = Clock::now();
@@ -78,8 +81,32 @@ void fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig
                   " had non-finite gradients (try a lower --lr)");
     progress.epoch_done = true;
     if (callbacks.progress) callbacks.progress(progress);
+    result.epochs_run = epoch + 1;
+    result.skipped_steps = skipped;
+    bool stop = false;
+    if (callbacks.validate) {
+      const double loss = callbacks.validate(epoch + 1);
+      if (result.best_epoch == 0 || loss < result.best_validation_loss) {
+        result.best_epoch = epoch + 1;
+        result.best_validation_loss = loss;
+        best.resize(params.size());
+        for (size_t i = 0; i < params.size(); ++i) best[i] = params[i]->value.storage();
+        epochs_without_gain = 0;
+      } else {
+        stop = config.patience > 0 && ++epochs_without_gain >= config.patience;
+      }
+    } else {
+      result.best_epoch = epoch + 1;
+    }
     if (callbacks.epoch_end) callbacks.epoch_end(epoch + 1);
+    if (stop) {
+      result.stopped_early = epoch + 1 < config.epochs;
+      break;
+    }
   }
+  if (!best.empty() && result.best_epoch != result.epochs_run)
+    for (size_t i = 0; i < params.size(); ++i) params[i]->value.storage() = best[i];
+  return result;
 }
 
 }  // namespace attn

@@ -28,8 +28,7 @@ inline void adam_update(const AdamStep& s, float* p, const float* g, float* m, f
 }
 
 void ensure_moments(Parameter& p) {
-  if (p.grad.shape() != p.value.shape())
-    throw std::logic_error("AdamW: gradient shape of " + p.name + " differs from its value");
+  p.ensure_grad();  // a parameter no backward reached has a zero gradient
   if (p.adam_m.shape() != p.value.shape()) p.adam_m.resize(p.value.shape());
   if (p.adam_v.shape() != p.value.shape()) p.adam_v.resize(p.value.shape());
 }

@@ -33,6 +33,9 @@ class Encoder {
   };
 
   Encoder(const std::string& name, const EncoderConfig& config);
+  // The parameters Encoder(name, config) collects, without building it (see ParameterShape).
+  static void parameter_shapes(const std::string& name, const EncoderConfig& config,
+                               ParameterShapes& out);
 
   void init(Rng& rng);
   // x, y: (T, C) with T = segs.total(). cache == nullptr: inference (y may alias x).

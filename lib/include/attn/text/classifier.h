@@ -14,10 +14,10 @@
 #include "attn/layers/positional.h"
 #include "attn/tensor.h"
 #include "attn/text/tokenizer.h"
+#include "attn/train/classify.h"
 
 namespace attn::text {
 
-enum class LossKind { Softmax, Ova };  // one label per item / one-vs-all (multi-label)
 enum class PosKind { Sinusoidal, Learned };
 
 struct TextModelConfig {
@@ -33,15 +33,14 @@ struct TextModelConfig {
   int num_labels = 2;
 };
 
-std::string model_config_to_json(const TextModelConfig& config);
-TextModelConfig model_config_from_json(const std::string& json);  // attn::Error naming the field
-std::string to_string(LossKind k);
 std::string to_string(PosKind k);
 std::string to_string(PoolKind k);
 
 class TextClassifier {
  public:
   TextClassifier(const TextModelConfig& config, Tokenizer tokenizer);
+  // The parameters TextClassifier(config, tokenizer) has, without building it.
+  static ParameterShapes parameter_shapes(const TextModelConfig& config, const Tokenizer& tokenizer);
 
   const TextModelConfig& config() const { return config_; }
   const Tokenizer& tokenizer() const { return tokenizer_; }
@@ -70,6 +69,11 @@ class TextClassifier {
   // After forward(..., keep_activations=true): per token of item b, the attention weight the
   // pooled representation gave it in the last layer, averaged over heads.
   std::vector<float> explain(const Cache& cache, int item) const;
+
+  // Inference over one batch: probs (B, K) through attn::probabilities; with `attention`, each
+  // item's per-token weights (see explain()).
+  void predict(const std::vector<const TokenizedText*>& items, std::vector<float>& probs,
+               std::vector<std::vector<float>>* attention = nullptr) const;
 
  private:
   TextModelConfig config_;

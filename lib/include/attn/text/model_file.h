@@ -1,13 +1,15 @@
 #pragma once
-// Text classifier model files: safetensors with the tensors of TextClassifier and
+// Text classifier model files (attn/model_file.h) with the tensors of TextClassifier and
 //   attn.task = "text-classification", attn.format_version = "1",
-//   attn.config = {"model": {...}, "tokenizer": {...}}  (every hyperparameter),
+//   attn.config = {"model": {...}, "tokenizer": {...}, "documents": {...}},
 //   attn.labels = ["ham", "spam"], attn.tokenizer = the tokenizer with its vocabulary.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "attn/checkpoint.h"
+#include "attn/model_file.h"
 #include "attn/text/classifier.h"
 
 namespace attn::text {
@@ -27,13 +29,18 @@ struct TextModel {
   DocumentOptions documents;
 };
 
-// Atomic write (temporary file, then rename). extra_metadata is added as is (e.g. the
-// command line that trained the model).
-// storage F16 halves the file (weights rounded to half precision; loaded back as float).
+// The model part of attn.config, and back; reading checks every field (errors name it).
+nlohmann::json model_config_to_json(const TextModelConfig& config);
+TextModelConfig model_config_from(const ConfigReader& model);
+
+// The header save_text_model writes (task, version, config, labels, tokenizer).
+ModelHeader text_model_header(const TextModel& model);
+// Atomic write in `storage` precision; extra_metadata is added as is (e.g. attn.train_command).
 void save_text_model(const std::string& path, TextModel& model,
                      const std::map<std::string, std::string>& extra_metadata = {},
                      DType storage = DType::F32);
-// Validates task, version, config, labels and every tensor; attn::Error names what is wrong.
+// Validates task, version, config, labels and every tensor's shape before building the model;
+// attn::Error names what is wrong. The model has no gradient buffers.
 TextModel load_text_model(const SafeTensorsFile& file);
 
 }  // namespace attn::text

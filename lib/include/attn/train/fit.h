@@ -35,6 +35,9 @@ struct FitConfig {
   float min_lr_fraction = 0.0f;   // cosine decays to adamw.lr * this
   double clip_norm = 1.0;         // 0: no clipping
   uint64_t seed = 0;
+  // With FitCallbacks::validate: stop after this many epochs in a row without a lower
+  // validation loss (0: run all epochs).
+  int patience = 0;
 };
 
 struct FitProgress {
@@ -49,13 +52,24 @@ struct FitProgress {
 
 struct FitCallbacks {
   std::function<void(const FitProgress&)> progress;  // after every batch and each epoch's end
-  std::function<void(int epoch)> epoch_end;          // e.g. validation
+  // After each epoch: the loss on held-out data (lower is better). When set, fit keeps the
+  // parameters of the best epoch and restores them at the end, and config.patience applies.
+  std::function<double(int epoch)> validate;
+  std::function<void(int epoch)> epoch_end;  // after validate
+};
+
+struct FitResult {
+  int epochs_run = 0;
+  int best_epoch = 0;  // with validate: the epoch whose parameters the model holds; else the last
+  double best_validation_loss = 0.0;
+  bool stopped_early = false;  // by patience
+  int64_t skipped_steps = 0;   // for non-finite gradients
 };
 
 // Trains for config.epochs over items with the given lengths (tokens per item, for
 // token-budget batching). Same seed and thread count give bit-identical parameters.
 // Throws attn::Error if every step of an epoch had non-finite gradients.
-void fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig& config,
+FitResult fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig& config,
          const FitCallbacks& callbacks = {});
 
 }  // namespace attn

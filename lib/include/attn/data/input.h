@@ -1,6 +1,7 @@
 #pragma once
-// Reading untrusted inputs: a path or "-" (stdin), lines with a length limit, whole files with a
-// size limit, binary data detected, lists of files from the arguments or from stdin. Every
+// Reading untrusted inputs, for every tool and modality: a path or "-" (stdin), lines with a
+// length limit, whole files with a size limit, binary data detected, lists of files from the
+// arguments or from stdin. Every
 // problem throws attn::Error naming the file (and line), e.g.
 //   "train.txt:17: line longer than 1048576 bytes".
 // Memory stays bounded by the limits whatever the input holds.
@@ -12,10 +13,12 @@
 #include <string_view>
 #include <vector>
 
-namespace attn::tools {
+namespace attn::data {
 
 inline constexpr size_t kDefaultMaxLineBytes = size_t{1} << 20;  // 1 MiB
 inline constexpr size_t kDefaultMaxFileBytes = size_t{64} << 20;  // 64 MiB
+// The one size limit for a document (an email, an article) in train, eval and predict alike.
+inline constexpr size_t kMaxDocumentBytes = size_t{10} << 20;  // 10 MiB
 inline constexpr size_t kMaxPathListLineBytes = 64 << 10;
 
 // An input opened for reading: a file, or stdin for "-". Messages call stdin "stdin".
@@ -101,4 +104,4 @@ class InputPaths {
 // "1 MiB", "64 MiB", "1.5 KiB", "12 bytes": for messages about limits.
 std::string format_bytes(uint64_t bytes);
 
-}  // namespace attn::tools
+}  // namespace attn::data

@@ -1,4 +1,4 @@
-#include "common/input.h"
+#include "attn/data/input.h"
 
 #include <sys/stat.h>
 
@@ -10,7 +10,7 @@
 
 #include "attn/error.h"
 
-namespace attn::tools {
+namespace attn::data {
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
@@ -188,4 +188,4 @@ std::string format_bytes(uint64_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
-}  // namespace attn::tools
+}  // namespace attn::data
