@@ -13,5 +13,10 @@ using Command = std::function<int()>;  // runs the subcommand once the command l
 
 Command add_mfcc_command(CLI::App& app, CommonOptions& common);
 Command add_fbank_command(CLI::App& app, CommonOptions& common);
+Command add_train_command(CLI::App& app, CommonOptions& common);
+Command add_eval_command(CLI::App& app, CommonOptions& common);
+Command add_predict_command(CLI::App& app, CommonOptions& common);
+Command add_info_command(CLI::App& app, CommonOptions& common);
+Command add_encode_command(CLI::App& app, CommonOptions& common);
 
 }  // namespace attn::tools::speech

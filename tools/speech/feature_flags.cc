@@ -1,6 +1,7 @@
 #include "speech/feature_flags.h"
 
 #include "attn/error.h"
+#include "common/cli.h"
 #include "common/run_guarded.h"
 
 namespace attn::tools::speech {
@@ -13,9 +14,14 @@ void add_audio_flags(CLI::App& cmd, FeatureFlags& f) {
                "Refuse audio whose sample rate is not --sample-frequency (default: resample with libsamplerate)");
 }
 
-void add_feature_flags(CLI::App& cmd, FeatureFlags& f, audio::FeatureKind kind) {
+void add_feature_flags(CLI::App& cmd, FeatureFlags& f, std::optional<audio::FeatureKind> fixed) {
   audio::PipelineOptions& p = f.pipeline;
+  const audio::FeatureKind kind = fixed.value_or(audio::FeatureKind::Mfcc);
   p.features = audio::default_feature_options(kind);
+  if (!fixed) {
+    f.kind = "mfcc";
+    add_choice_option(cmd, "--features", f.kind, {"mfcc", "fbank"}, "Features the model reads");
+  }
   audio::FeatureOptions& o = p.features;
   const std::string g = "Kaldi feature options";
   auto opt = [&](const std::string& name, auto& value, const std::string& help) {
@@ -40,15 +46,18 @@ void add_feature_flags(CLI::App& cmd, FeatureFlags& f, audio::FeatureKind kind) 
   opt("--num-mel-bins", o.mel.num_bins, "Mel filters");
   opt("--low-freq", o.mel.low_freq, "Lowest mel filter edge (Hz)");
   opt("--high-freq", o.mel.high_freq, "Highest mel filter edge (Hz); <= 0: offset from Nyquist");
-  if (kind == audio::FeatureKind::Mfcc) {
+  if (!fixed || kind == audio::FeatureKind::Mfcc) {
     opt("--num-ceps", o.num_ceps, "Cepstral coefficients (including C0)");
     opt("--cepstral-lifter", o.cepstral_lifter, "Lifter coefficient; 0 = no liftering");
-  } else {
+  }
+  if (!fixed || kind == audio::FeatureKind::Fbank) {
     flag("--use-log-fbank", o.use_log_fbank, "Log of the filter energies");
     flag("--use-power", o.use_power, "Power spectrum (true) or magnitude (false)");
   }
-  flag("--use-energy", o.use_energy,
-       kind == audio::FeatureKind::Mfcc ? "Log energy instead of C0" : "Add log energy as an extra first feature");
+  f.use_energy = flag("--use-energy", o.use_energy,
+                      !fixed ? "mfcc: log energy instead of C0 (default true); fbank: an extra first feature (default false)"
+                      : kind == audio::FeatureKind::Mfcc ? "Log energy instead of C0"
+                                                         : "Add log energy as an extra first feature");
   flag("--raw-energy", o.raw_energy, "Energy before pre-emphasis and windowing");
   opt("--energy-floor", o.energy_floor, "Floor on the energy (not log); 0 = none");
   flag("--htk-compat", o.htk_compat, "HTK order: energy or C0 last (C0 scaled by sqrt 2)");
@@ -66,6 +75,10 @@ void add_feature_flags(CLI::App& cmd, FeatureFlags& f, audio::FeatureKind kind) 
 
 audio::PipelineOptions resolve(const FeatureFlags& f) {
   audio::PipelineOptions p = f.pipeline;
+  if (f.kind == "fbank") {
+    p.features.kind = audio::FeatureKind::Fbank;
+    if (f.use_energy && f.use_energy->count() == 0) p.features.use_energy = false;  // Kaldi's fbank default
+  }
   if (!f.deltas) p.deltas.order = 0;
   p.cmvn = f.cmvn == "utt" ? audio::CmvnMode::Utterance : audio::CmvnMode::None;
   p.audio.resample = !f.no_resample;

@@ -1,6 +1,7 @@
 #pragma once
 // Kaldi's feature options as flags, with Kaldi's names (compute-mfcc-feats, add-deltas,
 // apply-cmvn), registered on a subcommand and turned into attn::audio::PipelineOptions.
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,8 @@ namespace attn::tools::speech {
 
 struct FeatureFlags {
   audio::PipelineOptions pipeline;
+  std::string kind;  // train: --features mfcc|fbank; empty where the command fixes it
+  CLI::Option* use_energy = nullptr;
   std::string window_type = "povey";
   std::string cmvn = "none";
   bool deltas = false;
@@ -19,8 +22,9 @@ struct FeatureFlags {
 
 // The framing, mel, mfcc-or-fbank, energy, delta and CMVN flags, plus --channel and
 // --no-resample. `kind` decides which of --num-ceps/--cepstral-lifter (mfcc) or
-// --use-log-fbank/--use-power (fbank) exist and the --use-energy default.
-void add_feature_flags(CLI::App& cmd, FeatureFlags& flags, audio::FeatureKind kind);
+// --use-log-fbank/--use-power (fbank) exist and the --use-energy default; without a kind
+// (train) all exist and --features mfcc|fbank chooses.
+void add_feature_flags(CLI::App& cmd, FeatureFlags& flags, std::optional<audio::FeatureKind> kind);
 // Only the audio-reading flags (--channel, --no-resample, --sample-frequency when `with_rate`).
 void add_audio_flags(CLI::App& cmd, FeatureFlags& flags);
 

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "common/cli.h"
 #include "common/run_guarded.h"
+#include "model_args.h"
 
 int main(int argc, char** argv) {
   using namespace attn::tools;
@@ -15,7 +16,13 @@ int main(int argc, char** argv) {
   CommonOptions common;
   const std::vector<std::pair<const char*, speech::Command>> commands = {
       {"mfcc", speech::add_mfcc_command(app, common)},
-      {"fbank", speech::add_fbank_command(app, common)}};
+      {"fbank", speech::add_fbank_command(app, common)},
+      {"train", speech::add_train_command(app, common)},
+      {"eval", speech::add_eval_command(app, common)},
+      {"predict", speech::add_predict_command(app, common)},
+      {"info", speech::add_info_command(app, common)},
+      {"encode", speech::add_encode_command(app, common)}};
+  speech::set_command_line(argc, argv);
   return run_guarded(app, argc, argv, [&] {
     for (const auto& [name, run] : commands)
       if (app.get_subcommand(name)->parsed()) return run();

@@ -1,0 +1,30 @@
+#pragma once
+// Seeded data augmentation for training speech models: on the waveform, speed perturbation
+// (resampling by 0.9 / 1.0 / 1.1, as Kaldi's and ESPnet's recipes do), additive noise at a
+// random SNR (white, or clips from a noise folder) and random gain; on the features,
+// SpecAugment's time and frequency masks. The same generator state gives the same result.
+#include <vector>
+
+#include "attn/rng.h"
+#include "attn/tensor.h"
+
+namespace attn::audio {
+
+struct AugmentOptions {
+  bool speed = false;                 // pick 0.9, 1.0 or 1.1 per utterance
+  float noise_prob = 0.0f;            // chance an utterance gets noise
+  float snr_min = 10.0f, snr_max = 30.0f;  // dB, uniform
+  const std::vector<std::vector<float>>* noise_clips = nullptr;  // empty or null: white noise
+  float gain_db = 0.0f;               // gain uniform in [-gain_db, gain_db] dB
+  int time_masks = 0, time_width = 0;  // SpecAugment: masks of up to `width` frames / features
+  int freq_masks = 0, freq_width = 0;
+
+  bool any_wave() const { return speed || noise_prob > 0.0f || gain_db > 0.0f; }
+};
+
+// In place on one utterance's samples (int16 scale) at the features' rate.
+void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng);
+// In place on features (T, F): masked spans are set to 0 (the mean after CMVN).
+void spec_augment(Tensor& feats, const AugmentOptions& o, Rng& rng);
+
+}  // namespace attn::audio

@@ -1,0 +1,89 @@
+#pragma once
+// The speech model: feature frames are stacked and subsampled (--stack 3 --subsample 3: three
+// 10 ms frames side by side, every third frame kept), projected to the model width, and run
+// through an encoder whose self-attention is truncated to +-window frames (the truncated
+// self-attention of streaming speech recognition: cost and memory linear in the length). The
+// per-frame output is the utterance's embedding sequence (encode); its mean goes to a linear
+// head for utterance classification.
+//
+// Legend: T input frames, F features per input frame, U = ceil(T / subsample) model frames,
+// S = stack * F, C model width, B utterances, K labels.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "attn/context.h"
+#include "attn/layers/encoder.h"
+#include "attn/layers/linear.h"
+#include "attn/layers/pooling.h"
+#include "attn/tensor.h"
+
+namespace attn::audio {
+
+struct SpeechModelConfig {
+  int input_dim = 0;  // F
+  int stack = 3;
+  int subsample = 3;
+  int dim = 64;  // C
+  int layers = 2;
+  int heads = 4;
+  int ff_dim = 128;
+  int window = 8;  // attention reaches +-window model frames in every layer
+  float dropout = 0.1f;
+  int num_labels = 2;  // K
+
+  void validate() const;  // attn::Error naming the field
+};
+
+std::string speech_config_to_json(const SpeechModelConfig& c);
+SpeechModelConfig speech_config_from_json(const std::string& json);  // attn::Error naming the field
+
+// Model frames of an utterance of `frames` input frames.
+int64_t model_frames(int64_t frames, int subsample);
+// Stacks and subsamples frames [first, first + n) of the model frames: x (T, F) -> out (n, S).
+// Model frame u holds input frames u*subsample .. u*subsample + stack - 1, the last input frame
+// repeated past the end.
+void stack_frames(const float* x, int64_t T, int F, int stack, int subsample, int64_t first, int64_t n,
+                  float* out);
+
+class SpeechClassifier {
+ public:
+  explicit SpeechClassifier(const SpeechModelConfig& config);
+  const SpeechModelConfig& config() const { return config_; }
+  void init(Rng& rng);
+  ParameterList parameters();
+  // The tensors a config implies (checked against a file before anything is allocated).
+  static ParameterShapes parameter_shapes(const SpeechModelConfig& config);
+  int64_t parameter_count();
+
+  struct Cache {
+    Segments segs;  // model frames per utterance
+    Tensor stacked;  // (U, S)
+    Tensor x;        // (U, C) projected
+    Tensor h;        // (U, C) encoder output
+    Tensor pooled;   // (B, C)
+    Encoder::Cache encoder;
+  };
+  // feats[b]: (T_b, F). logits: (B, K). keep_activations: the cache can feed backward().
+  void forward(const std::vector<const Tensor*>& feats, Tensor& logits, Cache& cache,
+               const RunContext& ctx, bool keep_activations) const;
+  // Accumulates parameter gradients from dlogits: (B, K). (The features need no gradient.)
+  void backward(Cache& cache, const float* dlogits);
+
+  // Per-frame embeddings of one utterance x: (T, F), handed to sink in order as (n, C) chunks.
+  // Long utterances run in pieces of chunk model frames with layers * window frames of context
+  // on each side, which is exactly the whole-utterance result (attention never reaches
+  // further), in memory bounded by the chunk size.
+  void encode(const float* x, int64_t T, const std::function<void(const float*, int64_t)>& sink,
+              int64_t chunk = 2048) const;
+
+ private:
+  SpeechModelConfig config_;
+  Linear proj_;
+  Encoder encoder_;
+  Pooling pool_;
+  Linear head_;
+};
+
+}  // namespace attn::audio

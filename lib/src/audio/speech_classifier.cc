@@ -1,0 +1,179 @@
+#include "attn/audio/speech_classifier.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "attn/error.h"
+
+namespace attn::audio {
+
+namespace {
+
+EncoderConfig encoder_config(const SpeechModelConfig& c) {
+  EncoderConfig e;
+  e.layers = c.layers;
+  e.dim = c.dim;
+  e.heads = c.heads;
+  e.ff_dim = c.ff_dim;
+  e.dropout = c.dropout;
+  e.mask = MaskKind::Window;
+  e.window = c.window;
+  e.final_norm = true;
+  return e;
+}
+
+}  // namespace
+
+void SpeechModelConfig::validate() const {
+  auto bad = [](const std::string& what) { throw Error("speech model config: " + what); };
+  if (input_dim < 1 || input_dim > 4096) bad(fmt::format("input_dim {} (expected 1 to 4096)", input_dim));
+  if (stack < 1 || stack > 32) bad(fmt::format("stack {} (expected 1 to 32)", stack));
+  if (subsample < 1 || subsample > 32) bad(fmt::format("subsample {} (expected 1 to 32)", subsample));
+  if (dim < 4 || dim > 4096 || heads < 1 || dim % heads != 0)
+    bad(fmt::format("dim {} with {} heads (dim must be a multiple of heads)", dim, heads));
+  if (layers < 0 || layers > 64) bad(fmt::format("layers {}", layers));
+  if (ff_dim < 1 || ff_dim > 65536) bad(fmt::format("ff_dim {}", ff_dim));
+  if (window < 1 || window > 100000) bad(fmt::format("window {}", window));
+  if (!(dropout >= 0.0f && dropout < 1.0f)) bad(fmt::format("dropout {}", dropout));
+  if (num_labels < 1 || num_labels > 100000) bad(fmt::format("num_labels {}", num_labels));
+}
+
+std::string speech_config_to_json(const SpeechModelConfig& c) {
+  nlohmann::ordered_json j = {{"input_dim", c.input_dim}, {"stack", c.stack},   {"subsample", c.subsample},
+                              {"dim", c.dim},             {"layers", c.layers}, {"heads", c.heads},
+                              {"ff_dim", c.ff_dim},       {"window", c.window}, {"dropout", c.dropout},
+                              {"num_labels", c.num_labels}};
+  return j.dump();
+}
+
+SpeechModelConfig speech_config_from_json(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) throw Error("speech model config: not a JSON object");
+  SpeechModelConfig c;
+  auto get = [&](const char* key, auto& field) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) throw Error(fmt::format("speech model config: field '{}' missing or not a number", key));
+    field = it->get<std::decay_t<decltype(field)>>();
+  };
+  get("input_dim", c.input_dim);
+  get("stack", c.stack);
+  get("subsample", c.subsample);
+  get("dim", c.dim);
+  get("layers", c.layers);
+  get("heads", c.heads);
+  get("ff_dim", c.ff_dim);
+  get("window", c.window);
+  get("dropout", c.dropout);
+  get("num_labels", c.num_labels);
+  c.validate();
+  return c;
+}
+
+int64_t model_frames(int64_t frames, int subsample) { return (frames + subsample - 1) / subsample; }
+
+void stack_frames(const float* x, int64_t T, int F, int stack, int subsample, int64_t first, int64_t n,
+                  float* out) {
+  for (int64_t u = 0; u < n; ++u)
+    for (int j = 0; j < stack; ++j) {
+      const int64_t t = std::min((first + u) * subsample + j, T - 1);
+      std::copy(x + t * F, x + (t + 1) * F, out + (u * stack + j) * F);
+    }
+}
+
+SpeechClassifier::SpeechClassifier(const SpeechModelConfig& config)
+    : config_((config.validate(), config)),
+      proj_("proj", config.stack * config.input_dim, config.dim),
+      encoder_("encoder", encoder_config(config)),
+      pool_(PoolKind::Mean),
+      head_("head", config.dim, config.num_labels) {}
+
+ParameterShapes SpeechClassifier::parameter_shapes(const SpeechModelConfig& c) {
+  const int64_t C = c.dim;
+  ParameterShapes out = {{"proj.weight", {C, int64_t(c.stack) * c.input_dim}}, {"proj.bias", {C}}};
+  Encoder::parameter_shapes("encoder", encoder_config(c), out);
+  out.push_back({"head.weight", {c.num_labels, C}});
+  out.push_back({"head.bias", {c.num_labels}});
+  return out;
+}
+
+void SpeechClassifier::init(Rng& rng) {
+  proj_.init(rng);
+  encoder_.init(rng);
+  head_.init(rng);
+}
+
+ParameterList SpeechClassifier::parameters() {
+  ParameterList params;
+  proj_.collect(params);
+  encoder_.collect(params);
+  head_.collect(params);
+  return params;
+}
+
+int64_t SpeechClassifier::parameter_count() {
+  int64_t n = 0;
+  for (const Parameter* p : parameters()) n += p->value.size();
+  return n;
+}
+
+void SpeechClassifier::forward(const std::vector<const Tensor*>& feats, Tensor& logits, Cache& cache,
+                               const RunContext& ctx, bool keep_activations) const {
+  const int B = int(feats.size()), F = config_.input_dim, C = config_.dim;
+  const int S = config_.stack * F;
+  std::vector<int> lengths(B);
+  for (int b = 0; b < B; ++b) {
+    if (feats[b]->rank() != 2 || feats[b]->dim(1) != F || feats[b]->dim(0) < 1)
+      throw std::invalid_argument("SpeechClassifier::forward: features must be (T >= 1, input_dim)");
+    lengths[b] = int(model_frames(feats[b]->dim(0), config_.subsample));
+  }
+  cache.segs = Segments::from_lengths(lengths);
+  const int U = cache.segs.total();
+  cache.stacked.resize({U, S});  // stacked: (U, S)
+  for (int b = 0; b < B; ++b)
+    stack_frames(feats[b]->data(), feats[b]->dim(0), F, config_.stack, config_.subsample, 0, lengths[b],
+                 cache.stacked.data() + int64_t(cache.segs.offsets[b]) * S);
+  cache.x.resize({U, C});  // x = proj(stacked): (U, C)
+  proj_.forward(U, cache.stacked.data(), cache.x.data());
+  cache.h.resize({U, C});  // h = encoder(x): (U, C)
+  encoder_.forward(cache.segs, cache.x.data(), cache.h.data(), keep_activations ? &cache.encoder : nullptr, ctx);
+  cache.pooled.resize({B, C});  // pooled = mean over each utterance's frames: (B, C)
+  pool_.forward(cache.segs, cache.h.data(), C, cache.pooled.data());
+  logits.resize({B, config_.num_labels});  // logits = head(pooled): (B, K)
+  head_.forward(B, cache.pooled.data(), logits.data());
+}
+
+void SpeechClassifier::backward(Cache& cache, const float* dlogits) {
+  const int B = cache.segs.count(), U = cache.segs.total(), C = config_.dim;
+  Tensor dpooled({B, C});
+  head_.backward(B, cache.pooled.data(), dlogits, dpooled.data());  // logits = head(pooled)
+  Tensor dh({U, C});
+  pool_.backward(cache.segs, dpooled.data(), C, dh.data());  // pooled = mean(h)
+  Tensor dx({U, C});
+  encoder_.backward(cache.segs, cache.x.data(), dh.data(), dx.data(), cache.encoder);  // h = encoder(x)
+  proj_.backward(U, cache.stacked.data(), dx.data(), nullptr);  // x = proj(stacked)
+}
+
+void SpeechClassifier::encode(const float* x, int64_t T, const std::function<void(const float*, int64_t)>& sink,
+                              int64_t chunk) const {
+  const int F = config_.input_dim, C = config_.dim, S = config_.stack * F;
+  const int64_t U = model_frames(T, config_.subsample);
+  const int64_t context = int64_t(config_.layers) * config_.window;  // the receptive field
+  chunk = std::max<int64_t>(chunk, 1);
+  Tensor stacked, h;
+  for (int64_t a = 0; a < U; a += chunk) {
+    const int64_t b = std::min(U, a + chunk);
+    const int64_t lo = std::max<int64_t>(0, a - context), hi = std::min(U, b + context);
+    const int n = int(hi - lo);
+    stacked.resize({n, S});  // stacked: (n, S)
+    stack_frames(x, T, F, config_.stack, config_.subsample, lo, n, stacked.data());
+    h.resize({n, C});  // h: (n, C)
+    proj_.forward(n, stacked.data(), h.data());
+    const Segments segs = Segments::from_lengths({n});
+    encoder_.forward(segs, h.data(), h.data(), nullptr, RunContext{});
+    sink(h.data() + (a - lo) * C, b - a);
+  }
+}
+
+}  // namespace attn::audio

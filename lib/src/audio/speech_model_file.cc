@@ -1,0 +1,90 @@
+#include "attn/audio/speech_model_file.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "attn/error.h"
+#include "attn/model_file.h"
+
+namespace attn::audio {
+
+namespace {
+
+using nlohmann::json;
+
+json postprocess_json(const PipelineOptions& p) {
+  return {{"delta_order", p.deltas.order},
+          {"delta_window", p.deltas.window},
+          {"cmvn", p.cmvn == CmvnMode::Utterance ? "utt" : "none"},
+          {"norm_vars", p.norm_vars}};
+}
+
+PipelineOptions pipeline_from(const ConfigReader& config) {
+  PipelineOptions p;
+  const ConfigReader features = config.object("features");
+  try {
+    p.features = feature_options_from_json(features.value().dump());
+  } catch (const Error& e) {
+    throw Error(fmt::format("attn.config: {}", e.what()));
+  }
+  const ConfigReader post = config.object("postprocess");
+  p.deltas.order = int(post.integer("delta_order", 0, 4));
+  p.deltas.window = int(post.integer("delta_window", 1, 100));
+  p.cmvn = post.choice<CmvnMode>("cmvn", {{"none", CmvnMode::None}, {"utt", CmvnMode::Utterance}});
+  p.norm_vars = post.boolean("norm_vars");
+  return p;
+}
+
+SpeechModelConfig model_config_from(const ConfigReader& m) {
+  SpeechModelConfig c;
+  c.input_dim = int(m.integer("input_dim", 1, 4096));
+  c.stack = int(m.integer("stack", 1, 32));
+  c.subsample = int(m.integer("subsample", 1, 32));
+  c.dim = int(m.integer("dim", 4, 4096));
+  c.layers = int(m.integer("layers", 0, 64));
+  c.heads = int(m.integer("heads", 1, 256));
+  c.ff_dim = int(m.integer("ff_dim", 1, 65536));
+  c.window = int(m.integer("window", 1, 100000));
+  c.dropout = float(m.number("dropout", 0.0, 0.99));
+  c.num_labels = int(m.integer("num_labels", 1, 100000));
+  c.validate();
+  return c;
+}
+
+}  // namespace
+
+std::string pipeline_to_json(const PipelineOptions& p) {
+  return json{{"features", json::parse(feature_options_to_json(p.features))}, {"postprocess", postprocess_json(p)}}.dump();
+}
+
+void save_speech_model(const std::string& path, SpeechModel& model,
+                       const std::map<std::string, std::string>& extra_metadata, DType storage) {
+  json config = json::parse(pipeline_to_json(model.features));
+  config["model"] = json::parse(speech_config_to_json(model.classifier->config()));
+  const ModelHeader h{std::string(kSpeechTask), std::string(kSpeechFormatVersion), config, model.labels,
+                      extra_metadata};
+  save_model(path, h, model.classifier->parameters(), storage);
+}
+
+SpeechModel load_speech_model(const SafeTensorsFile& file) {
+  const ModelHeader header = read_model_header(file, kSpeechTask, kSpeechFormatVersion);
+  return with_file_name(file, [&] {
+    const ConfigReader config(header.config, "attn.config");
+    SpeechModel m;
+    m.features = pipeline_from(config);
+    const SpeechModelConfig mc = model_config_from(config.object("model"));
+    if (mc.input_dim != m.features.dim())
+      throw Error(fmt::format("attn.config: model.input_dim {} differs from the features' dimension {}", mc.input_dim,
+                              m.features.dim()));
+    m.labels = header.labels;
+    if (int(m.labels.size()) != mc.num_labels)
+      throw Error(fmt::format("attn.labels: {} labels but model.num_labels is {}", m.labels.size(), mc.num_labels));
+    // The config must describe exactly the file's tensors before anything is allocated from it.
+    check_parameter_shapes(file, SpeechClassifier::parameter_shapes(mc));
+    m.classifier = std::make_unique<SpeechClassifier>(mc);
+    load_parameters(file, m.classifier->parameters());
+    return m;
+  });
+}
+
+}  // namespace attn::audio

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# attn-speech train/eval/predict/encode/info end to end on generated recordings (three kinds of
+# tones with random pitch, length, level and noise, 8 kHz), in seconds: the model must learn
+# (held-out accuracy >= 0.9), keep its feature options, read Kaldi archives from a pipe, refuse
+# features of another dimension, and report bad inputs as the documented errors.
+source "$ATTN_CLI_LIB"
+export OMP_WAIT_POLICY=passive
+PY=""
+for p in python3 /usr/bin/python3; do
+  if command -v "$p" >/dev/null && "$p" -c "import numpy" 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || { echo "skipped: needs a python3 with NumPy"; exit 77; }
+
+expect_error() {
+  expect_exit "$1"
+  if [ "$(wc -l <"$ERR")" = 1 ] && grep -q "^attn-speech: error: " "$ERR"; then _pass; else _fail "stderr is not one error line"; fi
+  if [ -n "${2:-}" ]; then expect_stderr_has "$2"; fi
+}
+
+"$PY" - "$T" <<'PY'
+import os, sys, wave
+import numpy as np
+root = sys.argv[1]
+rng = np.random.default_rng(7)
+rate = 8000
+def tone(kind):
+    n = int(rate * rng.uniform(0.25, 0.45))
+    t = np.arange(n) / rate
+    f = rng.uniform(0.8, 1.25)
+    if kind == "low":
+        x = np.sin(2 * np.pi * 300 * f * t)
+    elif kind == "high":
+        x = np.sin(2 * np.pi * 1800 * f * t)
+    else:  # a rising sweep
+        x = np.sin(2 * np.pi * (300 * f * t + 2000 * t * t))
+    x = x * rng.uniform(0.05, 0.5) + rng.normal(0, 0.01, n)
+    return (np.clip(x, -1, 1) * 32767).astype("<i2")
+for split, count in (("train", 20), ("test", 10)):
+    for kind in ("low", "high", "sweep"):
+        os.makedirs(f"{root}/{split}/{kind}", exist_ok=True)
+        for i in range(count):
+            with wave.open(f"{root}/{split}/{kind}/{i}.wav", "wb") as w:
+                w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate)
+                w.writeframes(tone(kind).tobytes())
+PY
+
+TINY=(--sample-frequency 8000 --dim 16 --heads 2 --layers 1 --ff-dim 32 --window 4 --epochs 12
+  --lr 5e-3 --batch-size 8 --threads 2 --seed 3)
+
+step "train with augmentation learns the tones (held-out accuracy >= 0.9)"
+run attn-speech train --data "$T/train" -o "$T/m.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3
+expect_exit 0
+expect_stderr_has "epoch 12/12"
+run attn-speech eval --model "$T/m.safetensors" --data "$T/test" --format json
+expect_exit 0
+acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$OUT")
+"$PY" -c "assert $acc >= 0.9" && _pass || _fail "accuracy $acc below 0.9"
+
+step "same seed and threads: bit-identical model"
+run attn-speech train --data "$T/train" -o "$T/m2.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --quiet
+"$PY" - "$ATTN_SOURCE_DIR/tests/reference" "$T/m.safetensors" "$T/m2.safetensors" <<'PY' && _pass || _fail "models differ"
+import sys
+sys.path.insert(0, sys.argv[1])
+from safetensors_io import read_safetensors
+a, _ = read_safetensors(sys.argv[2])
+b, _ = read_safetensors(sys.argv[3])
+assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
+PY
+
+step "info shows the stored feature options"
+run attn-speech info --model "$T/m.safetensors" --format json
+expect_exit 0
+"$PY" -c "
+import json,sys; j=json.load(open(sys.argv[1]))
+assert j['task']=='speech-classification' and j['labels']==['high','low','sweep']
+assert j['features']['sample_frequency']==8000 and j['postprocess']['cmvn']=='none'" "$OUT" && _pass || _fail "info"
+
+step "predict from recordings and from a Kaldi archive on a pipe agree"
+printf 'x\t%s\n' "$T/test/sweep/3.wav" >"$T/one.scp"
+run attn-speech predict --model "$T/m.safetensors" --wav-scp "$T/one.scp"
+expect_exit 0
+direct=$(cat "$OUT")
+attn-speech mfcc --sample-frequency 8000 --wav-scp "$T/one.scp" | attn-speech predict --model "$T/m.safetensors" ark:- >"$T/piped.txt"
+[ "$(cat "$T/piped.txt")" = "$direct" ] && _pass || _fail "piped: $(cat "$T/piped.txt") direct: $direct"
+case "$direct" in x$'\t'sweep$'\t'*) _pass ;; *) _fail "expected sweep: $direct" ;; esac
+
+step "encode: one embedding per (subsampled) frame, through binary archive + scp"
+run attn-speech encode --model "$T/m.safetensors" --wav-scp "$T/one.scp" --format jsonl
+expect_exit 0
+frames=$(attn-speech mfcc --sample-frequency 8000 --wav-scp "$T/one.scp" | grep -c '^  ')
+"$PY" -c "
+import json,sys; j=json.load(open(sys.argv[1])); n=int(sys.argv[2])
+assert len(j['frames'])==(n+2)//3 and len(j['frames'][0])==16, (len(j['frames']), n)" "$OUT" "$frames" && _pass || _fail "encode shape"
+run attn-speech encode --model "$T/m.safetensors" "$T/test/low/0.wav" --format ark -o "$T/e.ark" --scp "$T/e.scp"
+expect_exit 0
+
+step "a model refuses features of another dimension; --no-resample refuses another rate"
+attn-speech mfcc --sample-frequency 8000 --deltas --wav-scp "$T/one.scp" >"$T/d.ark"
+run attn-speech predict --model "$T/m.safetensors" "ark:$T/d.ark"
+expect_error 1 "features have 39 columns; the model reads 13"
+run attn-speech predict --model "$T/m.safetensors" --no-resample "$ATTN_SOURCE_DIR/tests/fixtures/speech/excerpt_16k.wav"
+expect_error 1 "sample rate 16000 Hz differs from the expected 8000 Hz"
+
+step "predict --keep-going: missing and bad files are counted, the rest is labelled"
+printf '%s\n%s/none.wav\n%s\n' "$T/test/low/1.wav" "$T" "$T/one.scp" | run attn-speech predict --model "$T/m.safetensors" --keep-going -
+expect_exit 1
+[ "$(wc -l <"$OUT")" = 1 ] && _pass || _fail "one prediction expected"
+expect_stderr_has "warning: 2 items failed"
+
+step "train: bad data and no output left behind"
+mkdir -p "$T/one/only"; cp "$T/test/low/0.wav" "$T/one/only/"
+run attn-speech train --data "$T/one" -o "$T/out.safetensors" "${TINY[@]}"
+expect_error 1 "only one label"
+[ ! -e "$T/out.safetensors" ] && _pass || _fail "model left behind"
+run attn-speech train --data "$T/train" -o "$T/nodir/m.safetensors" "${TINY[@]}"
+expect_error 1 "no such directory"
+finish

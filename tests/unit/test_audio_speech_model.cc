@@ -1,0 +1,125 @@
+// The speech classifier: stacking/subsampling, finite-difference gradients of the whole model,
+// chunked encode equal to the whole utterance's encoder output, and the model file round trip
+// with its feature options (and its refusals).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <vector>
+
+#include <unistd.h>
+
+#include "attn/audio/speech_model_file.h"
+#include "attn/error.h"
+#include "layers_gradcheck.h"
+
+using namespace attn;
+using namespace attn::audio;
+
+namespace {
+
+SpeechModelConfig tiny(int F) {
+  SpeechModelConfig c;
+  c.input_dim = F;
+  c.stack = 2;
+  c.subsample = 2;
+  c.dim = 8;
+  c.layers = 2;
+  c.heads = 2;
+  c.ff_dim = 16;
+  c.window = 2;
+  c.dropout = 0.0f;
+  c.num_labels = 3;
+  return c;
+}
+
+Tensor random_feats(int64_t T, int F, Rng& rng) {
+  Tensor x({T, int64_t(F)});
+  for (float& v : x.storage()) v = rng.uniform(-1, 1);
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("stacking and subsampling repeat the last frame past the end") {
+  const float x[] = {0, 10, 1, 11, 2, 12, 3, 13, 4, 14};  // (5, 2)
+  CHECK(model_frames(5, 2) == 3);
+  std::vector<float> out(3 * 3 * 2);
+  stack_frames(x, 5, 2, 3, 2, 0, 3, out.data());
+  CHECK(out == std::vector<float>{0, 10, 1, 11, 2, 12, 2, 12, 3, 13, 4, 14, 4, 14, 4, 14, 4, 14});
+}
+
+TEST_CASE("speech classifier gradients match finite differences") {
+  Rng rng(11);
+  SpeechClassifier model(tiny(3));
+  model.init(rng);
+  const Tensor a = random_feats(9, 3, rng), b = random_feats(4, 3, rng);
+  const std::vector<const Tensor*> batch{&a, &b};
+  const std::vector<float> w = testing::random_vector(2 * 3, rng);
+  SpeechClassifier::Cache cache;
+  Tensor logits;
+  auto loss = [&] {
+    model.forward(batch, logits, cache, RunContext{}, false);
+    return testing::weighted_sum(logits.storage(), w);
+  };
+  testing::check_parameter_gradients(
+      model.parameters(),
+      [&] {
+        model.forward(batch, logits, cache, RunContext{}, true);
+        model.backward(cache, w.data());
+      },
+      loss);
+}
+
+TEST_CASE("chunked encode equals the whole utterance") {
+  Rng rng(5);
+  SpeechClassifier model(tiny(4));
+  model.init(rng);
+  const Tensor x = random_feats(101, 4, rng);
+  auto run = [&](int64_t chunk) {
+    std::vector<float> out;
+    model.encode(x.data(), 101, [&](const float* rows, int64_t n) { out.insert(out.end(), rows, rows + n * 8); }, chunk);
+    return out;
+  };
+  const std::vector<float> whole = run(1 << 20);
+  REQUIRE(whole.size() == size_t(model_frames(101, 2)) * 8);
+  for (int64_t chunk : {1, 3, 7, 50}) {
+    const std::vector<float> pieces = run(chunk);
+    REQUIRE(pieces.size() == whole.size());
+    double worst = 0;
+    for (size_t i = 0; i < whole.size(); ++i) worst = std::max(worst, double(std::abs(pieces[i] - whole[i])));
+    CHECK(worst < 1e-4);
+  }
+}
+
+TEST_CASE("model files keep the feature options and refuse what does not fit") {
+  const std::string path = (std::filesystem::temp_directory_path() / ("attn_speech_" + std::to_string(::getpid()) + ".safetensors")).string();
+  PipelineOptions p;
+  p.features.frame.sample_frequency = 8000;
+  p.features.frame.snip_edges = false;
+  p.deltas.order = 2;
+  p.cmvn = CmvnMode::Utterance;
+  Rng rng(1);
+  SpeechModel m{std::make_unique<SpeechClassifier>(tiny(p.dim())), {"a", "b", "c"}, p};
+  m.classifier->init(rng);
+  save_speech_model(path, m, {{"attn.train_command", "x"}});
+  const SpeechModel back = load_speech_model(SafeTensorsFile::open(path));
+  CHECK(back.features.dim() == 39);
+  CHECK(back.features.features.frame.sample_frequency == 8000);
+  CHECK(!back.features.features.frame.snip_edges);
+  CHECK(back.features.cmvn == CmvnMode::Utterance);
+  CHECK(back.labels == m.labels);
+  CHECK(back.classifier->config().window == 2);
+
+  // Features of another dimension than the model reads: refused, naming the field.
+  p.deltas.order = 0;
+  SpeechModel wrong{std::make_unique<SpeechClassifier>(tiny(39)), {"a", "b", "c"}, p};
+  save_speech_model(path, wrong);
+  try {
+    load_speech_model(SafeTensorsFile::open(path));
+    CHECK(false);
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("model.input_dim 39 differs from the features' dimension 13") != std::string::npos);
+  }
+  std::filesystem::remove(path);
+}

@@ -1,0 +1,67 @@
+// attn-speech encode: per-frame embeddings from a trained model's truncated-attention encoder,
+// in any of the feature output formats. Long utterances run in chunks (exact: attention never
+// reaches past layers * window frames), so time and memory are linear in the length.
+#include <memory>
+
+#include "common/batch_errors.h"
+#include "speech/commands.h"
+#include "speech/feature_flags.h"
+#include "speech/feature_output.h"
+#include "speech/feature_source.h"
+#include "speech/model_args.h"
+
+namespace attn::tools::speech {
+
+namespace {
+
+struct EncodeArgs {
+  std::string model;
+  std::vector<std::string> inputs, lists;
+  FeatureFlags audio;
+  FeatureOutputFlags output;
+};
+
+int run_encode(const EncodeArgs& a, const CommonOptions& common) {
+  audio::SpeechModel model = load_model(a.model, builtin_model());
+  audio::PipelineOptions p = model.features;
+  p.audio = a.audio.pipeline.audio;
+  p.audio.resample = !a.audio.no_resample;
+  FeatureSource source(a.inputs, a.lists, p);
+  FeatureOutput out(a.output);
+  BatchErrors errors(common.keep_going);
+  const int C = model.classifier->config().dim;
+  for (;;) {
+    FeatureItem item;
+    bool more = true;
+    if (!errors.run("", [&] { more = source.next(item); })) continue;
+    if (!more) break;
+    errors.run(item.where, [&] {
+      source.load(item);
+      out.write(item.utt, C, [&](const audio::FrameSink& sink) {
+        model.classifier->encode(item.feats.data(), item.feats.dim(0), sink);
+      });
+    });
+  }
+  out.commit();
+  return errors.finish();
+}
+
+}  // namespace
+
+Command add_encode_command(CLI::App& app, CommonOptions& common) {
+  auto args = std::make_shared<EncodeArgs>();
+  CLI::App* cmd = app.add_subcommand("encode", "Per-frame embeddings from a model's truncated-attention encoder");
+  cmd->footer("Inputs as predict: recordings, '-' lists, --wav-scp, or Kaldi archives ark:FILE / ark:-.\n"
+              "Example: attn-speech mfcc --sample-frequency 8000 --deltas --cmvn utt a.wav | "
+              "attn-speech encode --model digits.safetensors ark:- --format ark -o emb.ark --scp emb.scp");
+  add_common_flags(*cmd, common);
+  add_keep_going_flag(*cmd, common);
+  add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
+  add_audio_flags(*cmd, args->audio);
+  add_feature_output_flags(*cmd, args->output);
+  cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");
+  cmd->add_option("inputs", args->inputs, "Recordings, '-' (a list on stdin), or ark:FILE / ark:-");
+  return [args, &common] { return run_encode(*args, common); };
+}
+
+}  // namespace attn::tools::speech

@@ -1,0 +1,56 @@
+// attn-speech eval: accuracy, macro-F1, per-label metrics and the confusion matrix on labelled
+// recordings, with the features the model was trained on.
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "attn/error.h"
+#include "common/output.h"
+#include "speech/commands.h"
+#include "speech/feature_flags.h"
+#include "speech/model_args.h"
+#include "speech/speech_task.h"
+
+namespace attn::tools::speech {
+
+namespace {
+
+struct EvalArgs {
+  std::string model, data;
+  FeatureFlags audio;
+  ReportFormat format = ReportFormat::Text;
+};
+
+int run_eval(const EvalArgs& a) {
+  audio::SpeechModel model = load_model(a.model, builtin_model());
+  audio::PipelineOptions p = model.features;
+  p.audio = a.audio.pipeline.audio;
+  p.audio.resample = !a.audio.no_resample;
+  const LabelledAudio data = read_labelled_audio(a.data, p);
+  LabelIds ids;
+  for (size_t i = 0; i < data.labels.size(); ++i) {
+    const auto it = std::find(model.labels.begin(), model.labels.end(), data.labels[i]);
+    if (it == model.labels.end())
+      throw Error(fmt::format("{}: label '{}' is not one of the model's", data.paths[i], data.labels[i]));
+    ids.push_back({int32_t(it - model.labels.begin())});
+  }
+  SpeechTask task(*model.classifier, p, data.waves, data.paths);
+  const Evaluation ev = evaluate(task, ClassifyConfig{}, ids);
+  write_metrics(a.format, ev.confusion, model.labels);
+  return 0;
+}
+
+}  // namespace
+
+Command add_eval_command(CLI::App& app, CommonOptions& common) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model on labelled recordings");
+  add_common_flags(*cmd, common);
+  add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
+  add_data_option(*cmd, args->data, true, "Recordings: a folder per label, or a path<TAB>label list");
+  add_audio_flags(*cmd, args->audio);
+  add_report_format_option(*cmd, args->format);
+  return [args] { return run_eval(*args); };
+}
+
+}  // namespace attn::tools::speech

@@ -1,0 +1,69 @@
+// attn-speech predict: a label per utterance, in input order, from recordings or from Kaldi
+// feature archives (ark:feats.ark, ark:- for a pipe).
+#include <memory>
+
+#include "attn/error.h"
+#include "common/batch_errors.h"
+#include "common/output.h"
+#include "speech/commands.h"
+#include "speech/feature_flags.h"
+#include "speech/feature_source.h"
+#include "speech/model_args.h"
+
+namespace attn::tools::speech {
+
+namespace {
+
+struct PredictArgs {
+  std::string model;
+  std::vector<std::string> inputs, lists;
+  FeatureFlags audio;
+  PredictFormat format = PredictFormat::Tsv;
+  int top_k = 1;
+};
+
+int run_predict(const PredictArgs& a, const CommonOptions& common) {
+  audio::SpeechModel model = load_model(a.model, builtin_model());
+  audio::PipelineOptions p = model.features;
+  p.audio = a.audio.pipeline.audio;
+  p.audio.resample = !a.audio.no_resample;
+  FeatureSource source(a.inputs, a.lists, p);
+  PredictionWriter writer(a.format);
+  BatchErrors errors(common.keep_going);
+  const int K = model.classifier->config().num_labels;
+  for (;;) {
+    FeatureItem item;
+    bool more = true;
+    if (!errors.run("", [&] { more = source.next(item); })) continue;
+    if (!more) break;
+    if (!errors.run(item.where, [&] { source.load(item); })) continue;
+    // One utterance at a time keeps the output streaming and memory bounded.
+    const std::vector<float> probs = predict_probs(*model.classifier, {&item.feats});
+    Prediction pred;
+    pred.id = item.utt;
+    pred.labels = top_k(std::span<const float>(probs.data(), K), model.labels, a.top_k);
+    writer.write(pred);
+  }
+  return errors.finish();
+}
+
+}  // namespace
+
+Command add_predict_command(CLI::App& app, CommonOptions& common) {
+  auto args = std::make_shared<PredictArgs>();
+  CLI::App* cmd = app.add_subcommand("predict", "Label each utterance (default model: spoken digits 0-9)");
+  cmd->footer("Inputs: recordings, '-' (a list on stdin), --wav-scp lists, or Kaldi archives as ark:FILE / ark:- "
+              "(features must have the model's dimension).\n"
+              "Example: attn-speech mfcc --sample-frequency 8000 --deltas --cmvn utt a.wav | attn-speech predict ark:-");
+  add_common_flags(*cmd, common);
+  add_keep_going_flag(*cmd, common);
+  add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
+  add_audio_flags(*cmd, args->audio);
+  add_top_k_option(*cmd, args->top_k);
+  add_predict_format_option(*cmd, args->format);
+  cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");
+  cmd->add_option("inputs", args->inputs, "Recordings, '-' (a list on stdin), or ark:FILE / ark:-");
+  return [args, &common] { return run_predict(*args, common); };
+}
+
+}  // namespace attn::tools::speech

@@ -1,0 +1,78 @@
+#include "speech/feature_source.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "attn/error.h"
+
+namespace attn::tools::speech {
+
+FeatureSource::FeatureSource(std::vector<std::string> inputs, std::vector<std::string> lists,
+                             const audio::PipelineOptions& p)
+    : pipeline_(p) {
+  std::vector<std::string> recordings;
+  for (std::string& in : inputs) {
+    if (in.rfind("ark:", 0) == 0) {
+      archives_.push_back(in.substr(4));
+    } else {
+      recordings.push_back(std::move(in));
+    }
+  }
+  if (recordings.empty() && lists.empty() && archives_.empty()) recordings.push_back("-");
+  audio_.emplace(std::move(recordings), std::move(lists));
+}
+
+FeatureSource::~FeatureSource() {
+  if (archive_file_ && archive_file_ != stdin) std::fclose(archive_file_);
+}
+
+bool FeatureSource::next(FeatureItem& item) {
+  Utterance u;
+  if (audio_ && audio_->next(u)) {
+    item.utt = u.entry.utt;
+    item.where = u.where;
+    pending_path_ = u.entry.path;
+    from_archive_ = false;
+    return true;
+  }
+  audio_.reset();
+  for (;;) {
+    if (archive_) {
+      if (archive_->next(item.utt)) {
+        item.where = fmt::format("{}:{}", archives_[next_archive_ - 1] == "-" ? "stdin" : archives_[next_archive_ - 1], item.utt);
+        from_archive_ = true;
+        return true;
+      }
+      archive_.reset();
+      if (archive_file_ != stdin) std::fclose(archive_file_);
+      archive_file_ = nullptr;
+    }
+    if (next_archive_ >= archives_.size()) return false;
+    const std::string& path = archives_[next_archive_++];
+    archive_file_ = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+    if (!archive_file_) throw Error(fmt::format("{}: {}", path, std::strerror(errno)));
+    archive_.emplace(archive_file_, path == "-" ? "stdin" : path);
+  }
+}
+
+void FeatureSource::load(FeatureItem& item) {
+  if (!from_archive_) {
+    item.feats = audio::compute_file_features(pending_path_, pipeline_);
+    return;
+  }
+  std::vector<float> rows;
+  while (archive_->read_rows(rows, 4096) > 0) {
+  }
+  const int dim = archive_->dim();
+  const int64_t t = dim ? int64_t(rows.size()) / dim : 0;
+  if (t == 0) throw Error("no frames");
+  if (dim != pipeline_.dim())
+    throw Error(fmt::format("features have {} columns; the model reads {} ({})", dim, pipeline_.dim(),
+                            pipeline_.features.kind == audio::FeatureKind::Mfcc ? "mfcc" : "fbank"));
+  item.feats = Tensor({t, int64_t(dim)});
+  std::copy(rows.begin(), rows.end(), item.feats.data());
+}
+
+}  // namespace attn::tools::speech

@@ -1,0 +1,42 @@
+#pragma once
+// The utterances predict and encode read, as feature matrices: recordings (paths, '-' lists,
+// --wav-scp; features computed with the model's options), or precomputed features from Kaldi
+// archives, named "ark:feats.ark" or "ark:-" (stdin), text or binary. Archive features must
+// have the model's dimension.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attn/audio/feature_io.h"
+#include "attn/audio/pipeline.h"
+#include "speech/utterances.h"
+
+namespace attn::tools::speech {
+
+struct FeatureItem {
+  std::string utt, where;
+  Tensor feats;  // (T, F)
+};
+
+class FeatureSource {
+ public:
+  FeatureSource(std::vector<std::string> inputs, std::vector<std::string> lists, const audio::PipelineOptions& p);
+  ~FeatureSource();
+  // The next item's id into `item`; false when all are done. Reading the item itself happens in
+  // load(), so a bad item is reported under its name. Bad list lines throw attn::Error.
+  bool next(FeatureItem& item);
+  // Reads or computes item's features; attn::Error for a bad recording or matrix.
+  void load(FeatureItem& item);
+
+ private:
+  std::vector<std::string> archives_;
+  size_t next_archive_ = 0;
+  std::FILE* archive_file_ = nullptr;
+  std::optional<audio::ArchiveReader> archive_;
+  std::optional<Utterances> audio_;
+  audio::PipelineOptions pipeline_;
+  std::string pending_path_;
+  bool from_archive_ = false;
+};
+
+}  // namespace attn::tools::speech

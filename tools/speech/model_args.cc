@@ -1,0 +1,48 @@
+#include "speech/model_args.h"
+
+#include "attn/train/classify.h"
+#include "common/embedded_model.h"
+
+#ifdef ATTN_EMBEDDED_DEFAULT_MODEL
+#include "attn_embedded/default_model.h"
+#endif
+
+namespace attn::tools::speech {
+
+namespace {
+std::string g_command_line;
+}
+
+std::span<const unsigned char> builtin_model() {
+#ifdef ATTN_EMBEDDED_DEFAULT_MODEL
+  return attn::embedded::default_model();
+#else
+  return {};
+#endif
+}
+
+audio::SpeechModel load_model(const std::string& path, std::span<const unsigned char> builtin) {
+  return audio::load_speech_model(open_model_or_builtin(path, builtin));
+}
+
+void set_command_line(int argc, char** argv) {
+  g_command_line.clear();
+  for (int i = 0; i < argc; ++i) {
+    std::string a = i == 0 ? "attn-speech" : argv[i];
+    if (a.find_first_of(" \t'\"") != std::string::npos) a = "'" + a + "'";
+    g_command_line += (i ? " " : "") + a;
+  }
+}
+
+const std::string& command_line() { return g_command_line; }
+
+std::vector<float> predict_probs(const audio::SpeechClassifier& model, const std::vector<const Tensor*>& feats) {
+  audio::SpeechClassifier::Cache cache;
+  Tensor logits;
+  model.forward(feats, logits, cache, RunContext{}, false);
+  const int B = int(feats.size()), K = model.config().num_labels;
+  probabilities(LossKind::Softmax, B, K, logits.data(), logits.data());
+  return logits.storage();
+}
+
+}  // namespace attn::tools::speech

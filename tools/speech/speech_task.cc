@@ -1,0 +1,114 @@
+#include "speech/speech_task.h"
+
+#include <exception>
+#include <filesystem>
+
+#include "attn/data/labelled_files.h"
+#include "attn/error.h"
+
+namespace attn::tools::speech {
+
+namespace {
+
+// Reads every path in parallel; the first error (in input order) is rethrown.
+std::vector<std::vector<float>> read_all(const std::vector<std::string>& paths, const audio::PipelineOptions& p) {
+  audio::AudioOptions a = p.audio;
+  a.sample_frequency = p.features.frame.sample_frequency;
+  std::vector<std::vector<float>> waves(paths.size());
+  std::vector<std::exception_ptr> errors(paths.size());
+  const int64_t n = int64_t(paths.size());
+#pragma omp parallel for schedule(dynamic, 8)
+  for (int64_t i = 0; i < n; ++i) {
+    try {
+      waves[i] = audio::read_audio(paths[i], a);
+      if (waves[i].empty()) throw Error(paths[i] + ": no audio samples");
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return waves;
+}
+
+}  // namespace
+
+LabelledAudio read_labelled_audio(const std::string& data, const audio::PipelineOptions& p) {
+  LabelledAudio out;
+  for (const auto& f : attn::data::read_labelled_files(data)) {
+    out.paths.push_back(f.path.string());
+    out.labels.push_back(f.label);
+  }
+  if (out.paths.empty()) throw Error(data + ": no recordings");
+  out.waves = read_all(out.paths, p);
+  return out;
+}
+
+std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const audio::PipelineOptions& p) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder");
+  std::vector<std::string> paths;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path().filename().string().front() != '.') paths.push_back(e.path().string());
+  std::sort(paths.begin(), paths.end());
+  if (paths.empty()) throw Error(dir + ": no noise files");
+  return read_all(paths, p);
+}
+
+SpeechTask::SpeechTask(audio::SpeechClassifier& model, const audio::PipelineOptions& features,
+                       const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
+                       audio::AugmentOptions augment)
+    : model_(model), features_(features), waves_(waves), names_(names), augment_(augment) {
+  clean_.resize(waves_.size());
+  std::vector<std::exception_ptr> errors(waves_.size());
+  const int64_t n = int64_t(waves_.size());
+#pragma omp parallel for schedule(dynamic, 8)
+  for (int64_t i = 0; i < n; ++i) {
+    try {
+      clean_[i] = audio::compute_wave_features(waves_[i], features_, names_[i]);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+std::vector<int> SpeechTask::lengths() const {
+  std::vector<int> out;
+  for (const Tensor& f : clean_) out.push_back(int(audio::model_frames(f.dim(0), model_.config().subsample)));
+  return out;
+}
+
+void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) {
+  std::vector<const Tensor*> feats(items.size());
+  const bool augment = training && (augment_.any_wave() || augment_.time_masks > 0 || augment_.freq_masks > 0);
+  if (!augment) {
+    for (size_t b = 0; b < items.size(); ++b) feats[b] = &clean_[items[b]];
+  } else {
+    batch_.resize(items.size());
+    const int64_t n = int64_t(items.size());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t b = 0; b < n; ++b) {
+      const int item = items[b];
+      Rng rng(ctx.seed ^ (uint64_t(item) * 0x9E3779B97F4A7C15ull));  // per step and item
+      if (augment_.any_wave()) {
+        std::vector<float> wave = waves_[item];
+        audio::augment_wave(wave, augment_, rng);
+        try {
+          batch_[b] = audio::compute_wave_features(wave, features_, names_[item]);
+        } catch (const Error&) {
+          batch_[b] = clean_[item];  // perturbed below one frame: train on the clean copy
+        }
+      } else {
+        batch_[b] = clean_[item];
+      }
+      audio::spec_augment(batch_[b], augment_, rng);
+    }
+    for (size_t b = 0; b < items.size(); ++b) feats[b] = &batch_[b];
+  }
+  model_.forward(feats, logits, cache_, ctx, training);
+}
+
+}  // namespace attn::tools::speech

@@ -1,0 +1,52 @@
+#pragma once
+// Labelled recordings as a classification task (attn/train/classify.h): waveforms read once at
+// the model's rate; features computed per batch, from the augmented waveform when training
+// with augmentation, else once and kept.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "attn/audio/augment.h"
+#include "attn/audio/speech_model_file.h"
+#include "attn/train/classify.h"
+
+namespace attn::tools::speech {
+
+struct LabelledAudio {
+  std::vector<std::string> paths;
+  std::vector<std::string> labels;         // per item, as named in the data
+  std::vector<std::vector<float>> waves;   // at the features' sample rate
+};
+
+// A folder per label or a path<TAB>label list; every file read (in parallel) at the rate of
+// `p`. A bad file is an attn::Error naming it.
+LabelledAudio read_labelled_audio(const std::string& data, const audio::PipelineOptions& p);
+// Audio files of a folder (recursively), e.g. --noise-dir; each at the rate of `p`.
+std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const audio::PipelineOptions& p);
+
+class SpeechTask : public ClassifierTask {
+ public:
+  // With augment options that touch the waveform, features are recomputed per training batch
+  // (seeded by the step's seed and the item); SpecAugment applies to training batches only.
+  SpeechTask(audio::SpeechClassifier& model, const audio::PipelineOptions& features,
+             const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
+             audio::AugmentOptions augment = {});
+  int num_labels() const override { return model_.config().num_labels; }
+  ParameterList parameters() override { return model_.parameters(); }
+  void forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) override;
+  void backward(const float* dlogits) override { model_.backward(cache_, dlogits); }
+  // Model frames per item (for batching by length).
+  std::vector<int> lengths() const;
+
+ private:
+  audio::SpeechClassifier& model_;
+  audio::PipelineOptions features_;
+  const std::vector<std::vector<float>>& waves_;
+  const std::vector<std::string>& names_;
+  audio::AugmentOptions augment_;
+  std::vector<Tensor> clean_;  // features without augmentation
+  std::vector<Tensor> batch_;  // this batch's augmented features
+  audio::SpeechClassifier::Cache cache_;
+};
+
+}  // namespace attn::tools::speech
