@@ -157,6 +157,37 @@ void gelu_backward(int64_t n, const float* x, const float* dy, float* dx) {
   for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * gelu_derivative(x[i]);
 }
 
+namespace {
+
+// min(x, 0) and max(x, 0) as bit arithmetic (a ternary or std::min stops vectorisation):
+// a negative float has its sign bit set, so b >> 31 is all ones exactly for those.
+inline float min_zero(float x) {
+  const int32_t b = std::bit_cast<int32_t>(x);
+  return std::bit_cast<float>(b & (b >> 31));
+}
+inline float max_zero(float x) {
+  const int32_t b = std::bit_cast<int32_t>(x);
+  return std::bit_cast<float>(b & ~(b >> 31));
+}
+
+}  // namespace
+
+void elu_forward(int64_t n, const float* x, float* y) {
+#pragma omp parallel for schedule(static) if (n > kParallelElements)
+  for (int64_t i = 0; i < n; ++i) {
+    // e^min(x, 0) - 1 (0 for x >= 0), the exponent clamped to exp_nonpositive's range: as
+    // unsigned bits, 0 and the negative floats order by magnitude (e^-87 - 1 is -1 in float)
+    const uint32_t neg = std::bit_cast<uint32_t>(min_zero(x[i]));
+    const float m = std::bit_cast<float>(std::min(neg, std::bit_cast<uint32_t>(-87.0f)));
+    y[i] = max_zero(x[i]) + (exp_nonpositive(m) - 1.0f);
+  }
+}
+
+void elu_backward(int64_t n, const float* y, const float* dy, float* dx) {
+#pragma omp parallel for schedule(static) if (n > kParallelElements)
+  for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * (1.0f + min_zero(y[i]));  // e^x = y + 1 below 0
+}
+
 void layer_norm_row(int C, const float* x, const float* gamma, const float* beta, float eps,
                     float* y, float* mean, float* rstd) {
   const float m = lane_sum(C, [&](int c) { return x[c]; }) / static_cast<float>(C);

@@ -131,9 +131,9 @@ struct Problem {
   CsrGraph graph = test_graph(15);
   AttentionSpec spec;
   std::vector<float> q, k, v;
-  Problem(Combo c, uint64_t seed, bool kink_safe_values = false) {
-    spec.heads = 2;
-    spec.head_dim = 3;
+  Problem(Combo c, uint64_t seed, bool kink_safe_values = false, int heads = 2, int head_dim = 3) {
+    spec.heads = heads;
+    spec.head_dim = head_dim;
     spec.scoring = c.scoring;
     spec.mask = c.mask;
     spec.window = 2;
@@ -326,6 +326,45 @@ TEST_CASE("backward matches central differences for every scoring and mask") {
     check(pb.k, dk, "dk");
     check(pb.v, dv, "dv");
   }
+}
+
+TEST_CASE("sparse attention with 8 and 9 heads of 8 (the vector kernels and their tails)") {
+  for (const int heads : {8, 9})
+    for (Scoring scoring : {Scoring::DotProduct, Scoring::Additive}) {
+      CAPTURE(heads);
+      CAPTURE(static_cast<int>(scoring));
+      Problem pb({scoring, MaskKind::Sparse}, 5, /*kink_safe_values=*/true, heads, 8);
+      const Reference ref = reference(pb.spec, pb.segs, pb.q, pb.k, pb.v);
+      std::vector<float> out(pb.out_size());
+      AttentionCache cache;
+      attn::attention_forward(pb.spec, pb.segs, pb.q.data(), pb.k.data(), pb.v.data(), out.data(),
+                              &cache);
+      for (size_t i = 0; i < ref.out.size(); ++i)
+        REQUIRE(out[i] == doctest::Approx(ref.out[i]).epsilon(1e-5));
+      attn::Rng rng(3);
+      const std::vector<float> weights = random_vector(rng, pb.out_size());
+      std::vector<float> dq(pb.q.size()), dk(pb.k.size()), dv(pb.v.size());
+      attn::attention_backward(pb.spec, pb.segs, pb.q.data(), pb.k.data(), pb.v.data(), cache,
+                               weights.data(), dq.data(), dk.data(), dv.data());
+      const float eps = 1e-2f;
+      auto check = [&](std::vector<float>& x, const std::vector<float>& grad) {
+        double worst = 0;
+        for (size_t i = 0; i < x.size(); ++i) {
+          const float saved = x[i];
+          x[i] = saved + eps;
+          const double up = loss(pb, pb.q, pb.k, pb.v, weights);
+          x[i] = saved - eps;
+          const double down = loss(pb, pb.q, pb.k, pb.v, weights);
+          x[i] = saved;
+          const double fd = (up - down) / (2 * eps);
+          worst = std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(fd)));
+        }
+        return worst;
+      };
+      CHECK(check(pb.q, dq) < 1e-2);
+      CHECK(check(pb.k, dk) < 1e-2);
+      CHECK(check(pb.v, dv) < 1e-2);
+    }
 }
 
 TEST_CASE("tiled inference path equals the cached path at T=1000 (several key chunks)") {

@@ -41,6 +41,25 @@ TEST_CASE("dropout masks depend on seed and name, never on the thread count") {
   CHECK(a != d);
 }
 
+TEST_CASE("dropout_scales gives hashed_uniform's mask, 8 at a time and in the tail") {
+  for (const float p : {0.0f, 0.25f, 0.6f, 0.999f}) {
+    for (const uint64_t first : {uint64_t{0}, uint64_t{3}, uint64_t{1} << 33}) {
+      const int64_t n = 45;  // five vectors and a tail of 5
+      std::vector<float> scale(n);
+      dropout_scales(7, 0xabcdef12345ull, p, first, n, scale.data());
+      for (int64_t t = 0; t < n; ++t) {
+        const float u = hashed_uniform(7, 0xabcdef12345ull, first + t);
+        REQUIRE(scale[t] == (u >= p ? 1.0f / (1.0f - p) : 0.0f));
+      }
+    }
+  }
+  // and Dropout's own mask is the same function of the element index
+  Dropout drop("d", 0.5f);
+  std::vector<float> x(1000, 1.0f), y(1000);
+  drop.forward(1000, x.data(), y.data(), {.training = true, .seed = 3});
+  for (int64_t i = 0; i < 1000; ++i) REQUIRE(y[i] == drop.scale_at(3, i));
+}
+
 TEST_CASE("dropout is the identity at inference or with p = 0") {
   std::vector<float> x{1, 2, 3, 4}, y(4);
   Dropout("d", 0.5f).forward(4, x.data(), y.data(), {.training = false, .seed = 1});

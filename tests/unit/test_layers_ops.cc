@@ -55,6 +55,27 @@ TEST_CASE("gelu backward matches finite differences") {
   CHECK(attn::testing::check_gradient("x", x.data(), dx.data(), n, loss, {.eps = 1e-3f}) == 0);
 }
 
+TEST_CASE("elu is x above 0 and e^x - 1 below, within 1e-7, and its backward uses the output") {
+  std::vector<float> x, y, dy, dx;
+  for (int i = -400000; i <= 100000; ++i) x.push_back(static_cast<float>(i) * 2.5e-4f);  // [-100, 25]
+  x.push_back(-1e30f);
+  x.push_back(1e-30f);
+  const int64_t n = static_cast<int64_t>(x.size());
+  y.resize(n);
+  ops::elu_forward(n, x.data(), y.data());
+  double worst = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (x[i] > 0.0f) REQUIRE(y[i] == x[i]);
+    worst = std::max(worst, std::abs(y[i] - (x[i] > 0.0f ? double(x[i]) : std::expm1(double(x[i])))));
+  }
+  CHECK(worst < 1e-7);
+  dy.assign(n, 2.0f);
+  dx.resize(n);
+  ops::elu_backward(n, y.data(), dy.data(), dx.data());
+  for (int64_t i = 0; i < n; i += 997)
+    REQUIRE(dx[i] == doctest::Approx(x[i] > 0.0f ? 2.0 : 2.0 * std::exp(double(x[i]))).epsilon(1e-5));
+}
+
 TEST_CASE("softmax rows sum to one and backward matches finite differences") {
   Rng rng(4);
   const int rows = 3, n = 7;

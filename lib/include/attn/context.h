@@ -16,7 +16,8 @@ inline float hashed_uniform(uint64_t seed, uint64_t stream, uint64_t index) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   z ^= z >> 31;
-  return static_cast<float>(z >> 40) * (1.0f / 16777216.0f);
+  // through int32 (z >> 40 has 24 bits, so the value is the same): loops over indices vectorise
+  return static_cast<float>(static_cast<int32_t>(z >> 40)) * (1.0f / 16777216.0f);
 }
 
 }  // namespace attn

@@ -31,6 +31,11 @@ float gelu_derivative(float x);
 void gelu_forward(int64_t n, const float* x, float* y);                     // y may alias x
 void gelu_backward(int64_t n, const float* x, const float* dy, float* dx);  // dx = dy * gelu'(x)
 
+// ELU (alpha 1): y = x for x > 0, else e^x - 1 (absolute error < 1e-7), vectorised; the
+// derivative from the output is 1 for y > 0, else y + 1.
+void elu_forward(int64_t n, const float* x, float* y);                  // y may alias x
+void elu_backward(int64_t n, const float* y, const float* dy, float* dx);  // dx may alias dy
+
 // Layer norm of one row of C values: y = (x - mean) * rstd * gamma + beta, with
 // rstd = 1 / sqrt(var + eps) and the biased variance (as torch). Writes mean and rstd.
 void layer_norm_row(int C, const float* x, const float* gamma, const float* beta, float eps,

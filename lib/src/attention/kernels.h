@@ -3,7 +3,9 @@
 // AVX2+FMA is the project's baseline (-march=x86-64-v3); the scalar branch keeps other
 // targets building. Every reduction runs in a fixed lane order, so results never depend
 // on the thread count.
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -16,7 +18,12 @@ namespace attn::attention_detail {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-inline float leaky_relu(float x, float slope) { return x > 0.0f ? x : slope * x; }
+// max(x, 0) + slope * min(x, 0), the two parts taken from the sign bit: GCC turns a select
+// with a product into a branch, which stops the loops over heads from vectorising.
+inline float leaky_relu(float x, float slope) {
+  const int32_t b = std::bit_cast<int32_t>(x);
+  return std::bit_cast<float>(b & ~(b >> 31)) + slope * std::bit_cast<float>(b & (b >> 31));
+}
 inline float leaky_relu_grad(float x, float slope) { return x > 0.0f ? 1.0f : slope; }
 
 #ifdef ATTN_ATTENTION_AVX2
@@ -127,6 +134,39 @@ inline float dot(const float* a, const float* b, int n) {
 // y += a * x (vectorised by the compiler).
 inline void axpy(float a, const float* __restrict x, float* __restrict y, int n) {
   for (int i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+// o_h += w_h v_h for each head h of one (H*D) row: the weighted sum over a node's edges.
+inline void axpy_heads(int H, int D, const float* w, const float* __restrict v,
+                       float* __restrict o) {
+#ifdef ATTN_ATTENTION_AVX2
+  if (D == 8) {  // one vector per head (GAT's 8 x 8 hidden layer)
+    for (int h = 0; h < H; ++h)
+      _mm256_storeu_ps(o + 8 * h, _mm256_fmadd_ps(_mm256_set1_ps(w[h]), _mm256_loadu_ps(v + 8 * h),
+                                                   _mm256_loadu_ps(o + 8 * h)));
+    return;
+  }
+#endif
+  for (int h = 0; h < H; ++h) axpy(w[h], v + h * D, o + h * D, D);
+}
+
+// r_h = a_h . b_h for each head h of two (H*D) rows.
+inline void dot_heads(int H, int D, const float* a, const float* b, float* r) {
+  int h = 0;
+#ifdef ATTN_ATTENTION_AVX2
+  if (D == 8) {  // 8 heads at a time: their products, summed by a fixed tree of adds
+    for (; h + 8 <= H; h += 8) {
+      __m256 p[8];
+      for (int t = 0; t < 8; ++t)
+        p[t] = _mm256_mul_ps(_mm256_loadu_ps(a + 8 * (h + t)), _mm256_loadu_ps(b + 8 * (h + t)));
+      const __m256 u0 = _mm256_hadd_ps(_mm256_hadd_ps(p[0], p[1]), _mm256_hadd_ps(p[2], p[3]));
+      const __m256 u1 = _mm256_hadd_ps(_mm256_hadd_ps(p[4], p[5]), _mm256_hadd_ps(p[6], p[7]));
+      _mm256_storeu_ps(r + h, _mm256_add_ps(_mm256_permute2f128_ps(u0, u1, 0x20),
+                                            _mm256_permute2f128_ps(u0, u1, 0x31)));
+    }
+  }
+#endif
+  for (; h < H; ++h) r[h] = dot(a + h * D, b + h * D, D);
 }
 
 inline void scale(float a, float* x, int n) {

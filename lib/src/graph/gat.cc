@@ -246,11 +246,7 @@ void GatLayer::forward(const GatInput& x, const CsrGraph& g, float* y, GatCache&
     ops::add_to(int64_t{N} * out, cache.res.data(), y);
   }
   // ELU: y = z > 0 ? z : exp(z) - 1
-  if (c.elu) {
-    const int64_t n = int64_t{N} * out;
-#pragma omp parallel for schedule(static) if (n > (1 << 16))
-    for (int64_t t = 0; t < n; ++t) y[t] = y[t] > 0.0f ? y[t] : std::expm1(y[t]);
-  }
+  if (c.elu) ops::elu_forward(int64_t{N} * out, y, y);
 }
 
 void GatLayer::backward(const GatInput& x, const CsrGraph& g, const float* y, const float* dy,
@@ -261,13 +257,18 @@ void GatLayer::backward(const GatInput& x, const CsrGraph& g, const float* y, co
   const int out = c.out_width();
   const int64_t n_out = int64_t{N} * out;
   const bool dense_dx = dx && !x.sparse;
+  ParameterList params;
+  collect(params);
+  for (Parameter* p : params) p->ensure_grad();  // gradients are allocated by the first backward
   const float* xin = !cache.x_drop.empty() ? cache.x_drop.data()
                                             : (x.sparse ? x.sparse->value.data() : x.dense);
   // dz: from y = elu(z), elu'(z) = 1 for z > 0, else exp(z) = y + 1
   cache.dz.resize(n_out);
   float* dz = cache.dz.data();
-  for (int64_t t = 0; t < n_out; ++t)
-    dz[t] = c.elu ? dy[t] * (y[t] > 0.0f ? 1.0f : y[t] + 1.0f) : dy[t];
+  if (c.elu)
+    ops::elu_backward(n_out, y, dy, dz);
+  else
+    std::copy(dy, dy + n_out, dz);
   // dx' starts with the residual's share
   if (dense_dx) {
     cache.dx_drop.assign(int64_t{N} * F, 0.0f);

@@ -21,6 +21,7 @@
 #include "attn/graph/readers.h"
 #include "attn/graph/train.h"
 #include "attn/layers/loss.h"
+#include "attn/ops.h"
 #include "attn/parallel.h"
 #include "attn/train/optimizer.h"
 
@@ -91,6 +92,8 @@ int run_cora(const std::string& dir, int reps) {
     dlogits.resize(logits.size());
     node_loss(mc.classes, logits, g.labels, train, dlogits.data());
     model.backward(g.features, b.csr, cache, dlogits.data(), ctx);
+    for (Parameter* p : params)  // L2 as torch's Adam(weight_decay=5e-4) on the other side
+      if (p->decay) ops::axpy(p->value.size(), 5e-4f, p->value.data(), p->grad.data());
     adam.step(params);
     best_epoch = std::min(best_epoch, now() - t);
   }

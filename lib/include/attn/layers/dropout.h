@@ -13,6 +13,11 @@ namespace attn {
 // A stable 64-bit id for a name (FNV-1a), so each dropout site gets its own stream.
 uint64_t dropout_stream_id(const std::string& name);
 
+// scale[t] = 1 / (1 - p) when hashed_uniform(seed, stream, first + t) >= p, else 0, for t < n:
+// the mask of elements first .. first + n - 1, 8 at a time (the same values as one at a time).
+void dropout_scales(uint64_t seed, uint64_t stream, float p, uint64_t first, int64_t n,
+                    float* scale);
+
 class Dropout {
  public:
   // stream: dropout_stream_id(name); names like "encoder.layers.0.drop1" keep sites apart.
