@@ -146,8 +146,10 @@ CsrGraph small_graph(int N, Rng& rng) {
   return g;
 }
 
-void gradcheck_layer(GatScore score, bool concat, bool residual, bool sparse_input, int F) {
-  INFO("concat " << concat << " residual " << residual << " sparse " << sparse_input);
+void gradcheck_layer(GatScore score, bool concat, bool residual, bool sparse_input, int F,
+                     bool head_dropout = false) {
+  INFO("concat " << concat << " residual " << residual << " sparse " << sparse_input
+                 << " head dropout " << head_dropout);
   Rng rng(11);
   const int N = 9;
   const CsrGraph g = small_graph(N, rng);
@@ -162,6 +164,7 @@ void gradcheck_layer(GatScore score, bool concat, bool residual, bool sparse_inp
   c.feature_dropout = 0.3f;
   c.attention_dropout = 0.3f;
   c.value_dropout = 0.3f;
+  c.head_dropout = head_dropout;
   GatLayer layer("l", c);
   layer.init(rng);
   ParameterList params;
@@ -214,7 +217,44 @@ TEST_CASE("GAT layer gradients match finite differences, dropout on") {
     gradcheck_layer(s, false, true, false, 5);  // projected residual, mean heads
     gradcheck_layer(s, true, true, false, 6);   // identity residual (F == H*D)
     gradcheck_layer(s, true, false, true, 4);   // sparse input
+    gradcheck_layer(s, true, false, false, 4, true);  // each head drops its own input
+    gradcheck_layer(s, true, false, true, 4, true);
+    gradcheck_layer(s, false, true, false, 5, true);  // with the residual's own dropout
   }
+}
+
+TEST_CASE("head dropout: each head sees its own dropped input, the same at inference") {
+  Rng rng(5);
+  const int N = 12;
+  const CsrGraph g = small_graph(N, rng);
+  GatLayerConfig c;
+  c.in = 6;
+  c.heads = 4;
+  c.head_dim = 2;
+  c.feature_dropout = 0.5f;
+  GatLayerConfig ch = c;
+  ch.head_dropout = true;
+  GatLayer shared("l", c), own("l", ch);
+  own.init(rng);
+  shared.weight.value = own.weight.value;
+  shared.att_src.value = own.att_src.value;
+  shared.att_dst.value = own.att_dst.value;
+  NodeFeatures x;
+  x.rows = N;
+  x.dim = 6;
+  x.dense.assign(N * 6, 1.0f);
+  GatCache ca, cb;
+  std::vector<float> ya(N * 8), yb(N * 8);
+  shared.forward(GatInput::of(x), g, ya.data(), ca, RunContext{true, 9}, true);
+  own.forward(GatInput::of(x), g, yb.data(), cb, RunContext{true, 9}, true);
+  CHECK(ya != yb);
+  // one input copy per head, and the copies' masks differ from head to head
+  REQUIRE(cb.x_heads.size() == size_t(4 * N * 6));
+  CHECK(std::vector<float>(cb.x_heads.begin(), cb.x_heads.begin() + N * 6) !=
+        std::vector<float>(cb.x_heads.begin() + N * 6, cb.x_heads.begin() + 2 * N * 6));
+  shared.forward(GatInput::of(x), g, ya.data(), ca, RunContext{}, false);
+  own.forward(GatInput::of(x), g, yb.data(), cb, RunContext{}, false);
+  CHECK(ya == yb);  // no dropout at inference: the same layer
 }
 
 TEST_CASE("attention coefficients sum to one over each node's neighbours, per head") {

@@ -59,11 +59,11 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   GatModel model(a.model);
   Rng rng(common.seed);
   model.init(rng);
-  log_info("settings: layers {} heads {} hidden {} output-heads {} score {} residual {} | dropout "
+  log_info("settings: layers {} heads {} hidden {} output-heads {} score {} residual {} head-dropout {} | dropout "
            "{} value-dropout {} attention-dropout {} | keep {} lr {} weight-decay {} epochs {} patience {} seed {} "
            "threads {} | train nodes {} val nodes {} | parameters {}",
            a.model.layers, a.model.heads, a.model.hidden, a.model.output_heads, a.score,
-           a.model.residual, a.model.dropout, a.model.value_dropout, a.model.attention_dropout, a.keep, a.train.lr,
+           a.model.residual, a.model.head_dropout, a.model.dropout, a.model.value_dropout, a.model.attention_dropout, a.keep, a.train.lr,
            a.train.weight_decay, a.train.epochs, a.train.patience, common.seed, attn::threads(),
            train_nodes.size(), val_nodes.size(), model.parameter_count());
   if (val_nodes.empty())
@@ -109,6 +109,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--hidden", m.hidden, "Features per head in a hidden layer")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--output-heads", m.output_heads, "Heads of the output layer (averaged)")->capture_default_str()->check(CLI::Range(1, 64));
   cmd->add_flag("--residual", m.residual, "Residual connection around every layer");
+  cmd->add_flag("--head-dropout,!--shared-dropout", m.head_dropout, "Each head drops the input features with its own mask (as the reference GAT code); --shared-dropout: one mask for all heads")->capture_default_str();
   cmd->add_option("--dropout", m.dropout, "Dropout on every layer's input features")->capture_default_str()->check(CLI::Range(0.0, 0.95));
   cmd->add_option("--value-dropout", m.value_dropout, "Dropout on the projected features before they are summed (as the reference GAT code)")->capture_default_str()->check(CLI::Range(0.0, 0.95));
   cmd->add_option("--attention-dropout", m.attention_dropout, "Dropout on the attention coefficients")->capture_default_str()->check(CLI::Range(0.0, 0.95));

@@ -88,6 +88,53 @@ void project_backward(const GatInput& x, const float* xin, int N, int F, const f
   if (dx) gemm(Trans::No, Trans::Yes, N, F, M, 1.0f, dy, M, W, M, accumulate ? 1.0f : 0.0f, dx, F);
 }
 
+// Per-head inputs (head_dropout): head h projects its own copy x'_h with its columns of W.
+//   dense xh: (H, N, F), copy h at h*N*F;  sparse xh: (nnz, H) values, head h of entry e at e*H+h
+// y[:, h*D .. h*D+D) = x'_h W[:, h*D .. h*D+D)   W: (F, H*D)  y: (N, H*D), overwritten.
+void project_heads(const GatInput& x, const float* xh, int N, int F, const float* W, int H, int D,
+                   float* y) {
+  const int HD = H * D;
+  if (x.sparse) {
+    const NodeFeatures& f = *x.sparse;
+#pragma omp parallel for schedule(static) if (f.nnz() * HD > (1 << 16))
+    for (int i = 0; i < N; ++i) {
+      float* yi = y + int64_t{i} * HD;
+      std::fill(yi, yi + HD, 0.0f);
+      for (int64_t e = f.row_ptr[i]; e < f.row_ptr[i + 1]; ++e) {
+        const float* w = W + int64_t{f.index[e]} * HD;
+        for (int h = 0; h < H; ++h) row_axpy(D, xh[e * H + h], w + h * D, yi + h * D);
+      }
+    }
+    return;
+  }
+  for (int h = 0; h < H; ++h)
+    gemm(Trans::No, Trans::No, N, D, F, 1.0f, xh + int64_t{h} * N * F, F, W + h * D, HD, 0.0f,
+         y + h * D, HD);
+}
+
+// From project_heads: dW += x'_h^T dy per head; dense input: dxh (H, N, F) = dy_h W_h^T.
+void project_heads_backward(const GatInput& x, const float* xh, int N, int F, const float* W,
+                            int H, int D, const float* dy, float* dW, float* dxh) {
+  const int HD = H * D;
+  if (x.sparse) {
+    const NodeFeatures& f = *x.sparse;
+    for (int i = 0; i < N; ++i)  // rows in order: a fixed summation order
+      for (int64_t e = f.row_ptr[i]; e < f.row_ptr[i + 1]; ++e) {
+        float* dw = dW + int64_t{f.index[e]} * HD;
+        for (int h = 0; h < H; ++h)
+          row_axpy(D, xh[e * H + h], dy + int64_t{i} * HD + h * D, dw + h * D);
+      }
+    return;
+  }
+  for (int h = 0; h < H; ++h) {
+    const float* xk = xh + int64_t{h} * N * F;
+    gemm(Trans::Yes, Trans::No, F, D, N, 1.0f, xk, F, dy + h * D, HD, 1.0f, dW + h * D, HD);
+    if (dxh)
+      gemm(Trans::No, Trans::Yes, N, F, D, 1.0f, dy + h * D, HD, W + h * D, HD, 1.0f,
+           dxh + int64_t{h} * N * F, F);
+  }
+}
+
 // s_ih = sum_d wh[i, h*D + d] a[h, d]   wh: (N, H*D)  s: (N, H)
 void head_dots(int N, int H, int D, const float* wh, const float* a, float* s) {
 #pragma omp parallel for schedule(static) if (int64_t{N} * H * D > (1 << 16))
@@ -110,7 +157,8 @@ void glorot(Parameter& p, int fan_in, int fan_out, Rng& rng) {
 GatLayer::GatLayer(const std::string& name, const GatLayerConfig& c)
     : config_(c),
       feature_drop_(name + ".feature_dropout", c.feature_dropout),
-      value_drop_(name + ".value_dropout", c.value_dropout) {
+      value_drop_(name + ".value_dropout", c.value_dropout),
+      residual_drop_(name + ".residual_dropout", c.head_dropout ? c.feature_dropout : 0.0f) {
   if (c.in <= 0 || c.heads <= 0 || c.head_dim <= 0)
     throw std::invalid_argument("GatLayer " + name + ": sizes must be > 0");
   if (!(c.attention_dropout >= 0.0f && c.attention_dropout < 1.0f))
@@ -178,17 +226,31 @@ void GatLayer::forward(const GatInput& x, const CsrGraph& g, float* y, GatCache&
     throw std::invalid_argument("GatLayer: sparse input does not match the graph or layer");
   // x' = dropout(x): a copy only when dropout is active (inference reads x itself)
   const float* xin = x.sparse ? x.sparse->value.data() : x.dense;
-  if (feature_drop_.active(ctx)) {
-    const int64_t n = x.sparse ? x.sparse->nnz() : int64_t{N} * F;
-    cache.x_drop.resize(n);
-    feature_drop_.forward(n, xin, cache.x_drop.data(), ctx);
+  const int64_t n_in = x.sparse ? x.sparse->nnz() : int64_t{N} * F;
+  const bool per_head = head_copies(ctx);
+  if (per_head) {  // x'_h = dropout_h(x), one copy per head; the residual reads its own x'
+    cache.x_heads.resize(n_in * H);
+    float* xh = cache.x_heads.data();
+    for (int64_t t = 0; t < n_in; ++t)  // sparse (nnz, H), dense (H, N, F)
+      for (int h = 0; h < H; ++h) xh[x.sparse ? t * H + h : h * n_in + t] = xin[t];
+    feature_drop_.forward(n_in * H, xh, xh, ctx);
+  } else {
+    cache.x_heads.clear();
+  }
+  const Dropout& input_drop = per_head ? residual_drop_ : feature_drop_;
+  if (input_drop.active(ctx) && (!per_head || c.residual)) {
+    cache.x_drop.resize(n_in);
+    input_drop.forward(n_in, xin, cache.x_drop.data(), ctx);
     xin = cache.x_drop.data();
   } else {
     cache.x_drop.clear();
   }
   // Wh = x' W   (N, H*D)
   cache.wh.resize(int64_t{N} * HD);
-  project(x, xin, N, F, weight.value.data(), HD, cache.wh.data());
+  if (per_head)
+    project_heads(x, cache.x_heads.data(), N, F, weight.value.data(), H, D, cache.wh.data());
+  else
+    project(x, xin, N, F, weight.value.data(), HD, cache.wh.data());
   const float *q = cache.wh.data(), *k = cache.wh.data();  // Dot: q = k = v = Wh
   if (c.score == GatScore::Additive) {  // q_i = a_dst . Wh_i, k_j = a_src . Wh_j   (N, H)
     cache.q.resize(int64_t{N} * H);
@@ -199,7 +261,11 @@ void GatLayer::forward(const GatInput& x, const CsrGraph& g, float* y, GatCache&
     k = cache.k.data();
   } else if (c.score == GatScore::GatV2) {  // q_i = Wd x'_i, k_j = v_j = W x'_j
     cache.wh_dst.resize(int64_t{N} * HD);
-    project(x, xin, N, F, weight_dst.value.data(), HD, cache.wh_dst.data());
+    if (per_head)
+      project_heads(x, cache.x_heads.data(), N, F, weight_dst.value.data(), H, D,
+                    cache.wh_dst.data());
+    else
+      project(x, xin, N, F, weight_dst.value.data(), HD, cache.wh_dst.data());
     q = cache.wh_dst.data();
   }
   // v = dropout(Wh), then o = sum_j p_ij v_j   (N, H*D)
@@ -262,6 +328,9 @@ void GatLayer::backward(const GatInput& x, const CsrGraph& g, const float* y, co
   for (Parameter* p : params) p->ensure_grad();  // gradients are allocated by the first backward
   const float* xin = !cache.x_drop.empty() ? cache.x_drop.data()
                                             : (x.sparse ? x.sparse->value.data() : x.dense);
+  const bool per_head = head_copies(ctx);
+  if (per_head && dense_dx) cache.dx_heads.assign(int64_t{N} * F * H, 0.0f);
+  float* dxh = per_head && dense_dx ? cache.dx_heads.data() : nullptr;
   // dz: from y = elu(z), elu'(z) = 1 for z > 0, else exp(z) = y + 1
   cache.dz.resize(n_out);
   float* dz = cache.dz.data();
@@ -335,15 +404,30 @@ void GatLayer::backward(const GatInput& x, const CsrGraph& g, const float* y, co
     case GatScore::GatV2:  // from k = v = W x', q = Wd x', and the score vector a
       ops::add_to(n_hd, cache.dk.data(), dwh);
       ops::add_to(HD, datt_vec.data(), att.grad.data());
-      project_backward(x, xin, N, F, weight_dst.value.data(), HD, cache.dq.data(),
-                       weight_dst.grad.data(), dense_dx ? cache.dx_drop.data() : nullptr, true);
+      if (per_head)
+        project_heads_backward(x, cache.x_heads.data(), N, F, weight_dst.value.data(), H, D,
+                               cache.dq.data(), weight_dst.grad.data(), dxh);
+      else
+        project_backward(x, xin, N, F, weight_dst.value.data(), HD, cache.dq.data(),
+                         weight_dst.grad.data(), dense_dx ? cache.dx_drop.data() : nullptr, true);
       break;
   }
   // from Wh = x' W
-  project_backward(x, xin, N, F, weight.value.data(), HD, dwh, weight.grad.data(),
-                   dense_dx ? cache.dx_drop.data() : nullptr, true);
-  // from x' = dropout(x)
-  if (dense_dx) feature_drop_.backward(int64_t{N} * F, cache.dx_drop.data(), dx, ctx);
+  if (per_head)
+    project_heads_backward(x, cache.x_heads.data(), N, F, weight.value.data(), H, D, dwh,
+                           weight.grad.data(), dxh);
+  else
+    project_backward(x, xin, N, F, weight.value.data(), HD, dwh, weight.grad.data(),
+                     dense_dx ? cache.dx_drop.data() : nullptr, true);
+  if (!dense_dx) return;
+  // from x' = dropout(x) (the residual's, with per-head copies)
+  const Dropout& input_drop = per_head ? residual_drop_ : feature_drop_;
+  const int64_t n_in = int64_t{N} * F;
+  input_drop.backward(n_in, cache.dx_drop.data(), dx, ctx);
+  if (per_head) {  // from x'_h = dropout_h(x): dx += sum_h mask_h dx'_h
+    feature_drop_.backward(n_in * H, dxh, dxh, ctx);
+    for (int h = 0; h < H; ++h) ops::add_to(n_in, dxh + h * n_in, dx);
+  }
 }
 
 void GatLayer::collect(ParameterList& params) {

@@ -45,6 +45,7 @@ std::vector<GatLayerConfig> GatModelConfig::layer_configs() const {
     c.attention_dropout = attention_dropout;
     c.value_dropout = value_dropout;
     c.residual = residual;
+    c.head_dropout = head_dropout;
     out.push_back(c);
     width = c.out_width();
   }
@@ -70,7 +71,8 @@ std::string gat_config_json(const GatModelConfig& c) {
                       {"dropout", shortest(c.dropout)},
                       {"attention_dropout", shortest(c.attention_dropout)},
                       {"value_dropout", shortest(c.value_dropout)},
-                      {"residual", c.residual}};
+                      {"residual", c.residual},
+                      {"head_dropout", c.head_dropout}};
   return j.dump();
 }
 
@@ -110,6 +112,10 @@ GatModelConfig gat_config_from_json(const std::string& text) {
   const nlohmann::json& residual = get("residual");
   if (!residual.is_boolean()) throw Error("config field 'residual' is not a boolean");
   c.residual = residual.get<bool>();
+  if (j.contains("head_dropout")) {  // absent in older model files: shared input dropout
+    if (!j.at("head_dropout").is_boolean()) throw Error("config field 'head_dropout' is not a boolean");
+    c.head_dropout = j.at("head_dropout").get<bool>();
+  }
   c.layer_configs();  // checks every field
   return c;
 }

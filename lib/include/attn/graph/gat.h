@@ -39,6 +39,9 @@ struct GatLayerConfig {
   // both the input and the projected features); 0: off.
   float value_dropout = 0.0f;
   float attention_dropout = 0.0f;  // on p_ij
+  // Each head projects its own dropped copy of the input (the reference GAT code runs each
+  // head on a separately dropped input); false: one dropped input shared by the heads.
+  bool head_dropout = false;
   bool residual = false;
   bool elu = false;  // ELU on the output (hidden layers)
   int out_width() const { return concat ? heads * head_dim : head_dim; }
@@ -54,6 +57,8 @@ struct GatInput {
 // Caller-owned buffers of one forward, reused across calls.
 struct GatCache {
   std::vector<float> x_drop;  // dense: (N, F) input after dropout; sparse: (nnz) values
+  // head_dropout: every head's dropped input, dense (H, N, F), sparse (nnz, H) values
+  std::vector<float> x_heads;
   std::vector<float> wh;      // (N, H*D) x' W: the values (and keys of Dot, GatV2)
   std::vector<float> wh_dst;  // GatV2: (N, H*D) x' Wd, the queries
   std::vector<float> q, k;    // Additive: (N, H) a_dst . Wh_i and a_src . Wh_j
@@ -63,7 +68,7 @@ struct GatCache {
   AttentionCache attention;   // probabilities (E, H), when stored
   bool stored = false;        // filled by a forward with store = true
   // backward scratch
-  std::vector<float> dz, datt, dq, dk, dv, dwh, dwh_dst, dx_drop;
+  std::vector<float> dz, datt, dq, dk, dv, dwh, dwh_dst, dx_drop, dx_heads;
 };
 
 class GatLayer {
@@ -88,6 +93,10 @@ class GatLayer {
   void collect(ParameterList& params);
   const GatLayerConfig& config() const { return config_; }
   bool projected_residual() const { return config_.residual && !identity_residual_; }
+  // Whether this forward gives each head its own dropped input.
+  bool head_copies(const RunContext& ctx) const {
+    return config_.head_dropout && config_.heads > 1 && feature_drop_.active(ctx);
+  }
 
   Parameter weight;      // (F, H*D)
   Parameter weight_dst;  // GatV2: (F, H*D)
@@ -100,6 +109,7 @@ class GatLayer {
   GatLayerConfig config_;
   bool identity_residual_ = false;
   Dropout feature_drop_, value_drop_;
+  Dropout residual_drop_;  // head_dropout: the residual's own dropped input
   uint64_t attention_stream_ = 0;
 };
 

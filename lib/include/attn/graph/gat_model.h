@@ -23,6 +23,9 @@ struct GatModelConfig {
   float value_dropout = 0.6f;      // on every layer's projected features (the values)
   float attention_dropout = 0.6f;  // on the attention coefficients
   bool residual = false;
+  // Each head of a layer drops its input with its own mask (the reference GAT code); model
+  // files written before this field existed read as false.
+  bool head_dropout = false;
   // The layer configs this describes; throws attn::Error naming a bad field.
   std::vector<GatLayerConfig> layer_configs() const;
 };
