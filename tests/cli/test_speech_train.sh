@@ -84,6 +84,15 @@ attn-speech mfcc --sample-frequency 8000 --wav-scp "$T/one.scp" | attn-speech pr
 [ "$(cat "$T/piped.txt")" = "$direct" ] && _pass || _fail "piped: $(cat "$T/piped.txt") direct: $direct"
 case "$direct" in x$'\t'sweep$'\t'*) _pass ;; *) _fail "expected sweep: $direct" ;; esac
 
+step "a bare '-' reads a Kaldi archive (text or binary) on stdin as a pipe does; a list still works"
+attn-speech mfcc --sample-frequency 8000 --wav-scp "$T/one.scp" | attn-speech predict --model "$T/m.safetensors" - >"$T/bare.txt"
+[ "$(cat "$T/bare.txt")" = "$direct" ] && _pass || _fail "bare -: $(cat "$T/bare.txt")"
+attn-speech mfcc --sample-frequency 8000 --wav-scp "$T/one.scp" --format ark | attn-speech encode --model "$T/m.safetensors" - --format jsonl >"$T/bare_enc.jsonl"
+attn-speech encode --model "$T/m.safetensors" --wav-scp "$T/one.scp" --format jsonl >"$T/direct_enc.jsonl"
+cmp -s "$T/bare_enc.jsonl" "$T/direct_enc.jsonl" && _pass || _fail "encode from a binary archive on stdin differs"
+printf 'x\t%s\n' "$T/test/sweep/3.wav" | attn-speech predict --model "$T/m.safetensors" - >"$T/list.txt"
+[ "$(cat "$T/list.txt")" = "$direct" ] && _pass || _fail "a list on stdin: $(cat "$T/list.txt")"
+
 step "encode: one embedding per (subsampled) frame, through binary archive + scp"
 run attn-speech encode --model "$T/m.safetensors" --wav-scp "$T/one.scp" --format jsonl
 expect_exit 0

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "attn/audio/feature_io.h"
+#include "attn/data/replay_stream.h"
 #include "attn/error.h"
 
 using namespace attn::audio;
@@ -116,4 +117,44 @@ TEST_CASE("bad archives give errors naming the utterance and offset") {
   CHECK(read_archive("").empty());
   CHECK(read_archive("  \n").empty());
   CHECK(read_archive("e  [ ]\n").at(0).second.empty());
+}
+
+TEST_CASE("a Kaldi archive is told from a wav.scp list by its first line") {
+  CHECK(looks_like_kaldi_archive("utt1  [\n"));
+  CHECK(looks_like_kaldi_archive("utt1 [ 1 2 ]\n"));
+  CHECK(looks_like_kaldi_archive(std::string("utt1 \0BFM \4", 10)));
+  CHECK_FALSE(looks_like_kaldi_archive("utt1\t/data/a.wav\n"));
+  CHECK_FALSE(looks_like_kaldi_archive("utt1 /data/a.wav\n"));
+  CHECK_FALSE(looks_like_kaldi_archive("/data/a.wav\n"));
+  CHECK_FALSE(looks_like_kaldi_archive(""));
+  CHECK_FALSE(looks_like_kaldi_archive(" [\n"));
+}
+
+TEST_CASE("a replayed stream gives its head, then the rest, and reads as an archive") {
+  const std::string text = "u1  [\n 1 2 \n 3 4 ]\nu2  [\n 5 6 ]\n";
+  std::string copy = text;
+  std::FILE* in = fmemopen(copy.data(), copy.size(), "rb");
+  REQUIRE(in);
+  std::string head = attn::data::read_head(in, 4096);
+  CHECK(head == "u1  [\n");
+  std::FILE* replay = attn::data::replay_stream(std::move(head), in);
+  {
+    ArchiveReader r(replay, "stdin");
+    std::string utt;
+    std::vector<float> rows;
+    REQUIRE(r.next(utt));
+    CHECK(utt == "u1");
+    while (r.read_rows(rows, 10) > 0) {
+    }
+    CHECK(rows == std::vector<float>{1, 2, 3, 4});
+    REQUIRE(r.next(utt));
+    CHECK(utt == "u2");
+    rows.clear();
+    while (r.read_rows(rows, 10) > 0) {
+    }
+    CHECK(rows == std::vector<float>{5, 6});
+    CHECK_FALSE(r.next(utt));
+  }
+  std::fclose(replay);
+  std::fclose(in);
 }

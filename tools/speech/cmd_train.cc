@@ -154,6 +154,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--weight-decay", f.adamw.weight_decay, "AdamW weight decay")->group(tg)->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--patience", f.patience, "With --valid: stop after this many epochs without a better validation loss (0: never)")->group(tg)->check(CLI::Range(0, 10000));
   cmd->add_flag("--speed-perturb", g.speed, "Speed perturbation: 0.9, 1.0 or 1.1 per utterance (resampling)")->group(ag);
+  cmd->add_option("--speed-range", g.speed_range, "Speed perturbation by a factor uniform in [1-R, 1+R] instead (0: off)")->group(ag)->check(CLI::Range(0.0, 0.5));
   cmd->add_option("--noise-prob", g.noise_prob, "Chance of additive noise per utterance")->group(ag)->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--snr-min", g.snr_min, "Noise SNR range low (dB)")->group(ag);
   cmd->add_option("--snr-max", g.snr_max, "Noise SNR range high (dB)")->group(ag);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "attn/data/replay_stream.h"
 #include "attn/error.h"
 
 namespace attn::tools::speech {
@@ -14,6 +15,15 @@ FeatureSource::FeatureSource(std::vector<std::string> inputs, std::vector<std::s
     : pipeline_(p) {
   std::vector<std::string> recordings;
   for (std::string& in : inputs) {
+    if (in == "-" && !stdin_) {  // look at stdin's first line: an archive, or a list?
+      std::string head = data::read_head(stdin, 4096);
+      const bool archive = audio::looks_like_kaldi_archive(head);
+      stdin_ = data::replay_stream(std::move(head), stdin);
+      if (archive) {
+        archives_.push_back("-");
+        continue;
+      }
+    }
     if (in.rfind("ark:", 0) == 0) {
       archives_.push_back(in.substr(4));
     } else {
@@ -21,11 +31,12 @@ FeatureSource::FeatureSource(std::vector<std::string> inputs, std::vector<std::s
     }
   }
   if (recordings.empty() && lists.empty() && archives_.empty()) recordings.push_back("-");
-  audio_.emplace(std::move(recordings), std::move(lists));
+  audio_.emplace(std::move(recordings), std::move(lists), stdin_);
 }
 
 FeatureSource::~FeatureSource() {
-  if (archive_file_ && archive_file_ != stdin) std::fclose(archive_file_);
+  if (archive_file_ && archive_file_ != stdin && archive_file_ != stdin_) std::fclose(archive_file_);
+  if (stdin_) std::fclose(stdin_);
 }
 
 bool FeatureSource::next(FeatureItem& item) {
@@ -46,12 +57,12 @@ bool FeatureSource::next(FeatureItem& item) {
         return true;
       }
       archive_.reset();
-      if (archive_file_ != stdin) std::fclose(archive_file_);
+      if (archive_file_ != stdin && archive_file_ != stdin_) std::fclose(archive_file_);
       archive_file_ = nullptr;
     }
     if (next_archive_ >= archives_.size()) return false;
     const std::string& path = archives_[next_archive_++];
-    archive_file_ = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+    archive_file_ = path != "-" ? std::fopen(path.c_str(), "rb") : stdin_ ? stdin_ : stdin;
     if (!archive_file_) throw Error(fmt::format("{}: {}", path, std::strerror(errno)));
     archive_.emplace(archive_file_, path == "-" ? "stdin" : path);
   }

@@ -1,8 +1,9 @@
 #pragma once
 // The utterances predict and encode read, as feature matrices: recordings (paths, '-' lists,
 // --wav-scp; features computed with the model's options), or precomputed features from Kaldi
-// archives, named "ark:feats.ark" or "ark:-" (stdin), text or binary. Archive features must
-// have the model's dimension.
+// archives, named "ark:feats.ark" or "ark:-" (stdin), text or binary. A bare "-" is an archive
+// when stdin starts like one (as `mfcc ... | encode -` sends), else a list of recordings.
+// Archive features must have the model's dimension.
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ class FeatureSource {
   std::vector<std::string> archives_;
   size_t next_archive_ = 0;
   std::FILE* archive_file_ = nullptr;
+  std::FILE* stdin_ = nullptr;  // stdin behind its first line, once "-" was looked at
   std::optional<audio::ArchiveReader> archive_;
   std::optional<Utterances> audio_;
   audio::PipelineOptions pipeline_;

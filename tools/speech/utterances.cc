@@ -4,8 +4,8 @@
 
 namespace attn::tools::speech {
 
-Utterances::Utterances(std::vector<std::string> args, std::vector<std::string> lists)
-    : args_(std::move(args)), lists_(std::move(lists)) {}
+Utterances::Utterances(std::vector<std::string> args, std::vector<std::string> lists, std::FILE* stdin_stream)
+    : args_(std::move(args)), lists_(std::move(lists)), stdin_stream_(stdin_stream) {}
 
 bool Utterances::next(Utterance& u) {
   for (;;) {
@@ -27,7 +27,10 @@ bool Utterances::next(Utterance& u) {
     if (next_arg_ < args_.size()) {
       const std::string& a = args_[next_arg_++];
       if (a == "-") {
-        list_.emplace("-", data::kMaxPathListLineBytes);
+        if (stdin_stream_)
+          list_.emplace(stdin_stream_, "stdin", data::kMaxPathListLineBytes);
+        else
+          list_.emplace("-", data::kMaxPathListLineBytes);
         continue;
       }
       u.entry = {a, a};

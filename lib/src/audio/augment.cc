@@ -9,10 +9,10 @@ namespace attn::audio {
 
 void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng) {
   if (wave.empty()) return;
-  if (o.speed) {
+  if (o.speed || o.speed_range > 0.0f) {
     // Speed factor f plays the audio f times faster: resample from f*rate to rate.
     static const double kFactors[] = {0.9, 1.0, 1.1};
-    const double f = kFactors[rng.below(3)];
+    const double f = o.speed_range > 0.0f ? 1.0 + o.speed_range * rng.uniform(-1.0f, 1.0f) : kFactors[rng.below(3)];
     if (f != 1.0) {
       std::vector<float> faster = resample(wave, 16000.0 * f, 16000.0);
       if (!faster.empty()) wave = std::move(faster);

@@ -261,4 +261,13 @@ int64_t ArchiveReader::read_rows(std::vector<float>& out, int64_t max_rows) {
   return n;
 }
 
+bool looks_like_kaldi_archive(std::string_view head) {
+  size_t i = 0;
+  while (i < head.size() && head[i] != ' ' && head[i] != '\t' && head[i] != '\n' && head[i] != '\0') ++i;
+  if (i == 0 || i >= head.size() || head[i] != ' ') return false;  // a key, then a space
+  if (head.substr(i + 1, 2) == std::string_view("\0B", 2)) return true;
+  while (i < head.size() && (head[i] == ' ' || head[i] == '\t')) ++i;
+  return i < head.size() && head[i] == '[';
+}
+
 }  // namespace attn::audio

@@ -30,17 +30,18 @@ double lane_sum(const float* x, int n) {
   return total;
 }
 
+// One FFT object per thread, looked up at each call (a scratch may move between threads): it
+// keeps its plans (twiddles per length), so they are made once per thread, not per utterance.
+Eigen::FFT<float>& thread_fft() {
+  thread_local Eigen::FFT<float> fft = [] {
+    Eigen::FFT<float> made;
+    made.SetFlag(Eigen::FFT<float>::HalfSpectrum);
+    return made;
+  }();
+  return fft;
+}
+
 }  // namespace
-
-struct FeatureScratch::Fft {
-  Eigen::FFT<float> fft;
-  Fft() { fft.SetFlag(Eigen::FFT<float>::HalfSpectrum); }
-};
-
-FeatureScratch::FeatureScratch() : fft(std::make_unique<Fft>()) {}
-FeatureScratch::~FeatureScratch() = default;
-FeatureScratch::FeatureScratch(FeatureScratch&&) noexcept = default;
-FeatureScratch& FeatureScratch::operator=(FeatureScratch&&) noexcept = default;
 
 int64_t num_frames(int64_t num_samples, const FrameOptions& o) {
   const int64_t shift = o.window_shift(), size = o.window_size();
@@ -113,7 +114,15 @@ FeatureComputer::FeatureComputer(const FeatureOptions& options) : options_(optio
   options_.validate();
   window_ = window_function(options_.frame);
   banks_ = mel_banks(options_.frame, options_.mel);
-  const int m_bins = options_.mel.num_bins;
+  const int m_bins = options_.mel.num_bins, bins = options_.frame.padded_window_size() / 2;
+  band_.assign(size_t(m_bins), {0, 0});
+  for (int m = 0; m < m_bins; ++m) {  // each filter's non-zero span [first, last)
+    const float* row = banks_.data() + size_t(m) * bins;
+    int first = 0, last = bins;
+    while (first < bins && row[first] == 0.0f) ++first;
+    while (last > first && row[last - 1] == 0.0f) --last;
+    band_[m] = {first, last};
+  }
   if (options_.kind == FeatureKind::Mfcc) {
     dct_ = dct_matrix(options_.num_ceps, m_bins);
     if (options_.cepstral_lifter != 0.0f) lifter_ = lifter_coeffs(options_.num_ceps, options_.cepstral_lifter);
@@ -153,7 +162,7 @@ void FeatureComputer::compute_frame(const float* samples, float* out, FeatureScr
 
   const int bins = n_fft / 2;
   s.spectrum.resize(bins + 1);
-  s.fft->fft.fwd(s.spectrum.data(), x, n_fft);  // (N) -> (N/2 + 1)
+  thread_fft().fwd(s.spectrum.data(), x, n_fft);  // (N) -> (N/2 + 1)
   s.power.resize(bins + 1);
   const bool magnitude = o.kind == FeatureKind::Fbank && !o.use_power;
   for (int i = 0; i <= bins; ++i) {
@@ -163,10 +172,21 @@ void FeatureComputer::compute_frame(const float* samples, float* out, FeatureScr
   const int m_bins = o.mel.num_bins;
   s.mel.resize(m_bins);
   const bool take_log = o.kind == FeatureKind::Mfcc || o.use_log_fbank;
-  // mel: (M) = banks (M, N/2) . power (N/2), one vectorised matrix-vector product (the filters
-  // overlap little, but a dense product beats the serial sums of a sparse one).
+  // mel: (M) = banks (M, N/2) . power (N/2), each row summed over its filter's span only: a bin
+  // lies in at most two filters, so this is ~2 N/2 products instead of M N/2.
+  for (int m = 0; m < m_bins; ++m) {
+    const float* row = banks_.data() + size_t(m) * bins;
+    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // independent partial sums, so the loop vectorises
+    int i = band_[m].first;
+    const int end = band_[m].second;
+    for (; i + 8 <= end; i += 8)
+      for (int l = 0; l < 8; ++l) lanes[l] += row[i + l] * s.power[i + l];
+    float sum = 0.0f;
+    for (; i < end; ++i) sum += row[i] * s.power[i];
+    for (float v : lanes) sum += v;
+    s.mel[m] = sum;
+  }
   Eigen::Map<Eigen::VectorXf> mel(s.mel.data(), m_bins);
-  mel.noalias() = view(banks_.data(), m_bins, bins) * Eigen::Map<const Eigen::VectorXf>(s.power.data(), bins);
   if (take_log)
     for (float& v : s.mel) v = std::log(std::max(v, kEpsilon));
   if (o.kind == FeatureKind::Fbank) {  // out: [energy] mel... or mel... [energy] (htk)

@@ -1,6 +1,7 @@
 #pragma once
 // Seeded data augmentation for training speech models: on the waveform, speed perturbation
-// (resampling by 0.9 / 1.0 / 1.1, as Kaldi's and ESPnet's recipes do), additive noise at a
+// (resampling by 0.9 / 1.0 / 1.1, as Kaldi's and ESPnet's recipes do, or by a factor drawn
+// from a range: a wider spread of apparent vocal-tract lengths for few speakers), additive noise at a
 // random SNR (white, or clips from a noise folder) and random gain; on the features,
 // SpecAugment's time and frequency masks. The same generator state gives the same result.
 #include <vector>
@@ -12,6 +13,7 @@ namespace attn::audio {
 
 struct AugmentOptions {
   bool speed = false;                 // pick 0.9, 1.0 or 1.1 per utterance
+  float speed_range = 0.0f;           // > 0: instead a factor uniform in [1 - r, 1 + r]
   float noise_prob = 0.0f;            // chance an utterance gets noise
   float snr_min = 10.0f, snr_max = 30.0f;  // dB, uniform
   const std::vector<std::vector<float>>* noise_clips = nullptr;  // empty or null: white noise
@@ -19,7 +21,7 @@ struct AugmentOptions {
   int time_masks = 0, time_width = 0;  // SpecAugment: masks of up to `width` frames / features
   int freq_masks = 0, freq_width = 0;
 
-  bool any_wave() const { return speed || noise_prob > 0.0f || gain_db > 0.0f; }
+  bool any_wave() const { return speed || speed_range > 0.0f || noise_prob > 0.0f || gain_db > 0.0f; }
 };
 
 // In place on one utterance's samples (int16 scale) at the features' rate.

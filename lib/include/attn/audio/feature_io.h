@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace attn::audio {
@@ -36,6 +37,11 @@ std::string npy_header(int64_t rows, int dim);
 
 // Whether `utt` can be a Kaldi key: non-empty, no whitespace.
 bool valid_utterance_id(const std::string& utt);
+
+// Whether the first line of an input (up to its first '\n') starts a Kaldi archive: a key,
+// then "[" after spaces (text) or "\0B" right after one space (binary). A wav.scp line (key and
+// a path, or a bare path) does not.
+bool looks_like_kaldi_archive(std::string_view head);
 
 struct ArchiveLimits {
   int max_dim = 1 << 14;

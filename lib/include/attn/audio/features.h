@@ -7,7 +7,7 @@
 // Legend: T frames, L frame length (samples), N FFT length, M mel bins, F features per frame.
 #include <complex>
 #include <cstdint>
-#include <memory>
+#include <utility>
 #include <vector>
 
 #include "attn/audio/feature_options.h"
@@ -30,14 +30,8 @@ std::vector<float> dct_matrix(int num_ceps, int num_bins);
 // 1 + Q/2 sin(pi i / Q), i < num_ceps (Kaldi ComputeLifterCoeffs).
 std::vector<float> lifter_coeffs(int num_ceps, float q);
 
-// Per-thread working memory of a FeatureComputer (the FFT object keeps plans).
+// Per-thread working memory of a FeatureComputer (the FFT plans live once per thread inside).
 struct FeatureScratch {
-  FeatureScratch();
-  ~FeatureScratch();
-  FeatureScratch(FeatureScratch&&) noexcept;
-  FeatureScratch& operator=(FeatureScratch&&) noexcept;
-  struct Fft;
-  std::unique_ptr<Fft> fft;
   std::vector<float> frame;                 // (N)
   std::vector<std::complex<float>> spectrum;  // (N/2 + 1)
   std::vector<float> power;                 // (N/2 + 1)
@@ -63,6 +57,7 @@ class FeatureComputer {
   FeatureOptions options_;
   std::vector<float> window_;  // (L)
   std::vector<float> banks_;   // (M, N/2)
+  std::vector<std::pair<int, int>> band_;  // (M): each filter's non-zero bins [first, last)
   std::vector<float> dct_;     // (num_ceps, M)
   std::vector<float> lifter_;  // (num_ceps) or empty
 };
