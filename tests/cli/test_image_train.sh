@@ -11,7 +11,7 @@ TINY=(--patch 4 --dim 32 --layers 2 --heads 2 --threads 2)
 step "train on a folder per label: settings derived from the images and printed"
 run attn-image train --data train --valid test.tsv --output m.safetensors "${TINY[@]}" --epochs 15
 expect_exit 0
-expect_stderr_has "image-size 16 channels 1 fit crop patch 4 (16 patches)"
+expect_stderr_has "image-size 16 channels 1 fit crop stem linear patch 4 (16 patches)"
 expect_stderr_has "epoch 15/15"
 expect_stderr_has "wrote m.safetensors"
 
@@ -84,6 +84,18 @@ expect_exit 0
 run attn-image eval --model idx.safetensors --idx test-images.idx test-labels.idx --format json
 expect_exit 0
 expect_stdout_has '"labels":["hbar","vbar","block"]'
+step "the convolutional stem learns too; a patch it cannot make is a usage error"
+run attn-image train --idx train-images.idx train-labels.idx --label-names hbar,vbar,block --output conv.safetensors "${TINY[@]}" --stem conv --epochs 15
+expect_exit 0
+expect_stderr_has "stem conv patch 4 (16 patches)"
+run attn-image eval --model conv.safetensors --idx test-images.idx test-labels.idx --format json
+expect_exit 0
+acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
+if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "conv stem accuracy $acc < 0.8"; fi
+run attn-image train --idx train-images.idx train-labels.idx --output bad.safetensors --stem conv --patch 3 --image-size 24 --epochs 1
+expect_exit 2
+expect_stderr_has "power of two"
+
 step "the built-in Fashion-MNIST model: predict and info without --model, from any folder"
 if [ -f "$ATTN_SOURCE_DIR/assets/models/image-fashion-mnist.safetensors" ]; then
   run attn-image predict "$ATTN_SOURCE_DIR/assets/samples/image/sneaker.jpg" "$ATTN_SOURCE_DIR/assets/samples/image/trouser.png"

@@ -505,8 +505,30 @@ def case_patch_embedding(c, s):
     c.output(y.flatten(2).transpose(1, 2).reshape(-1, D))  # (B*N, D), patches in grid order
 
 
+def case_conv_stem(c, s):
+    """ViT convolutional stem: log2(p) Conv2d(3x3, stride 2, padding 1) + GELU, then a 1x1
+    projection. Each conv weight (c_out, 9*c_in) is in (ky, kx, c) order, torch's (c_out, c_in,
+    3, 3) permuted; images (B, S, S, C) channels-last; output (B*N, dim) in grid order."""
+    B, S, Cin, p, D = (2, 8, 3, 4, 16) if s["C"] == 4 else (2, 16, 3, 4, 24)
+    x = c.rand("x", (B, S, S, Cin), grad=False)  # the stem gives pixels no gradient
+    k = int(math.log2(p))
+    widths = [Cin] + [max(8, D >> (k - i)) for i in range(1, k + 1)]
+    for i in range(1, k + 1):
+        make_linear(c, "m.conv%d" % i, 9 * widths[i - 1], widths[i])
+    make_linear(c, "m.proj", widths[k], D)
+    W = params(c)
+    h = x.permute(0, 3, 1, 2)  # (B, C, S, S)
+    for i in range(1, k + 1):
+        w = W["m.conv%d.weight" % i].reshape(widths[i], 3, 3, widths[i - 1]).permute(0, 3, 1, 2)
+        h = gelu(F.conv2d(h, w, W["m.conv%d.bias" % i], stride=2, padding=1))
+    tokens = h.flatten(2).transpose(1, 2).reshape(-1, widths[k])  # (B*N, c_k)
+    c.config.update(B=B, image_size=S, channels=Cin, patch=p, dim=D)
+    c.output(linear(tokens, W["m.proj.weight"], W["m.proj.bias"]))
+
+
 CASES = {
     "patch_embedding": case_patch_embedding,
+    "conv_stem": case_conv_stem,
     "linear": case_linear,
     "embedding": case_embedding,
     "hashed_embedding": case_hashed_embedding,

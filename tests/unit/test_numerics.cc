@@ -45,6 +45,7 @@
 #include "attn/layers/pooling.h"
 #include "attn/layers/positional.h"
 #include "attn/tensor.h"
+#include "attn/vision/conv_stem.h"
 #include "attn/vision/patch_embedding.h"
 
 namespace fs = std::filesystem;
@@ -231,6 +232,23 @@ void run_patch_embedding(Fixture& fx) {
   layer.backward(B, dy.data(), dx.data(), cache);
   fx.expect_output("y", y);
   fx.expect_grad("x", dx);
+  fx.expect_param_grads(params);
+}
+
+// The convolutional stem against torch's Conv2d(3x3, stride 2, padding 1) + GELU, then 1x1.
+void run_conv_stem(Fixture& fx) {
+  const int B = fx.integer("B"), S = fx.integer("image_size"), C = fx.integer("channels");
+  const int D = fx.integer("dim");
+  attn::vision::ConvStem layer("m", S, C, fx.integer("patch"), D);
+  attn::ParameterList params;
+  layer.collect(params);
+  fx.load(params);
+  const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
+  std::vector<float> y(size_t(B) * layer.patches_per_image() * D);
+  attn::vision::ConvStem::Cache cache;
+  layer.forward(B, x.data(), y.data(), cache);
+  layer.backward(B, dy.data(), cache);
+  fx.expect_output("y", y);
   fx.expect_param_grads(params);
 }
 
@@ -530,6 +548,7 @@ const std::map<std::string, CaseFn>& known_cases() {
         {"cross_entropy", run_cross_entropy},
         {"one_vs_all", run_one_vs_all},
         {"patch_embedding", run_patch_embedding},
+        {"conv_stem", run_conv_stem},
     };
     for (const char* scoring : {"dot", "additive"})
       for (const char* mask : {"none", "causal", "window", "sparse"})

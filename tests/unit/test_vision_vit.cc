@@ -76,18 +76,52 @@ TEST_CASE("patch embedding backward matches finite differences") {
   CHECK(attn::testing::check_gradient("images", x.data(), dx.data(), n, loss) == 0);
 }
 
+TEST_CASE("conv stem backward matches finite differences; it refuses patches it cannot make") {
+  Rng rng(3);
+  ConvStem stem("stem", 8, 2, 4, 8);  // two stride-2 convs: 8x8 -> 4x4 -> 2x2 tokens
+  stem.init(rng);
+  const int B = 2, n = B * 8 * 8 * 2, rows = B * stem.patches_per_image();
+  CHECK(stem.patches_per_image() == 4);
+  std::vector<float> x = random_vector(n, rng), w = random_vector(rows * 8, rng);
+  std::vector<float> y(rows * 8);
+  auto loss = [&] {
+    ConvStem::Cache c;
+    stem.forward(B, x.data(), y.data(), c);
+    return weighted_sum(y, w);
+  };
+  ConvStem::Cache cache;
+  stem.forward(B, x.data(), y.data(), cache);
+  ParameterList params;
+  stem.collect(params);
+  REQUIRE(params.size() == 6);
+  CHECK(params[0]->name == "stem.conv1.weight");
+  CHECK(params[0]->value.dim(1) == 9 * 2);
+  CHECK(params[4]->name == "stem.proj.weight");
+  attn::testing::check_parameter_gradients(params, [&] { stem.backward(B, w.data(), cache); }, loss,
+                                           {.eps = 3e-3f});
+  CHECK_THROWS(ConvStem("s", 12, 1, 3, 8));  // 3 is not a power of two
+  CHECK_THROWS(ConvStem("s", 12, 1, 8, 8));  // 8 does not divide 12
+  ViTConfig c = tiny_config();
+  c.stem = StemKind::Conv;
+  c.image_size = 12;
+  c.patch = 3;
+  CHECK_THROWS_AS(check_vit_config(c), Error);
+}
+
 TEST_CASE("ViT backward matches finite differences in training mode") {
   const ViTConfig cfg = tiny_config();
   for (PoolKind pool : {PoolKind::Cls, PoolKind::Mean}) {
     ViTConfig c = cfg;
     c.pool = pool;
+    c.stem = pool == PoolKind::Mean ? StemKind::Conv : StemKind::Linear;
     ViT model(c);
     Rng rng(2);
     model.init(rng);
     ParameterList params = model.parameters();
-    CHECK(params[2]->name == "cls_token");
-    CHECK(params[3]->name == "positions.weight");
-    CHECK(params[3]->value.dim(0) == 5);
+    const size_t first = c.stem == StemKind::Conv ? 6 : 2;  // after the embedding's weights
+    CHECK(params[first]->name == "cls_token");
+    CHECK(params[first + 1]->name == "positions.weight");
+    CHECK(params[first + 1]->value.dim(0) == 5);
     const int B = 3, n = B * 8 * 8 * 3;
     std::vector<float> x = random_vector(n, rng), w = random_vector(B * 3, rng);
     const RunContext ctx{.training = true, .seed = 11};
@@ -138,6 +172,15 @@ TEST_CASE("ViT config: JSON round trip and checks that name the setting") {
   CHECK(back.pool == PoolKind::Mean);
   CHECK(back.dim == 8);
   CHECK(back.mlp_ratio == doctest::Approx(1.5f));
+  CHECK(back.stem == StemKind::Linear);
+  c.stem = StemKind::Conv;
+  CHECK(vit_config_from_json(vit_config_to_json(c)).stem == StemKind::Conv);
+  std::string no_stem = vit_config_to_json(tiny_config());  // as files before the conv stem
+  no_stem.erase(no_stem.find(",\"stem\":\"linear\""), std::string(",\"stem\":\"linear\"").size());
+  CHECK(vit_config_from_json(no_stem).stem == StemKind::Linear);
+  std::string bad = vit_config_to_json(tiny_config());
+  bad.replace(bad.find("\"linear\""), 8, "\"convx\"");
+  CHECK_THROWS_WITH_AS(vit_config_from_json(bad), doctest::Contains("stem"), Error);
   c.heads = 3;
   CHECK_THROWS_WITH_AS(check_vit_config(c), doctest::Contains("multiple of heads"), Error);
   c = tiny_config();

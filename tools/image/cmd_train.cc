@@ -18,7 +18,7 @@ namespace {
 
 struct TrainArgs {
   DataSource data, valid;
-  std::string output, fit = "crop", pool = "cls", storage = "f32", label_names;
+  std::string output, fit = "crop", pool = "cls", stem = "linear", storage = "f32", label_names;
   int image_size = 0, channels = 0, patch = 0;  // 0: derived from the training images
   vision::ViTConfig model;
   vision::ViTTrainConfig train;
@@ -74,11 +74,11 @@ void check_output(const std::string& output) {
 std::string settings_line(const TrainArgs& a, const vision::ViTConfig& m, int items) {
   const auto& g = a.train.augment;
   return fmt::format(
-      "settings: images {} labels {} | image-size {} channels {} fit {} patch {} ({} patches) | "
+      "settings: images {} labels {} | image-size {} channels {} fit {} stem {} patch {} ({} patches) | "
       "dim {} layers {} heads {} mlp-ratio {} dropout {} drop-path {} pool {} | crop-padding {} "
       "flip {} erase {} mixup {} cutmix {} label-smoothing {} | epochs {} batch-size {} lr {} "
       "warmup {} weight-decay {} clip {} seed {} threads {}",
-      items, m.num_labels, m.image_size, m.channels, a.fit, m.patch, m.tokens() - 1, m.dim,
+      items, m.num_labels, m.image_size, m.channels, a.fit, a.stem, m.patch, m.tokens() - 1, m.dim,
       m.layers, m.heads, m.mlp_ratio, m.dropout, m.drop_path, a.pool, g.crop_padding,
       g.flip ? "on" : "off", g.erase_prob, g.mixup_alpha, g.cutmix_alpha, a.train.label_smoothing,
       a.fit_config.epochs, a.batch_size, a.lr, a.fit_config.warmup_fraction,
@@ -107,6 +107,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   m.patch = a.patch;
   m.num_labels = static_cast<int>(summary.labels.size());
   m.pool = a.pool == "cls" ? PoolKind::Cls : PoolKind::Mean;
+  m.stem = a.stem == "conv" ? vision::StemKind::Conv : vision::StemKind::Linear;
   try {
     vision::check_vit_config(m);
   } catch (const Error& e) {
@@ -200,6 +201,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--dropout", m.dropout, "Dropout rate")->capture_default_str()->check(CLI::Range(0.0, 0.9));
   cmd->add_option("--drop-path", m.drop_path, "Stochastic depth of the last block, linearly less below (default: 0.1, or 0 from 20,000 images)")->check(CLI::Range(0.0, 0.9));
   add_choice_option(*cmd, "--pool", a.pool, {"cls", "mean"}, "Head input: the class token, or the mean of all tokens");
+  add_choice_option(*cmd, "--stem", a.stem, {"linear", "conv"}, "Patch embedding: one linear map per patch, or 3x3 stride-2 convolutions (patch a power of two)");
   cmd->add_option("--crop-padding", g.crop_padding, "Random crop after padding by this many pixels (default: S/8, or 0 from 20,000 images)")->check(CLI::Range(0, 256));
   cmd->add_flag("--flip", g.flip, "Random horizontal flips (not for digits or text)");
   cmd->add_option("--erase", g.erase_prob, "Random-erasing probability (default: 0.25, or 0 from 20,000 images)")->check(CLI::Range(0.0, 1.0));

@@ -1,5 +1,6 @@
 #include "attn/vision/model_file.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "attn/error.h"
@@ -81,7 +82,10 @@ ImageModel load_image_model(const SafeTensorsFile& file) {
       m.labels.push_back(l.get<std::string>());
     }
     const int P = vc.patch * vc.patch * vc.channels;
-    check_shape(file, "patch.proj.weight", {vc.dim, P});
+    if (vc.stem == StemKind::Conv)  // the stem's last 3x3 conv has max(8, dim) channels
+      check_shape(file, "stem.proj.weight", {vc.dim, std::max(8, vc.dim)});
+    else
+      check_shape(file, "patch.proj.weight", {vc.dim, P});
     check_shape(file, "positions.weight", {vc.tokens(), vc.dim});
     check_shape(file, "head.weight", {vc.num_labels, vc.dim});
     if (vc.layers > 0) {

@@ -37,6 +37,8 @@ void check_vit_config(const ViTConfig& c) {
   need(c.patch >= 1 && c.patch <= c.image_size && c.image_size % c.patch == 0,
        "patch (" + std::to_string(c.patch) + ") must divide the image size (" +
            std::to_string(c.image_size) + ")");
+  need(c.stem == StemKind::Linear || ConvStem::valid_patch(c.patch),
+       "the conv stem needs a patch that is a power of two >= 2 (not " + std::to_string(c.patch) + ")");
   need(c.tokens() <= 4097, "too many patches: at most 4096 (use a larger patch)");
   need(c.dim >= 4 && c.dim <= 4096, "dim must be in 4..4096");
   need(c.heads >= 1 && c.dim % c.heads == 0,
@@ -55,7 +57,7 @@ std::string vit_config_to_json(const ViTConfig& c) {
                       {"layers", c.layers},         {"heads", c.heads},
                       {"mlp_ratio", c.mlp_ratio},   {"dropout", c.dropout},
                       {"drop_path", c.drop_path},   {"pool", c.pool == PoolKind::Cls ? "cls" : "mean"},
-                      {"num_labels", c.num_labels}};
+                      {"num_labels", c.num_labels}, {"stem", c.stem == StemKind::Conv ? "conv" : "linear"}};
   return j.dump();
 }
 
@@ -91,6 +93,11 @@ ViTConfig vit_config_from_json(const std::string& text) {
   const auto& pool = field("pool");
   if (pool != "cls" && pool != "mean") throw Error("attn.config model: field \"pool\" must be \"cls\" or \"mean\"");
   c.pool = pool == "cls" ? PoolKind::Cls : PoolKind::Mean;
+  if (j.contains("stem")) {  // files written before the conv stem existed have a linear one
+    const auto& stem = j.at("stem");
+    if (stem != "linear" && stem != "conv") throw Error("attn.config model: field \"stem\" must be \"linear\" or \"conv\"");
+    c.stem = stem == "conv" ? StemKind::Conv : StemKind::Linear;
+  }
   try {
     check_vit_config(c);
   } catch (const Error& e) {
@@ -101,15 +108,20 @@ ViTConfig vit_config_from_json(const std::string& text) {
 
 ViT::ViT(const ViTConfig& config)
     : config_((check_vit_config(config), config)),
-      embed_("patch", config.image_size, config.channels, config.patch, config.dim),
       cls_("cls_token", {1, config.dim}, /*decay=*/false),
       positions_("positions", config.tokens(), config.dim),
       encoder_("encoder", encoder_config(config)),
       pool_(config.pool),
-      head_("head", config.dim, config.num_labels) {}
+      head_("head", config.dim, config.num_labels) {
+  if (config.stem == StemKind::Conv)
+    stem_.emplace("stem", config.image_size, config.channels, config.patch, config.dim);
+  else
+    embed_.emplace("patch", config.image_size, config.channels, config.patch, config.dim);
+}
 
 void ViT::init(Rng& rng) {
-  embed_.init(rng);
+  if (stem_) stem_->init(rng);
+  if (embed_) embed_->init(rng);
   for (float& v : cls_.value.storage()) v = 0.02f * rng.normal();
   positions_.init(rng, 0.02f);
   encoder_.init(rng);
@@ -118,7 +130,8 @@ void ViT::init(Rng& rng) {
 
 ParameterList ViT::parameters() {
   ParameterList params;
-  embed_.collect(params);
+  if (stem_) stem_->collect(params);
+  if (embed_) embed_->collect(params);
   params.push_back(&cls_);
   positions_.collect(params);
   encoder_.collect(params);
@@ -138,7 +151,10 @@ void ViT::forward(int B, const float* images, Tensor& logits, Cache& cache, cons
   cache.B = B;
   cache.segs = Segments::uniform(B, T1);
   cache.embedded.resize({int64_t(B) * N, C});
-  embed_.forward(B, images, cache.embedded.data(), cache.patches);  // e = embed(images)
+  if (stem_)  // e = embed(images)
+    stem_->forward(B, images, cache.embedded.data(), cache.stem);
+  else
+    embed_->forward(B, images, cache.embedded.data(), cache.patches);
   cache.x.resize({int64_t(B) * T1, C});
   float* x = cache.x.data();
   for (int b = 0; b < B; ++b) {  // x[b] = [cls; e[b]]   (T1, C)
@@ -172,7 +188,10 @@ void ViT::backward(Cache& cache, const float* dlogits) {
     for (int c = 0; c < C; ++c) dcls[c] += row[c];
     std::memcpy(de.data() + size_t(b) * N * C, row + C, sizeof(float) * N * C);
   }
-  embed_.backward(B, de.data(), nullptr, cache.patches);  // from e = embed(images)
+  if (stem_)  // from e = embed(images)
+    stem_->backward(B, de.data(), cache.stem);
+  else
+    embed_->backward(B, de.data(), nullptr, cache.patches);
 }
 
 std::vector<std::vector<float>> ViT::attention_maps(const Cache& cache, int b) const {

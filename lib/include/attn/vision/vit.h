@@ -1,7 +1,9 @@
 #pragma once
-// The vision transformer (Dosovitskiy et al. 2021): patch embedding, a class token, learned
-// positions, a pre-LN encoder, CLS or mean pooling and a linear head.
+// The vision transformer (Dosovitskiy et al. 2021): patch embedding (linear, or a small
+// convolutional stem), a class token, learned positions, a pre-LN encoder, CLS or mean pooling
+// and a linear head.
 //   tokens per image T1 = 1 + N (class token first), N = (S/p)^2;  a batch packs B*T1 rows.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,14 +13,19 @@
 #include "attn/layers/pooling.h"
 #include "attn/layers/positional.h"
 #include "attn/tensor.h"
+#include "attn/vision/conv_stem.h"
 #include "attn/vision/patch_embedding.h"
 
 namespace attn::vision {
 
+// How images become tokens: one linear map per p x p patch, or ConvStem's 3x3 convolutions.
+enum class StemKind { Linear, Conv };
+
 struct ViTConfig {
   int image_size = 28;  // S: inputs are S x S
   int channels = 1;     // 1 grey, 3 RGB
-  int patch = 4;        // p, divides S
+  int patch = 4;        // p, divides S (StemKind::Conv: a power of two)
+  StemKind stem = StemKind::Linear;
   int dim = 64;         // C
   int layers = 4;
   int heads = 4;
@@ -44,6 +51,7 @@ class ViT {
     int B = 0;
     Segments segs;                    // B sequences of T1 rows
     PatchEmbedding::Cache patches;
+    ConvStem::Cache stem;
     Tensor embedded;                  // (B*N, C) patch embeddings
     Tensor x;                         // (B*T1, C) class token + patches, plus positions
     Tensor h;                         // (B*T1, C) encoder output
@@ -72,7 +80,8 @@ class ViT {
 
  private:
   ViTConfig config_;
-  PatchEmbedding embed_;
+  std::optional<PatchEmbedding> embed_;  // StemKind::Linear
+  std::optional<ConvStem> stem_;         // StemKind::Conv
   Parameter cls_;  // (1, C) "cls_token"
   LearnedPositions positions_;
   Encoder encoder_;
