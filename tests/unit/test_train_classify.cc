@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "attn/layers/linear.h"
@@ -179,4 +180,45 @@ TEST_CASE("fit with validation: patience stops, the best epoch's parameters are 
   CHECK(r.best_validation_loss == 1.0);
   CHECK(task.parameters()[0]->value.storage() == snapshots[2]);
   CHECK(snapshots[2] != snapshots[4]);
+}
+
+TEST_CASE("fit keeping by loss and accuracy (the GAT paper's rule): progress by either, kept by both") {
+  std::vector<std::vector<float>> x = {{1, 0}, {0, 1}};
+  attn::LabelIds ids = {{0}, {1}};
+  LinearTask task(2, 2, x);
+  attn::ClassifierTrainable trainable(task, {}, ids);
+  attn::FitConfig fc;
+  fc.epochs = 20;
+  fc.patience = 2;
+  fc.adamw.lr = 0.1f;
+  fc.keep = attn::FitConfig::Keep::LossAndAccuracy;
+  // epoch 2: lower loss only, 3: higher accuracy only (both progress, neither kept),
+  // 4: both at their best (kept), 5 and 6: neither (patience 2 stops after 6)
+  const std::vector<attn::ValidationScores> scores = {
+      {1.0, 0.5}, {0.9, 0.4}, {0.95, 0.6}, {0.85, 0.6}, {0.9, 0.55}, {0.9, 0.55}, {0.1, 0.9}};
+  std::vector<std::vector<float>> snapshots;
+  std::vector<int> kept_so_far;
+  attn::FitCallbacks cb;
+  cb.validate_scores = [&](int epoch) {
+    snapshots.push_back(task.parameters()[0]->value.storage());
+    return scores[epoch - 1];
+  };
+  cb.epoch_result = [&](int, const attn::FitResult& r) { kept_so_far.push_back(r.best_epoch); };
+  const auto r = attn::fit(trainable, {1, 1}, fc, cb);
+  CHECK(r.epochs_run == 6);
+  CHECK(r.stopped_early);
+  CHECK(r.best_epoch == 4);
+  CHECK(r.best_validation_loss == 0.85);
+  CHECK(r.best_validation_accuracy == 0.6);
+  CHECK(kept_so_far == std::vector<int>{1, 1, 1, 4, 4, 4});
+  CHECK(task.parameters()[0]->value.storage() == snapshots[3]);
+  // The lowest loss alone would have kept epoch 2 after epoch 2.
+  fc.keep = attn::FitConfig::Keep::Loss;
+  LinearTask task2(2, 2, x);
+  attn::ClassifierTrainable trainable2(task2, {}, ids);
+  kept_so_far.clear();
+  attn::fit(trainable2, {1, 1}, fc, cb);
+  CHECK(kept_so_far == std::vector<int>{1, 2, 2, 4, 4, 4});
+  cb.validate = [](int) { return 1.0; };
+  CHECK_THROWS_AS(attn::fit(trainable2, {1, 1}, fc, cb), std::invalid_argument);
 }

@@ -7,7 +7,7 @@
 #include "attn/error.h"
 #include "attn/layers/loss.h"
 #include "attn/ops.h"
-#include "attn/train/optimizer.h"
+#include "attn/train/fit.h"
 
 namespace attn::graph {
 
@@ -38,11 +38,44 @@ NodeLoss node_loss(int K, const std::vector<float>& logits, const std::vector<in
 
 namespace {
 
-uint64_t step_seed(uint64_t seed, int epoch) {
-  uint64_t z = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(epoch) + 1;
-  z = (z ^ (z >> 31)) * 0xBF58476D1CE4E5B9ull;
-  return z ^ (z >> 29);
-}
+// The whole graph as the one item of every epoch: forward over all nodes, the loss on the
+// training nodes, backward, and L2 added to the gradients (Adam's weight_decay, as the paper).
+class GatTrainable : public TrainableModel {
+ public:
+  GatTrainable(GatModel& model, const NodeFeatures& x, const CsrGraph& g,
+               const std::vector<int32_t>& labels, const std::vector<int32_t>& train_nodes,
+               float weight_decay)
+      : model_(model), x_(x), g_(g), labels_(labels), train_(train_nodes), decay_(weight_decay),
+        params_(model.parameters()) {}
+
+  ParameterList parameters() override { return params_; }
+
+  BatchStats train_batch(const Batch&, const RunContext& ctx) override {
+    const std::vector<float>& logits = model_.forward(x_, g_, cache_, ctx, /*store=*/true);
+    dlogits_.resize(logits.size());
+    const NodeLoss train = node_loss(model_.config().classes, logits, labels_, train_, dlogits_.data());
+    model_.backward(x_, g_, cache_, dlogits_.data(), ctx);
+    for (Parameter* p : params_)  // from loss += weight_decay / 2 * |w|^2
+      if (p->decay) ops::axpy(p->value.size(), decay_, p->value.data(), p->grad.data());
+    const int64_t B = static_cast<int64_t>(train_.size());
+    last_ = train;
+    return {train.loss * static_cast<double>(B), std::llround(train.accuracy * static_cast<double>(B)), B};
+  }
+
+  const NodeLoss& last() const { return last_; }
+
+ private:
+  GatModel& model_;
+  const NodeFeatures& x_;
+  const CsrGraph& g_;
+  const std::vector<int32_t>& labels_;
+  const std::vector<int32_t>& train_;
+  float decay_;
+  ParameterList params_;
+  GatModelCache cache_;
+  std::vector<float> dlogits_;
+  NodeLoss last_;
+};
 
 }  // namespace
 
@@ -52,79 +85,51 @@ TrainResult train_gat(GatModel& model, const NodeFeatures& x, const CsrGraph& g,
                       const std::function<void(const EpochReport&)>& on_epoch) {
   if (train_nodes.empty()) throw Error("no labelled training nodes");
   const int K = model.config().classes;
-  const ParameterList params = model.parameters();
-  AdamWConfig adam;
-  adam.lr = config.lr;
-  adam.weight_decay = 0.0f;  // L2 goes into the gradient below, as Adam(weight_decay) does
-  AdamW optimizer(adam);
-  GatModelCache cache, eval_cache;
-  std::vector<float> dlogits;
-  std::vector<std::vector<float>> best(params.size());
-  auto snapshot = [&] {
-    for (size_t p = 0; p < params.size(); ++p) best[p] = params[p]->value.storage();
-  };
-  TrainResult result;
-  double best_acc = -1.0, best_loss = std::numeric_limits<double>::infinity();
-  int waited = 0;
-  for (Parameter* p : params) p->zero_grad();
-  for (int epoch = 1; epoch <= config.epochs; ++epoch) {
-    const auto t0 = std::chrono::steady_clock::now();
-    RunContext train_ctx{true, step_seed(config.seed, epoch)};
-    const std::vector<float>& logits = model.forward(x, g, cache, train_ctx, /*store=*/true);
-    dlogits.resize(logits.size());
-    const NodeLoss train = node_loss(K, logits, labels, train_nodes, dlogits.data());
-    if (!std::isfinite(train.loss))
-      throw Error("training diverged at epoch " + std::to_string(epoch) +
-                  " (non-finite loss); try a smaller --lr");
-    model.backward(x, g, cache, dlogits.data(), train_ctx);
-    for (Parameter* p : params)  // from loss += weight_decay / 2 * |w|^2
-      if (p->decay) ops::axpy(p->value.size(), config.weight_decay, p->value.data(), p->grad.data());
-    optimizer.step(params);
-
-    EpochReport rep;
-    rep.epoch = epoch;
-    rep.train_loss = train.loss;
-    rep.train_accuracy = train.accuracy;
-    result.epochs_run = epoch;
-    bool stop = false;
-    if (val_nodes.empty()) {
-      rep.best = true;
-    } else {
-      const std::vector<float>& eval_logits = model.forward(x, g, eval_cache, RunContext{}, false);
-      const NodeLoss val = node_loss(K, eval_logits, labels, val_nodes, nullptr);
+  GatTrainable trainable(model, x, g, labels, train_nodes, config.weight_decay);
+  // The kit's fit with one full-graph batch per epoch, a constant learning rate, Adam with the
+  // L2 in the gradients (no decoupled decay), no clipping.
+  FitConfig fc;
+  fc.epochs = config.epochs;
+  fc.batching.max_items = 1;
+  fc.batching.shuffle = false;
+  fc.adamw.lr = config.lr;
+  fc.adamw.weight_decay = 0.0f;
+  fc.warmup_fraction = 0.0f;
+  fc.min_lr_fraction = 1.0f;
+  fc.clip_norm = 0.0;
+  fc.seed = config.seed;
+  fc.patience = config.patience;
+  fc.keep = config.keep == GatTrainConfig::Keep::Loss ? FitConfig::Keep::Loss
+                                                      : FitConfig::Keep::LossAndAccuracy;
+  GatModelCache eval_cache;
+  EpochReport rep;
+  auto t0 = std::chrono::steady_clock::now();
+  FitCallbacks cb;
+  if (!val_nodes.empty())
+    cb.validate_scores = [&](int) {
+      const std::vector<float>& logits = model.forward(x, g, eval_cache, RunContext{}, false);
+      const NodeLoss val = node_loss(K, logits, labels, val_nodes, nullptr);
       rep.val_loss = val.loss;
       rep.val_accuracy = val.accuracy;
-      // The GAT paper's rule: progress when either improves; keep when both do.
-      if (val.accuracy >= best_acc || val.loss <= best_loss) {
-        const bool keep = config.keep == GatTrainConfig::Keep::Loss
-                              ? val.loss <= best_loss
-                              : val.accuracy >= best_acc && val.loss <= best_loss;
-        if (keep) {
-          rep.best = true;
-          snapshot();
-          result.best_epoch = epoch;
-          result.best_val_loss = val.loss;
-          result.best_val_accuracy = val.accuracy;
-        }
-        best_acc = std::max(best_acc, val.accuracy);
-        best_loss = std::min(best_loss, val.loss);
-        waited = 0;
-      } else if (config.patience > 0 && ++waited >= config.patience) {
-        stop = true;
-      }
-    }
-    rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      return ValidationScores{val.loss, val.accuracy};
+    };
+  cb.epoch_result = [&](int epoch, const FitResult& so_far) {
+    const auto t1 = std::chrono::steady_clock::now();
+    rep.epoch = epoch;
+    rep.train_loss = trainable.last().loss;
+    rep.train_accuracy = trainable.last().accuracy;
+    rep.best = so_far.best_epoch == epoch;
+    rep.seconds = std::chrono::duration<double>(t1 - t0).count();
+    t0 = t1;
     if (on_epoch) on_epoch(rep);
-    if (stop) {
-      result.stopped_early = true;
-      break;
-    }
-  }
-  if (!val_nodes.empty() && result.best_epoch > 0) {
-    for (size_t p = 0; p < params.size(); ++p) params[p]->value.storage() = best[p];
-  } else {
-    result.best_epoch = result.epochs_run;
-  }
+  };
+  const FitResult f = fit(trainable, {1}, fc, cb);
+  TrainResult result;
+  result.epochs_run = f.epochs_run;
+  result.best_epoch = f.best_epoch;
+  result.best_val_loss = f.best_validation_loss;
+  result.best_val_accuracy = f.best_validation_accuracy;
+  result.stopped_early = f.stopped_early;
   return result;
 }
 

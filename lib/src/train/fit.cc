@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "attn/error.h"
@@ -43,6 +44,9 @@ FitResult fit(TrainableModel& model, const std::vector<int>& lengths, const FitC
   FitResult result;
   std::vector<std::vector<float>> best;  // parameter values of the best epoch (with validate)
   int epochs_without_gain = 0;
+  double lowest_loss = 0.0, best_accuracy = 0.0;  // LossAndAccuracy: the bests so far, each
+  if (callbacks.validate && callbacks.validate_scores)
+    throw std::invalid_argument("fit: set validate or validate_scores, not both");
   for (int epoch = 0; epoch < config.epochs; ++epoch) {
     const auto batches = make_batches(lengths, config.batching, config.seed, epoch);
     const auto start = Clock::now();
@@ -84,21 +88,42 @@ FitResult fit(TrainableModel& model, const std::vector<int>& lengths, const FitC
     result.epochs_run = epoch + 1;
     result.skipped_steps = skipped;
     bool stop = false;
-    if (callbacks.validate) {
-      const double loss = callbacks.validate(epoch + 1);
-      if (result.best_epoch == 0 || loss < result.best_validation_loss) {
+    if (callbacks.validate || callbacks.validate_scores) {
+      ValidationScores v;
+      if (callbacks.validate)
+        v.loss = callbacks.validate(epoch + 1);
+      else
+        v = callbacks.validate_scores(epoch + 1);
+      const bool first = epoch == 0;
+      bool progress_made = false, keep = false;
+      if (config.keep == FitConfig::Keep::LossAndAccuracy && callbacks.validate_scores) {
+        const bool acc_ok = first || v.accuracy >= best_accuracy;
+        const bool loss_ok = first || v.loss <= lowest_loss;
+        progress_made = acc_ok || loss_ok;
+        keep = acc_ok && loss_ok;
+        if (progress_made) {
+          best_accuracy = first ? v.accuracy : std::max(best_accuracy, v.accuracy);
+          lowest_loss = first ? v.loss : std::min(lowest_loss, v.loss);
+        }
+      } else {
+        progress_made = keep = result.best_epoch == 0 || v.loss < result.best_validation_loss;
+      }
+      if (keep) {
         result.best_epoch = epoch + 1;
-        result.best_validation_loss = loss;
+        result.best_validation_loss = v.loss;
+        result.best_validation_accuracy = v.accuracy;
         best.resize(params.size());
         for (size_t i = 0; i < params.size(); ++i) best[i] = params[i]->value.storage();
-        epochs_without_gain = 0;
-      } else {
-        stop = config.patience > 0 && ++epochs_without_gain >= config.patience;
       }
+      if (progress_made)
+        epochs_without_gain = 0;
+      else
+        stop = config.patience > 0 && ++epochs_without_gain >= config.patience;
     } else {
       result.best_epoch = epoch + 1;
     }
     if (callbacks.epoch_end) callbacks.epoch_end(epoch + 1);
+    if (callbacks.epoch_result) callbacks.epoch_result(epoch + 1, result);
     if (stop) {
       result.stopped_early = epoch + 1 < config.epochs;
       break;

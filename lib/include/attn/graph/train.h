@@ -1,7 +1,8 @@
 #pragma once
-// Full-batch transductive training of a GatModel: one step per epoch over every node, the
-// loss on the training nodes only, validation after every epoch, early stopping with the
-// GAT paper's rule, and the parameters of the best validation epoch restored at the end.
+// Full-batch transductive training of a GatModel through the kit's fit (attn/train/fit.h):
+// one step per epoch over every node, the loss on the training nodes only, validation after
+// every epoch, early stopping with the GAT paper's rule, and the parameters of the kept
+// validation epoch restored at the end.
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -17,7 +18,8 @@ struct GatTrainConfig {
   float weight_decay = 5e-4f;  // L2 on the weights (Adam's weight_decay, as the paper)
   uint64_t seed = 0;
   // Which epoch is kept: the GAT paper's rule (validation loss and accuracy both at their
-  // best so far) or the lowest validation loss alone (pyGAT's).
+  // best so far; patience counts epochs where neither improved) or the lowest validation
+  // loss alone (pyGAT's; patience counts epochs without a lower loss). FitConfig::Keep.
   enum class Keep { LossAndAccuracy, Loss } keep = Keep::LossAndAccuracy;
 };
 

@@ -38,6 +38,16 @@ struct FitConfig {
   // With FitCallbacks::validate: stop after this many epochs in a row without a lower
   // validation loss (0: run all epochs).
   int patience = 0;
+  // Which epoch is kept (with FitCallbacks::validate_scores):
+  //   Loss: the lowest validation loss; patience counts epochs without a lower one.
+  //   LossAndAccuracy: the GAT paper's rule. An epoch makes progress when its validation
+  //   accuracy is at least the best so far or its loss at most the lowest so far; it is kept
+  //   when both hold; patience counts epochs without progress.
+  enum class Keep { Loss, LossAndAccuracy } keep = Keep::Loss;
+};
+
+struct ValidationScores {
+  double loss = 0.0, accuracy = 0.0;
 };
 
 struct FitProgress {
@@ -50,18 +60,25 @@ struct FitProgress {
   bool epoch_done = false;
 };
 
+struct FitResult;
+
 struct FitCallbacks {
   std::function<void(const FitProgress&)> progress;  // after every batch and each epoch's end
   // After each epoch: the loss on held-out data (lower is better). When set, fit keeps the
   // parameters of the best epoch and restores them at the end, and config.patience applies.
   std::function<double(int epoch)> validate;
+  // Instead of validate: the loss and accuracy on held-out data, for FitConfig::keep.
+  std::function<ValidationScores(int epoch)> validate_scores;
   std::function<void(int epoch)> epoch_end;  // after validate
+  // After epoch_end: the result so far (best_epoch == epoch when this epoch is the one kept).
+  std::function<void(int epoch, const FitResult& so_far)> epoch_result;
 };
 
 struct FitResult {
   int epochs_run = 0;
   int best_epoch = 0;  // with validate: the epoch whose parameters the model holds; else the last
   double best_validation_loss = 0.0;
+  double best_validation_accuracy = 0.0;  // with validate_scores
   bool stopped_early = false;  // by patience
   int64_t skipped_steps = 0;   // for non-finite gradients
 };
