@@ -163,6 +163,24 @@ double loss(const Problem& pb, const std::vector<float>& q, const std::vector<fl
   return l;
 }
 
+// Worst relative error of grad against central differences of loss over every entry of x
+// (x is one of pb's q, k, v).
+double worst_fd_error(const Problem& pb, std::vector<float>& x, const std::vector<float>& grad,
+                      const std::vector<float>& weights, float eps = 1e-2f) {
+  double worst = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const float saved = x[i];
+    x[i] = saved + eps;
+    const double up = loss(pb, pb.q, pb.k, pb.v, weights);
+    x[i] = saved - eps;
+    const double down = loss(pb, pb.q, pb.k, pb.v, weights);
+    x[i] = saved;
+    const double fd = (up - down) / (2 * eps);
+    worst = std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(fd)));
+  }
+  return worst;
+}
+
 long peak_rss_kb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -306,21 +324,9 @@ TEST_CASE("backward matches central differences for every scoring and mask") {
     std::vector<float> dq(pb.q.size(), 9.0f), dk(pb.k.size(), 9.0f), dv(pb.v.size(), 9.0f);
     attn::attention_backward(pb.spec, pb.segs, pb.q.data(), pb.k.data(), pb.v.data(), cache,
                              weights.data(), dq.data(), dk.data(), dv.data());
-    const float eps = 1e-2f;
     auto check = [&](std::vector<float>& x, const std::vector<float>& grad, const char* name) {
-      double worst = 0;
-      for (size_t i = 0; i < x.size(); ++i) {
-        const float saved = x[i];
-        x[i] = saved + eps;
-        const double up = loss(pb, pb.q, pb.k, pb.v, weights);
-        x[i] = saved - eps;
-        const double down = loss(pb, pb.q, pb.k, pb.v, weights);
-        x[i] = saved;
-        const double fd = (up - down) / (2 * eps);
-        worst = std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(fd)));
-      }
       CAPTURE(name);
-      CHECK(worst < 1e-2);
+      CHECK(worst_fd_error(pb, x, grad, weights) < 1e-2);
     };
     check(pb.q, dq, "dq");
     check(pb.k, dk, "dk");
@@ -346,24 +352,9 @@ TEST_CASE("sparse attention with 8 and 9 heads of 8 (the vector kernels and thei
       std::vector<float> dq(pb.q.size()), dk(pb.k.size()), dv(pb.v.size());
       attn::attention_backward(pb.spec, pb.segs, pb.q.data(), pb.k.data(), pb.v.data(), cache,
                                weights.data(), dq.data(), dk.data(), dv.data());
-      const float eps = 1e-2f;
-      auto check = [&](std::vector<float>& x, const std::vector<float>& grad) {
-        double worst = 0;
-        for (size_t i = 0; i < x.size(); ++i) {
-          const float saved = x[i];
-          x[i] = saved + eps;
-          const double up = loss(pb, pb.q, pb.k, pb.v, weights);
-          x[i] = saved - eps;
-          const double down = loss(pb, pb.q, pb.k, pb.v, weights);
-          x[i] = saved;
-          const double fd = (up - down) / (2 * eps);
-          worst = std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(fd)));
-        }
-        return worst;
-      };
-      CHECK(check(pb.q, dq) < 1e-2);
-      CHECK(check(pb.k, dk) < 1e-2);
-      CHECK(check(pb.v, dv) < 1e-2);
+      CHECK(worst_fd_error(pb, pb.q, dq, weights) < 1e-2);
+      CHECK(worst_fd_error(pb, pb.k, dk, weights) < 1e-2);
+      CHECK(worst_fd_error(pb, pb.v, dv, weights) < 1e-2);
     }
 }
 
