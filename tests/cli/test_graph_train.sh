@@ -48,10 +48,10 @@ if [ "$(head -n 1 "$OUT" | cut -f1)" = "$order_first" ]; then _pass; else _fail 
 step "info"
 run attn-graph info --model "$T/m.safetensors"
 expect_exit 0
-expect_stdout_has "task: graph"
-expect_stdout_has "trained by: attn-graph train --threads 2 --nodes"
+expect_stdout_has "$(printf 'task\tgraph')"
+expect_stdout_has "$(printf 'train_command\tattn-graph train --threads 2 --nodes')"
 expect_stdout_has '"features":"sparse"'
-expect_stdout_has "labels (3): a b c"
+expect_stdout_has "$(printf 'labels\t["a","b","c"]')"
 
 step "attention export: every edge, both directions, self-loops marked, sums of 1"
 run attn-graph attention --model "$T/m.safetensors" "${FILES[@]}" --quiet

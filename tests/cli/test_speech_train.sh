@@ -73,7 +73,7 @@ expect_exit 0
 "$PY" -c "
 import json,sys; j=json.load(open(sys.argv[1]))
 assert j['task']=='speech-classification' and j['labels']==['high','low','sweep']
-assert j['features']['sample_frequency']==8000 and j['postprocess']['cmvn']=='none'" "$OUT" && _pass || _fail "info"
+c=j['config']; assert c['features']['sample_frequency']==8000 and c['postprocess']['cmvn']=='none'" "$OUT" && _pass || _fail "info"
 
 step "predict from recordings and from a Kaldi archive on a pipe agree"
 printf 'x\t%s\n' "$T/test/sweep/3.wav" >"$T/one.scp"

@@ -4,12 +4,9 @@
 #include <functional>
 #include <span>
 
-#include "common/cli.h"
+#include "common/tool_main.h"
 
 namespace attn::tools::graph {
-
-using Command = std::function<int()>;
-using Builtin = std::span<const unsigned char>;
 
 Command add_train_command(CLI::App& app, CommonOptions& common);
 Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin);

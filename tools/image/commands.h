@@ -4,12 +4,9 @@
 #include <functional>
 #include <span>
 
-#include "common/cli.h"
+#include "common/tool_main.h"
 
 namespace attn::tools::image {
-
-using Command = std::function<int()>;  // runs the subcommand once the command line is parsed
-using Builtin = std::span<const unsigned char>;
 
 Command add_train_command(CLI::App& app, CommonOptions& common);
 Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin);

@@ -5,11 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/cli.h"
+#include "common/tool_main.h"
 
 namespace attn::tools::speech {
-
-using Command = std::function<int()>;  // runs the subcommand once the command line is parsed
 
 Command add_mfcc_command(CLI::App& app, CommonOptions& common);
 Command add_fbank_command(CLI::App& app, CommonOptions& common);

@@ -1,11 +1,8 @@
 #include "speech/model_args.h"
 
 #include "attn/train/classify.h"
+#include "common/builtin_model.h"
 #include "common/embedded_model.h"
-
-#ifdef ATTN_EMBEDDED_DEFAULT_MODEL
-#include "attn_embedded/default_model.h"
-#endif
 
 namespace attn::tools::speech {
 
@@ -13,13 +10,7 @@ namespace {
 std::string g_command_line;
 }
 
-std::span<const unsigned char> builtin_model() {
-#ifdef ATTN_EMBEDDED_DEFAULT_MODEL
-  return attn::embedded::default_model();
-#else
-  return {};
-#endif
-}
+std::span<const unsigned char> builtin_model() { return builtin_default_model(); }
 
 audio::SpeechModel load_model(const std::string& path, std::span<const unsigned char> builtin) {
   return audio::load_speech_model(open_model_or_builtin(path, builtin));

@@ -4,15 +4,13 @@
 #include <functional>
 #include <span>
 
-#include "common/cli.h"
+#include "common/tool_main.h"
 
 namespace attn::tools::text {
 
-using Command = std::function<int()>;  // runs the subcommand once the command line is parsed
-
 Command add_train_command(CLI::App& app, CommonOptions& common);
-Command add_eval_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin);
-Command add_predict_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin);
-Command add_info_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin);
+Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin);
+Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builtin);
+Command add_info_command(CLI::App& app, CommonOptions& common, Builtin builtin);
 
 }  // namespace attn::tools::text

@@ -1,34 +1,15 @@
 // attn-text: train, evaluate and run transformer text classifiers from the shell.
-#include <CLI/CLI.hpp>
-#include <span>
-#include <vector>
-
 #include "commands.h"
-#include "common/cli.h"
-#include "common/run_guarded.h"
-
-#ifdef ATTN_EMBEDDED_DEFAULT_MODEL
-#include "attn_embedded/default_model.h"
-static std::span<const unsigned char> builtin_model() { return attn::embedded::default_model(); }
-#else
-static std::span<const unsigned char> builtin_model() { return {}; }
-#endif
+#include "common/builtin_model.h"
+#include "common/tool_main.h"
 
 int main(int argc, char** argv) {
   using namespace attn::tools;
-  CLI::App app{"Text classification with a transformer encoder (fastText-style input).\n"
-               "Without --model, eval/predict/info use the built-in spam filter.",
-               "attn-text"};
-  configure_app(app);
-  CommonOptions common;
-  const std::vector<std::pair<const char*, text::Command>> commands = {
-      {"train", text::add_train_command(app, common)},
-      {"eval", text::add_eval_command(app, common, builtin_model())},
-      {"predict", text::add_predict_command(app, common, builtin_model())},
-      {"info", text::add_info_command(app, common, builtin_model())}};
-  return run_guarded(app, argc, argv, [&] {
-    for (const auto& [name, run] : commands)
-      if (app.get_subcommand(name)->parsed()) return run();
-    throw UsageError("a subcommand is required (train, eval, predict, info)");
-  });
+  return run_tool({"attn-text",
+                   "Text classification with a transformer encoder (fastText-style input).\n"
+                   "Without --model, eval/predict/info use the built-in spam filter.",
+                   builtin_default_model(),
+                   {text::add_train_command, text::add_eval_command, text::add_predict_command,
+                    text::add_info_command}},
+                  argc, argv);
 }
