@@ -8,6 +8,7 @@ build_packages=(
   libcli11-dev libeigen3-dev libopenblas-dev libfmt-dev libsndfile1-dev libstb-dev
   doctest-dev nlohmann-json3-dev libsamplerate0-dev zlib1g-dev
   python3 python3-numpy
+  parallel  # tests/cli/test_text_predict_kit.sh runs --shard through GNU parallel
 )
 # --with-extras: fixture generation (PyTorch), benchmarks, the fastText comparison, fuzzing (clang).
 extra_packages=(python3-torch python3-numpy libbenchmark-dev fasttext clang libomp-dev)

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "common/log.h"
 #include "common/output.h"
+#include "common/predict_kit.h"
 #include "graph_input.h"
 
 namespace attn::tools::graph {
@@ -15,8 +16,7 @@ using namespace attn::graph;
 struct PredictArgs {
   GraphFiles files;
   std::string model, nodes = "auto";
-  int top_k = 1;
-  PredictFormat format = PredictFormat::Tsv;
+  PredictOptions out;
 };
 
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
@@ -30,13 +30,12 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
   const std::vector<int32_t> nodes = select_nodes(lg.data, which);
   const int K = static_cast<int>(m.labels.size());
   const std::vector<float> p = predict_probabilities(*m.model, lg.data.features, lg.built.csr);
-  PredictionWriter out(a.format);
-  for (int32_t i : nodes) {
-    Prediction pred;
-    pred.id = lg.data.ids[i];
-    pred.labels = top_k(std::span<const float>(p.data() + int64_t{i} * K, K), m.labels, a.top_k);
-    out.write(pred);
-  }
+  PredictionOutput out(a.out, m.labels);
+  // The whole graph goes through the model at once (attention follows the edges); --shard
+  // splits the output.
+  for (size_t n = 0; n < nodes.size(); ++n)
+    if (a.out.shard.mine(static_cast<int64_t>(n)))
+      out.write(out.make(lg.data.ids[nodes[n]], std::span<const float>(p.data() + int64_t{nodes[n]} * K, K)));
   return lg.data.report.unknown_node_edges + lg.data.report.bad_lines > 0 ? 1 : 0;
 }
 
@@ -52,8 +51,7 @@ Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builti
   add_graph_files_flags(*cmd, args->files);
   add_choice_option(*cmd, "--select", args->nodes, {"auto", "unlabelled", "train", "val", "test", "all"},
                     "Which nodes (auto: those without a label, or all if every node has one)");
-  add_top_k_option(*cmd, args->top_k);
-  add_predict_format_option(*cmd, args->format);
+  add_predict_options(*cmd, args->out);
   return [args, &common, builtin] { return run_predict(*args, common, builtin); };
 }
 

@@ -1,7 +1,5 @@
 #include "batch_runner.h"
 
-#include <poll.h>
-
 #include <algorithm>
 
 #include "attn/ops.h"
@@ -14,31 +12,24 @@ namespace {
 
 constexpr int kBatchSize = 64;
 
-// Whether stdin has more bytes ready: if not, the pending batch goes out now, so that a pipe's
-// first images get their lines before its writer closes it.
-bool stdin_ready() {
-  pollfd pfd{0, POLLIN, 0};
-  return poll(&pfd, 1, 0) > 0;
-}
-
 }  // namespace
 
 BatchRunner::BatchRunner(const vision::ImageModel& model, int attention_layer,
                          std::function<void(const ImageResult&)> emit)
     : model_(model), layer_(attention_layer), emit_(std::move(emit)) {}
 
-void BatchRunner::run(const std::vector<std::string>& inputs, BatchErrors& errors) {
+void BatchRunner::run(const std::vector<std::string>& inputs, BatchErrors& errors, const Shard& shard) {
   const vision::ViTConfig& c = model_.vit->config();
   const std::vector<std::string> args = inputs.empty() ? std::vector<std::string>{"-"} : inputs;
-  const bool from_stdin = std::find(args.begin(), args.end(), "-") != args.end();
   data::InputPaths paths(args);
   std::string path;
-  while (paths.next(path)) {
+  for (int64_t item = 0; paths.next(path); ++item) {
+    if (!shard.mine(item)) continue;
     errors.run(path, [&] {
       images_.push_back(load_image_file(path, c.image_size, c.channels, model_.input.fit));
       paths_.push_back(path);
     });
-    if (static_cast<int>(images_.size()) >= kBatchSize || (from_stdin && !stdin_ready())) flush();
+    if (static_cast<int>(images_.size()) >= kBatchSize || paths.would_block()) flush();  // results stream
   }
   flush();
 }

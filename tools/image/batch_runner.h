@@ -7,6 +7,7 @@
 
 #include "attn/vision/model_file.h"
 #include "common/batch_errors.h"
+#include "common/predict_kit.h"
 
 namespace attn::tools::image {
 
@@ -22,8 +23,8 @@ class BatchRunner {
   // attention_layer: -1 no attention; 0 rollout over all layers; k: layer k alone.
   BatchRunner(const vision::ImageModel& model, int attention_layer,
               std::function<void(const ImageResult&)> emit);
-  // Reads every path ("-": paths on stdin), batch by batch.
-  void run(const std::vector<std::string>& inputs, BatchErrors& errors);
+  // Reads every path ("-": paths on stdin), batch by batch; with a shard, only its paths.
+  void run(const std::vector<std::string>& inputs, BatchErrors& errors, const Shard& shard = {});
 
  private:
   void flush();

@@ -7,6 +7,7 @@
 #include "batch_runner.h"
 #include "commands.h"
 #include "common/output.h"
+#include "common/predict_kit.h"
 #include "model_loading.h"
 
 namespace attn::tools::image {
@@ -17,9 +18,8 @@ constexpr int kExplainPatches = 5;
 struct PredictArgs {
   std::string model;
   std::vector<std::string> inputs;
-  int top_k = 1;
   bool explain = false;
-  PredictFormat format = PredictFormat::Tsv;
+  PredictOptions out;
 };
 
 // The patches the class token drew on most (rollout), as (row, col, weight), best first.
@@ -41,16 +41,14 @@ void add_explanation(Prediction& p, const std::vector<float>& weight, int grid, 
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
   const auto model = load_model(a.model, builtin);
   const int grid = model.vit->config().image_size / model.vit->config().patch;
-  PredictionWriter writer(a.format);
+  PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
   BatchRunner runner(model, a.explain ? 0 : -1, [&](const ImageResult& r) {
-    Prediction p;
-    p.id = r.path;
-    p.labels = top_k(r.probs, model.labels, a.top_k);
-    if (a.explain) add_explanation(p, r.patches, grid, a.format);
-    writer.write(p);
+    Prediction p = output.make(r.path, r.probs);
+    if (a.explain) add_explanation(p, r.patches, grid, a.out.format);
+    output.write(p);
   });
-  runner.run(a.inputs, errors);
+  runner.run(a.inputs, errors, a.out.shard);
   return errors.finish();
 }
 
@@ -63,9 +61,8 @@ Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builti
   add_keep_going_flag(*cmd, common);
   add_model_option(*cmd, args->model, false, "Model file (default: the built-in Fashion-MNIST model)");
   add_inputs_argument(*cmd, args->inputs, "Image files (PNG, JPEG, BMP, GIF, PGM/PPM, TGA); '-': paths on stdin");
-  add_top_k_option(*cmd, args->top_k);
   cmd->add_flag("--explain", args->explain, "Add the 5 patches the class token attended to most (attention rollout): jsonl \"explain\" [{row, col, weight}], tsv patch:row,col columns");
-  add_predict_format_option(*cmd, args->format);
+  add_predict_options(*cmd, args->out);
   return [args, &common, builtin] { return run_predict(*args, common, builtin); };
 }
 

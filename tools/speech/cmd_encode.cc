@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "common/batch_errors.h"
+#include "common/predict_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
 #include "speech/feature_output.h"
@@ -17,6 +18,7 @@ namespace {
 struct EncodeArgs {
   std::string model;
   std::vector<std::string> inputs, lists;
+  Shard shard;
   FeatureFlags audio;
   FeatureOutputFlags output;
 };
@@ -30,11 +32,12 @@ int run_encode(const EncodeArgs& a, const CommonOptions& common) {
   FeatureOutput out(a.output);
   BatchErrors errors(common.keep_going);
   const int C = model.classifier->config().dim;
-  for (;;) {
+  for (int64_t index = 0;; ++index) {
     FeatureItem item;
     bool more = true;
     if (!errors.run("", [&] { more = source.next(item); })) continue;
     if (!more) break;
+    if (!a.shard.mine(index)) continue;  // another shard's
     errors.run(item.where, [&] {
       source.load(item);
       out.write(item.utt, C, [&](const audio::FrameSink& sink) {
@@ -56,6 +59,7 @@ Command add_encode_command(CLI::App& app, CommonOptions& common) {
               "attn-speech encode --model digits.safetensors ark:- --format ark -o emb.ark --scp emb.scp");
   add_common_flags(*cmd, common);
   add_keep_going_flag(*cmd, common);
+  add_shard_option(*cmd, args->shard);
   add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
   add_audio_flags(*cmd, args->audio);
   add_feature_output_flags(*cmd, args->output);

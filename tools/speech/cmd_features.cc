@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/batch_errors.h"
+#include "common/predict_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
 #include "speech/feature_output.h"
@@ -18,6 +19,7 @@ struct FeatureArgs {
   FeatureFlags features;
   FeatureOutputFlags output;
   std::vector<std::string> inputs, lists;
+  Shard shard;
 };
 
 int run_features(const FeatureArgs& args, const CommonOptions& common) {
@@ -26,12 +28,13 @@ int run_features(const FeatureArgs& args, const CommonOptions& common) {
   FeatureOutput out(args.output);
   Utterances utterances(args.inputs, args.lists);
   BatchErrors errors(common.keep_going);
-  for (;;) {
+  for (int64_t index = 0;; ++index) {
     Utterance u;
     bool more = true;
     // A bad list line is one failed item; the list goes on with the next line.
     if (!errors.run("", [&] { more = utterances.next(u); })) continue;
     if (!more) break;
+    if (!args.shard.mine(index)) continue;  // another shard's
     errors.run(u.where, [&] {
       out.write(u.entry.utt, p.dim(), [&](const audio::FrameSink& sink) {
         audio::compute_file_features(u.entry.path, p, sink);
@@ -57,6 +60,7 @@ Command add_command(CLI::App& app, CommonOptions& common, audio::FeatureKind kin
   add_common_flags(*cmd, common);
   add_seed_flag(*cmd, common);
   add_keep_going_flag(*cmd, common);
+  add_shard_option(*cmd, args->shard);
   add_feature_flags(*cmd, args->features, kind);
   add_feature_output_flags(*cmd, args->output);
   cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp: utt path per line)")->type_name("LIST");

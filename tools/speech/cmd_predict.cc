@@ -5,6 +5,7 @@
 #include "attn/error.h"
 #include "common/batch_errors.h"
 #include "common/output.h"
+#include "common/predict_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
 #include "speech/feature_source.h"
@@ -18,8 +19,7 @@ struct PredictArgs {
   std::string model;
   std::vector<std::string> inputs, lists;
   FeatureFlags audio;
-  PredictFormat format = PredictFormat::Tsv;
-  int top_k = 1;
+  PredictOptions out;
 };
 
 int run_predict(const PredictArgs& a, const CommonOptions& common) {
@@ -28,21 +28,19 @@ int run_predict(const PredictArgs& a, const CommonOptions& common) {
   p.audio = a.audio.pipeline.audio;
   p.audio.resample = !a.audio.no_resample;
   FeatureSource source(a.inputs, a.lists, p);
-  PredictionWriter writer(a.format);
+  PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
   const int K = model.classifier->config().num_labels;
-  for (;;) {
+  for (int64_t index = 0;; ++index) {
     FeatureItem item;
     bool more = true;
     if (!errors.run("", [&] { more = source.next(item); })) continue;
     if (!more) break;
+    if (!a.out.shard.mine(index)) continue;  // another shard's: not loaded
     if (!errors.run(item.where, [&] { source.load(item); })) continue;
     // One utterance at a time keeps the output streaming and memory bounded.
     const std::vector<float> probs = predict_probs(*model.classifier, {&item.feats});
-    Prediction pred;
-    pred.id = item.utt;
-    pred.labels = top_k(std::span<const float>(probs.data(), K), model.labels, a.top_k);
-    writer.write(pred);
+    output.write(output.make(item.utt, std::span<const float>(probs.data(), K)));
   }
   return errors.finish();
 }
@@ -59,8 +57,7 @@ Command add_predict_command(CLI::App& app, CommonOptions& common) {
   add_keep_going_flag(*cmd, common);
   add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
   add_audio_flags(*cmd, args->audio);
-  add_top_k_option(*cmd, args->top_k);
-  add_predict_format_option(*cmd, args->format);
+  add_predict_options(*cmd, args->out);
   cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");
   cmd->add_option("inputs", args->inputs, "Recordings, '-' (a list on stdin), or ark:FILE / ark:-");
   return [args, &common] { return run_predict(*args, common); };

@@ -1,6 +1,4 @@
 // attn-text predict: one output line per input line or document, in input order, streamed.
-#include <poll.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -11,6 +9,7 @@
 #include "common/batch_errors.h"
 #include "attn/data/input.h"
 #include "common/output.h"
+#include "common/predict_kit.h"
 #include "common/run_guarded.h"
 #include "model_loading.h"
 #include "text_data.h"
@@ -26,22 +25,10 @@ struct PredictArgs {
   std::string model;
   std::vector<std::string> inputs;
   bool docs = false;
-  int top_k = 1;
-  double threshold = 0.0;
   int max_len = 0;  // 0: the model's
   bool explain = false;
-  PredictFormat format = PredictFormat::Tsv;
+  PredictOptions out;  // --top-k, --threshold, --format, --shard
 };
-
-// Whether more input can be read without waiting: if not, the pending batch goes out now, so
-// results for early lines appear before a pipe's writer closes it.
-bool input_would_block(std::FILE* in) {
-#ifdef __GLIBC__
-  if (in->_IO_read_ptr < in->_IO_read_end) return false;  // buffered bytes
-#endif
-  pollfd pfd{fileno(in), POLLIN, 0};
-  return poll(&pfd, 1, 0) == 0;
-}
 
 class Predictor {
  public:
@@ -50,7 +37,7 @@ class Predictor {
         model_(model),
         tokenizer_(args.max_len > 0 ? with_max_len(model.classifier->tokenizer(), args.max_len)
                                     : model.classifier->tokenizer()),
-        writer_(args.format) {}
+        output_(args.out, model.labels) {}
 
   void add(std::string id, const std::string& text) {
     pending_ids_.push_back(std::move(id));
@@ -73,12 +60,9 @@ class Predictor {
     model_.classifier->predict(batch, probs, args_.explain ? &attention : nullptr);
     const size_t K = model_.labels.size();
     for (size_t b = 0; b < batch.size(); ++b) {
-      Prediction p;
-      p.id = pending_ids_[b];
-      for (auto& lp : top_k(std::span<const float>(probs.data() + b * K, K), model_.labels, args_.top_k))
-        if (lp.prob >= args_.threshold) p.labels.push_back(lp);
+      Prediction p = output_.make(pending_ids_[b], std::span<const float>(probs.data() + b * K, K));
       if (args_.explain) add_explanation(p, tokens[b], attention[b]);
-      writer_.write(p);
+      output_.write(p);
     }
     pending_ids_.clear();
     pending_texts_.clear();
@@ -92,7 +76,7 @@ class Predictor {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (int i : order)
       list.push_back({{"token", tokens.surface[i]}, {"weight", std::round(weight[i] * 1e6) / 1e6}});
-    if (args_.format == PredictFormat::Jsonl) {
+    if (args_.out.format == PredictFormat::Jsonl) {
       p.extra["explain"] = list;
       return;
     }
@@ -104,26 +88,36 @@ class Predictor {
   const PredictArgs& args_;
   const attn::text::TextModel& model_;
   const attn::text::Tokenizer tokenizer_;  // the model's, or with --max-len
-  PredictionWriter writer_;
+  PredictionOutput output_;
   std::vector<std::string> pending_ids_, pending_texts_;
 };
 
 int predict_lines(const PredictArgs& args, Predictor& predictor, BatchErrors& errors) {
   const auto inputs = args.inputs.empty() ? std::vector<std::string>{"-"} : args.inputs;
+  int64_t item = 0;  // over all inputs, for --shard
   for (const std::string& path : inputs) {
     errors.run(path, [&] {
       data::InputFile file(path);
       data::LineReader reader(file.get(), file.name());
       std::string line;
-      for (;;) {
-        bool got = false;
-        const bool ok = errors.run(reader.name(), [&] { got = reader.next(line); });
+      for (;; ++item) {
+        bool got = false, others = false;
+        // A bad line is the item of the shard it falls in: reported there only.
+        const bool ok = errors.run(reader.name(), [&] {
+          try {
+            got = reader.next(line);
+          } catch (const Error&) {
+            if (args.out.shard.mine(item)) throw;
+            others = true;
+          }
+        });
+        if (others) continue;
         if (ok && !got) break;
-        if (!ok) continue;
+        if (!ok || !args.out.shard.mine(item)) continue;
         // One input: the id is the line number; several: file:line.
         const std::string id = inputs.size() == 1 ? std::to_string(reader.line_number()) : reader.where();
         predictor.add(id, line);
-        if (input_would_block(file.get())) predictor.flush();
+        if (reader.would_block()) predictor.flush();
       }
       predictor.flush();
     });
@@ -134,7 +128,8 @@ int predict_lines(const PredictArgs& args, Predictor& predictor, BatchErrors& er
 int predict_documents(const PredictArgs& args, Predictor& predictor, BatchErrors& errors) {
   data::InputPaths paths(args.inputs.empty() ? std::vector<std::string>{"-"} : args.inputs);
   std::string path;
-  while (paths.next(path)) {
+  for (int64_t item = 0; paths.next(path); ++item) {
+    if (!args.out.shard.mine(item)) continue;  // another shard's document: not read
     std::string text;
     if (errors.run(path, [&] { text = data::read_text_file(path, data::kMaxDocumentBytes); }))
       predictor.add(path, text);
@@ -164,11 +159,9 @@ Command add_predict_command(CLI::App& app, CommonOptions& common, std::span<cons
   add_model_option(*cmd, args->model, false, "Model file (default: the built-in spam filter)");
   add_inputs_argument(*cmd, args->inputs, "Text files ('-': stdin); with --docs, documents ('-': a list of paths on stdin)");
   cmd->add_flag("--docs", args->docs, "Each input is a whole document (an email, an article)");
-  add_top_k_option(*cmd, args->top_k);
-  cmd->add_option("--threshold", args->threshold, "Only print labels with at least this probability")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-len", args->max_len, "Tokens per item incl. [CLS] (at most the model's)")->check(CLI::Range(2, 1 << 20));
   cmd->add_flag("--explain", args->explain, "Add the tokens the pooled representation attended to (jsonl: all; tsv: top 5)");
-  add_predict_format_option(*cmd, args->format);
+  add_predict_options(*cmd, args->out);
   return [args, &common, builtin] { return run_predict(*args, common, builtin); };
 }
 

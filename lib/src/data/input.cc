@@ -1,6 +1,8 @@
 #include "attn/data/input.h"
 
+#include <poll.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -14,6 +16,7 @@ namespace attn::data {
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr size_t kReadBufferBytes = size_t{64} << 10;
 
 [[noreturn]] void throw_read_error(std::string_view name, int err) {
   throw Error(fmt::format("{}: read error: {}", name, std::strerror(err != 0 ? err : EIO)));
@@ -61,10 +64,39 @@ InputFile& InputFile::operator=(InputFile&& other) noexcept {
 // ---- LineReader -------------------------------------------------------------------------
 
 LineReader::LineReader(const std::string& path, size_t max_line_bytes)
-    : owned_(std::in_place, path), in_(owned_->get()), name_(owned_->name()), max_line_bytes_(max_line_bytes) {}
+    : owned_(std::in_place, path),
+      fd_(::fileno(owned_->get())),
+      buffer_(kReadBufferBytes),
+      name_(owned_->name()),
+      max_line_bytes_(max_line_bytes) {}
 
 LineReader::LineReader(std::FILE* in, std::string name, size_t max_line_bytes)
-    : in_(in), name_(std::move(name)), max_line_bytes_(max_line_bytes) {}
+    : fd_(::fileno(in)), buffer_(kReadBufferBytes), name_(std::move(name)), max_line_bytes_(max_line_bytes) {}
+
+int LineReader::get() {
+  if (pos_ == end_) {
+    if (eof_ || read_error_) return EOF;
+    ssize_t n = 0;
+    // read() returns what a pipe holds as soon as it holds anything: lines come out as they are
+    // written.
+    do n = ::read(fd_, buffer_.data(), buffer_.size());
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      if (n < 0) read_error_ = errno != 0 ? errno : EIO;
+      eof_ = n == 0;
+      return EOF;
+    }
+    pos_ = 0;
+    end_ = static_cast<size_t>(n);
+  }
+  return static_cast<unsigned char>(buffer_[pos_++]);
+}
+
+bool LineReader::would_block() const {
+  if (pos_ < end_ || done_ || eof_ || read_error_) return false;
+  pollfd pfd{fd_, POLLIN, 0};
+  return ::poll(&pfd, 1, 0) == 0;
+}
 
 std::string LineReader::where() const { return fmt::format("{}:{}", name_, line_number_); }
 
@@ -76,7 +108,7 @@ bool LineReader::next(std::string& line) {
     // without a line end in reach (/dev/zero) ends here instead of being skipped forever.
     skip_rest_of_line_ = false;
     size_t skipped = 0;
-    while ((c = getc_unlocked(in_)) != EOF && c != '\n') {
+    while ((c = get()) != EOF && c != '\n') {
       if (++skipped > max_line_bytes_) {
         done_ = true;
         throw Error(fmt::format("{}: no line end within {} after the bad line; the rest of {} is not read", where(),
@@ -85,12 +117,10 @@ bool LineReader::next(std::string& line) {
     }
   }
   line.clear();
-  // getc goes through stdio's buffer, which a pipe fills with whatever is available: lines
-  // come out as soon as they are written.
-  c = c == EOF ? EOF : getc_unlocked(in_);
+  c = c == EOF ? EOF : get();
   if (c == EOF) {
     done_ = true;
-    if (std::ferror(in_)) throw_read_error(name_, errno);
+    if (read_error_) throw_read_error(name_, read_error_);
     return false;
   }
   ++line_number_;
@@ -104,11 +134,11 @@ bool LineReader::next(std::string& line) {
       throw Error(fmt::format("{}: line longer than {} bytes", where(), max_line_bytes_));
     }
     line.push_back(static_cast<char>(c));
-    c = getc_unlocked(in_);
+    c = get();
   }
-  if (c == EOF && std::ferror(in_)) {
+  if (c == EOF && read_error_) {
     done_ = true;  // a read error does not go away: report it once, then end
-    throw_read_error(name_, errno);
+    throw_read_error(name_, read_error_);
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (at_start_) {

@@ -56,18 +56,29 @@ class InputFile {
 class LineReader {
  public:
   explicit LineReader(const std::string& path, size_t max_line_bytes = kDefaultMaxLineBytes);
-  // Reads from an already open stream it does not own; `name` is used in messages.
+  // Reads from an already open stream it does not own (from its descriptor: nothing may have
+  // been read from the stream before); `name` is used in messages.
   LineReader(std::FILE* in, std::string name, size_t max_line_bytes = kDefaultMaxLineBytes);
 
   // The next line into `line`; false at the end of the input.
   bool next(std::string& line);
+  // Whether next() would have to wait for more input (a pipe whose writer has not written the
+  // next line yet): a batch command then sends out what it holds, so results stream.
+  bool would_block() const;
   int64_t line_number() const { return line_number_; }  // of the line last returned (1-based)
   const std::string& name() const { return name_; }
   std::string where() const;  // "name:line", for messages about the line last returned
 
  private:
+  int get();  // the next byte, or EOF (read_error_ set on a read error)
   std::optional<InputFile> owned_;
-  std::FILE* in_;
+  // Read from the descriptor through this reader's own buffer, so that would_block() knows
+  // what is buffered without looking inside stdio.
+  int fd_;
+  std::vector<char> buffer_;
+  size_t pos_ = 0, end_ = 0;
+  bool eof_ = false;
+  int read_error_ = 0;
   std::string name_;
   size_t max_line_bytes_;
   int64_t line_number_ = 0;
@@ -94,6 +105,8 @@ class InputPaths {
   explicit InputPaths(std::vector<std::string> args);
   // The next path into `path`; false when all are done.
   bool next(std::string& path);
+  // Whether next() would wait for stdin (see LineReader::would_block).
+  bool would_block() const { return stdin_list_ && stdin_list_->would_block(); }
 
  private:
   std::vector<std::string> args_;
