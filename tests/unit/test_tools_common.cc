@@ -137,7 +137,8 @@ TEST_CASE("LineReader gives up on an input whose bad line has no end within the 
     CHECK(error_of([&] { r.next(line); }).starts_with("big.txt:2: "));
     CHECK(error_of([&] { r.next(line); }) ==
           "big.txt:2: no line end within 1 KiB after the bad line; the rest of big.txt is not read");
-    CHECK(std::ftell(m.f) <= static_cast<long>(3 + 2 * (limit + 1)));  // the line, then the skip: both at the limit
+    // The line, then the skip, both at the limit, plus at most one read-ahead buffer (64 KiB).
+    CHECK(std::ftell(m.f) <= static_cast<long>(3 + 2 * (limit + 1) + (64 << 10)));
     CHECK_FALSE(r.next(line));
   }
 }

@@ -65,22 +65,28 @@ InputFile& InputFile::operator=(InputFile&& other) noexcept {
 
 LineReader::LineReader(const std::string& path, size_t max_line_bytes)
     : owned_(std::in_place, path),
-      fd_(::fileno(owned_->get())),
+      in_(owned_->get()),
+      fd_(::fileno(in_)),
       buffer_(kReadBufferBytes),
       name_(owned_->name()),
       max_line_bytes_(max_line_bytes) {}
 
 LineReader::LineReader(std::FILE* in, std::string name, size_t max_line_bytes)
-    : fd_(::fileno(in)), buffer_(kReadBufferBytes), name_(std::move(name)), max_line_bytes_(max_line_bytes) {}
+    : in_(in), fd_(::fileno(in)), buffer_(kReadBufferBytes), name_(std::move(name)), max_line_bytes_(max_line_bytes) {}
 
 int LineReader::get() {
   if (pos_ == end_) {
     if (eof_ || read_error_) return EOF;
     ssize_t n = 0;
-    // read() returns what a pipe holds as soon as it holds anything: lines come out as they are
-    // written.
-    do n = ::read(fd_, buffer_.data(), buffer_.size());
-    while (n < 0 && errno == EINTR);
+    if (fd_ < 0) {
+      n = static_cast<ssize_t>(std::fread(buffer_.data(), 1, buffer_.size(), in_));
+      if (n == 0 && std::ferror(in_)) n = -1;
+    } else {
+      // read() returns what a pipe holds as soon as it holds anything: lines come out as they
+      // are written.
+      do n = ::read(fd_, buffer_.data(), buffer_.size());
+      while (n < 0 && errno == EINTR);
+    }
     if (n <= 0) {
       if (n < 0) read_error_ = errno != 0 ? errno : EIO;
       eof_ = n == 0;
@@ -93,7 +99,7 @@ int LineReader::get() {
 }
 
 bool LineReader::would_block() const {
-  if (pos_ < end_ || done_ || eof_ || read_error_) return false;
+  if (pos_ < end_ || done_ || eof_ || read_error_ || fd_ < 0) return false;
   pollfd pfd{fd_, POLLIN, 0};
   return ::poll(&pfd, 1, 0) == 0;
 }

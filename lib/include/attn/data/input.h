@@ -56,8 +56,8 @@ class InputFile {
 class LineReader {
  public:
   explicit LineReader(const std::string& path, size_t max_line_bytes = kDefaultMaxLineBytes);
-  // Reads from an already open stream it does not own (from its descriptor: nothing may have
-  // been read from the stream before); `name` is used in messages.
+  // Reads from an already open stream it does not own (from its descriptor if it has one, so
+  // nothing may have been read from the stream before); `name` is used in messages.
   LineReader(std::FILE* in, std::string name, size_t max_line_bytes = kDefaultMaxLineBytes);
 
   // The next line into `line`; false at the end of the input.
@@ -73,7 +73,9 @@ class LineReader {
   int get();  // the next byte, or EOF (read_error_ set on a read error)
   std::optional<InputFile> owned_;
   // Read from the descriptor through this reader's own buffer, so that would_block() knows
-  // what is buffered without looking inside stdio.
+  // what is buffered without looking inside stdio. A stream without one (fmemopen) is read
+  // with fread.
+  std::FILE* in_;
   int fd_;
   std::vector<char> buffer_;
   size_t pos_ = 0, end_ = 0;
