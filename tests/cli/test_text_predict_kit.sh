@@ -40,15 +40,17 @@ fi
 
 step "results stream: the first line's answer arrives while the pipe is still open"
 coproc PRED { exec timeout 60 attn-text predict --threads 1 -; }
-printf 'Buy cheap meds now, limited offer\n' >&"${PRED[1]}"
+# Bash unsets PRED and PRED_PID once the coprocess is reaped, so keep copies.
+pred_pid=$PRED_PID pred_out=${PRED[0]} pred_in=${PRED[1]}
+printf 'Buy cheap meds now, limited offer\n' >&"$pred_in"
 answer=""
-IFS= read -r -t 60 answer <&"${PRED[0]}" || true
+IFS= read -r -t 60 answer <&"$pred_out" || true
 case "$answer" in 1$'\t'*) _pass ;; *) _fail "no answer before the pipe closed (got '$answer')" ;; esac
-printf 'See you at dinner on Sunday\n' >&"${PRED[1]}"
-IFS= read -r -t 60 answer <&"${PRED[0]}" || true
+printf 'See you at dinner on Sunday\n' >&"$pred_in"
+IFS= read -r -t 60 answer <&"$pred_out" || true
 case "$answer" in 2$'\t'*) _pass ;; *) _fail "no answer to the second line (got '$answer')" ;; esac
-exec {PRED[1]}>&-
-wait "$PRED_PID"; rc=$?
+exec {pred_in}>&-
+wait "$pred_pid"; rc=$?
 if [ "$rc" = 0 ]; then _pass; else _fail "predict exited $rc after the pipe closed"; fi
 
 finish
