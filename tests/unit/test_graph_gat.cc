@@ -321,6 +321,37 @@ TEST_CASE("GAT model: two layers, backward through both matches finite differenc
   CHECK(model.parameter_count() == 5 * 6 + 2 * 6 + 6 + 6 * 3 + 2 * 3 + 3);
 }
 
+TEST_CASE("GAT model: inference shares one layer cache and gives the stored forward's logits") {
+  Rng rng(8);
+  const int N = 9;
+  const CsrGraph g = small_graph(N, rng);
+  for (const int output_heads : {1, 3}) {  // the heads written straight into y, and the mean
+    GatModelConfig mc;
+    mc.in = 4;
+    mc.classes = 3;
+    mc.layers = 3;
+    mc.heads = 2;
+    mc.hidden = 5;
+    mc.output_heads = output_heads;
+    GatModel model(mc);
+    model.init(rng);
+    NodeFeatures x;
+    x.rows = N;
+    x.dim = 4;
+    x.dense = testing::random_vector(N * 4, rng);
+    GatModelCache stored;
+    const std::vector<float> want = model.forward(x, g, stored, RunContext{}, true);
+    GatModelCache infer;
+    for (int call = 0; call < 2; ++call)  // the second call reuses the scratch
+      CHECK(model.forward(x, g, infer, RunContext{}, false) == want);
+    CHECK(infer.layers[1].wh.empty());  // layer 0's buffers served every layer
+    // an inference forward over a cache that held a stored one leaves nothing for backward
+    model.forward(x, g, stored, RunContext{}, false);
+    std::vector<float> dlogits(want.size(), 1.0f);
+    CHECK_THROWS_AS(model.backward(x, g, stored, dlogits.data(), RunContext{}), std::logic_error);
+  }
+}
+
 TEST_CASE("GAT model config: JSON round trip and checked fields") {
   GatModelConfig c;
   c.in = 10;

@@ -136,6 +136,7 @@ TEST_CASE("CSR build: directions, duplicates, self-loops, isolated nodes") {
   CHECK(d.report.isolated_nodes == 1);     // d
   CHECK(d.report.no_incoming_nodes == 2);  // a and d
   CHECK(d.forward_edge == std::vector<int64_t>{0, 1, -1, 2});
+  CHECK(d.reverse_edge.empty());  // only with undirected
 
   opt.undirected = true;
   opt.self_loops = SelfLoops::Add;

@@ -42,21 +42,22 @@ BuiltGraph build_csr(const GraphData& g, const EdgeOptions& opt) {
   BuiltGraph out;
   EdgeReport& r = out.report;
   r.input_edges = M;
-  std::vector<int64_t> degree(N, 0);  // input edges per node, self-loops excluded
-  std::vector<uint8_t> has_loop(N, 0);
+  // One byte per node, not counts: the random updates stay in cache on large graphs.
+  constexpr uint8_t kOnEdge = 1, kHasLoop = 2;  // on an input edge other than a loop; has a loop
+  std::vector<uint8_t> seen(N, 0);
   for (const InputEdge& e : g.edges) {
     if (e.src < 0 || e.src >= N || e.dst < 0 || e.dst >= N)
       throw std::invalid_argument("build_csr: edge on line " + std::to_string(e.line) +
                                   " names a node outside the graph");
     if (e.src == e.dst) {
       ++r.input_self_loops;
-      has_loop[e.src] = 1;
+      seen[e.src] |= kHasLoop;
     } else {
-      ++degree[e.src];
-      ++degree[e.dst];
+      seen[e.src] |= kOnEdge;
+      seen[e.dst] |= kOnEdge;
     }
   }
-  for (int i = 0; i < N; ++i) r.isolated_nodes += degree[i] == 0;
+  for (int i = 0; i < N; ++i) r.isolated_nodes += !(seen[i] & kOnEdge);
 
   // Count, then fill, each destination's bucket.
   std::vector<int64_t> start(N + 1, 0);
@@ -68,7 +69,7 @@ BuiltGraph build_csr(const GraphData& g, const EdgeOptions& opt) {
     }
     if (opt.self_loops == SelfLoops::Add)
       for (int i = 0; i < N; ++i)
-        if (!has_loop[i]) visit(i, i, 2 * M + i);
+        if (!(seen[i] & kHasLoop)) visit(i, i, 2 * M + i);
   };
   each_directed([&](int32_t dst, int32_t, int64_t) { ++start[dst + 1]; });
   for (int i = 0; i < N; ++i) start[i + 1] += start[i];
@@ -81,7 +82,7 @@ BuiltGraph build_csr(const GraphData& g, const EdgeOptions& opt) {
   }
 
   out.forward_edge.assign(M, -1);
-  out.reverse_edge.assign(M, -1);
+  if (opt.undirected) out.reverse_edge.assign(M, -1);
   out.added_loop_edge.assign(N, -1);
   CsrGraph& csr = out.csr;
   csr.row_ptr.assign(N + 1, 0);
@@ -115,7 +116,7 @@ BuiltGraph build_csr(const GraphData& g, const EdgeOptions& opt) {
                                    ? g.node_file + ":" + std::to_string(g.node_line[i]) + ": "
                                    : g.edge_file + ": ";
         throw Error(at + "node '" + g.ids[i] + "' has no " +
-                    (degree[i] == 0 ? "edges" : "incoming edges") + " (--self-loops error)");
+                    (seen[i] & kOnEdge ? "incoming edges" : "edges") + " (--self-loops error)");
       }
     }
   }

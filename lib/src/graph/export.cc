@@ -19,7 +19,7 @@ std::vector<ExportEdge> export_order(const GraphData& g, const BuiltGraph& b) {
   for (size_t m = 0; m < g.edges.size(); ++m) {
     const InputEdge& e = g.edges[m];
     if (b.forward_edge[m] >= 0) out.push_back({b.forward_edge[m], e.src, e.dst, EdgeOrigin::Input});
-    if (b.reverse_edge[m] >= 0)
+    if (!b.reverse_edge.empty() && b.reverse_edge[m] >= 0)
       out.push_back({b.reverse_edge[m], e.dst, e.src, EdgeOrigin::Reverse});
   }
   for (int i = 0; i < static_cast<int>(b.added_loop_edge.size()); ++i)

@@ -275,20 +275,23 @@ void GatLayer::forward(const GatInput& x, const CsrGraph& g, float* y, GatCache&
     value_drop_.forward(int64_t{N} * HD, cache.wh.data(), cache.v.data(), ctx);
     v = cache.v.data();
   }
-  cache.att.resize(int64_t{N} * HD);
+  // The heads go straight into y when y holds them as they are (concat, or a single head):
+  // no (N, H*D) buffer of fresh pages, which on a large graph cost as much as the gathers.
+  const bool heads_in_y = c.concat || H == 1;
+  if (!heads_in_y) cache.att.resize(int64_t{N} * HD);
+  float* o_all = heads_in_y ? y : cache.att.data();
   const AttentionSpec s = spec(g, ctx);
-  attention_forward(s, Segments::single(N), q, k, v, cache.att.data(),
-                    store ? &cache.attention : nullptr);
+  attention_forward(s, Segments::single(N), q, k, v, o_all, store ? &cache.attention : nullptr);
   cache.stored = store;
   // y = concat or mean over heads, + bias
   const float* b = bias.value.data();
 #pragma omp parallel for schedule(static) if (int64_t{N} * HD > (1 << 16))
   for (int i = 0; i < N; ++i) {
-    const float* o = cache.att.data() + int64_t{i} * HD;
     float* yi = y + int64_t{i} * out;
-    if (c.concat) {
-      for (int t = 0; t < HD; ++t) yi[t] = o[t] + b[t];
+    if (heads_in_y) {
+      for (int t = 0; t < HD; ++t) yi[t] += b[t];
     } else {
+      const float* o = o_all + int64_t{i} * HD;
       for (int d = 0; d < D; ++d) {
         float acc = 0.0f;
         for (int h = 0; h < H; ++h) acc += o[h * D + d];

@@ -147,8 +147,13 @@ const std::vector<float>& GatModel::forward(const NodeFeatures& x, const CsrGrap
     const GatLayer& layer = *layers_[l];
     cache.outputs[l].resize(int64_t{N} * layer.config().out_width());
     GatInput in = l == 0 ? GatInput::of(x) : GatInput{cache.outputs[l - 1].data(), nullptr};
+    // Without backward a layer's cache is scratch, dead once its output is written: every
+    // layer reuses the first one's buffers, whose pages are already touched (fresh pages
+    // are what grows fastest with the graph).
+    GatCache& lc = store ? cache.layers[l] : cache.layers[0];
+    cache.layers[l].stored = false;
     // h_{l+1} = gat_l(h_l)   (N, out_l)
-    layer.forward(in, g, cache.outputs[l].data(), cache.layers[l], ctx, store);
+    layer.forward(in, g, cache.outputs[l].data(), lc, ctx, store);
     // without backward, a layer's input is no longer needed
     if (!store && l > 0) std::vector<float>().swap(cache.outputs[l - 1]);
   }

@@ -3,8 +3,10 @@
 //     Cora (DIR/nodes.tsv, edges.tsv, split.tsv): the default 2-layer model's inference forward
 //     and one training epoch (forward with dropout, loss, backward, Adam step), best of R.
 //   attn-bench-graph large [--nodes N] [--edges E] [--features F] [--threads T]
-//     A generated random graph (E directed edges plus self-loops, F dense features): one
-//     inference forward of a 2-layer, 8-head model (8 x 8 hidden, 16 classes); time, peak RSS.
+//     A generated uniform-random graph (E directed edges plus self-loops, F dense features):
+//     the CSR build and one inference forward of a 2-layer, 8-head model (8 x 8 hidden,
+//     16 classes); times (generating the graph is timed apart), peak RSS, BLAS kernel.
+//     tests/bench/graph/run_large_graph.sh runs it at N and 2N and prints the ratios.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <sstream>
 #include <string>
 
+#include "attn/blas.h"
 #include "attn/graph/csr.h"
 #include "attn/graph/model_file.h"
 #include "attn/graph/readers.h"
@@ -32,6 +35,13 @@ namespace {
 
 double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU seconds of all threads so far: on a shared machine this moves less than the wall time.
+double cpu_s() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 double peak_rss_mb() {
@@ -116,24 +126,28 @@ int run_large(int N, int64_t E, int F) {
   g.edges.resize(E);
   for (int64_t m = 0; m < E; ++m)
     g.edges[m] = {static_cast<int32_t>(rng.below(N)), static_cast<int32_t>(rng.below(N)), 1.0f, m + 1};
+  const double t_gen = now() - t0, t_b = now(), c_b = cpu_s();
   BuiltGraph b = build_csr(g, {});
+  const double t_build = now() - t_b, c_build = cpu_s() - c_b;
   std::vector<InputEdge>().swap(g.edges);  // the model needs only the CSR
-  const double t_build = now() - t0;
+  std::vector<int64_t>().swap(b.forward_edge);
+  std::vector<int64_t>().swap(b.added_loop_edge);
   GatModelConfig mc;
   mc.in = F;
   mc.classes = 16;
   GatModel model(mc);
   model.init(rng);
   GatModelCache cache;
-  const double t1 = now();
+  const double t1 = now(), c1 = cpu_s();
   const std::vector<float>& logits = model.forward(g.features, b.csr, cache, RunContext{}, false);
-  const double t_fwd = now() - t1;
+  const double t_fwd = now() - t1, c_fwd = cpu_s() - c1;
   double check = 0;
   for (int64_t i = 0; i < int64_t{N} * 16; i += 9973) check += logits[i];
   std::printf("attn large nodes %d edges %lld features %d forward_s %.3f build_s %.3f "
-              "peak_rss_mb %.0f threads %d (checksum %.4f)\n",
+              "peak_rss_mb %.0f threads %d generate_s %.3f blas %s forward_cpu_s %.3f "
+              "build_cpu_s %.3f (checksum %.4f)\n",
               N, static_cast<long long>(b.csr.nnz()), F, t_fwd, t_build, peak_rss_mb(),
-              attn::threads(), check);
+              attn::threads(), t_gen, blas_kernel_name().c_str(), c_fwd, c_build, check);
   return 0;
 }
 

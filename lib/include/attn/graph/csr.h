@@ -34,7 +34,8 @@ struct EdgeReport {
 struct BuiltGraph {
   CsrGraph csr;  // (N + 1) row_ptr, (E) col; row = destination, col = source
   // Per input edge (file order): the CSR edge of src -> dst and, with undirected, of
-  // dst -> src; -1 where that directed edge was a duplicate of an earlier one.
+  // dst -> src (reverse_edge is empty without undirected); -1 where that directed edge was a
+  // duplicate of an earlier one.
   std::vector<int64_t> forward_edge, reverse_edge;
   std::vector<int64_t> added_loop_edge;  // (N) CSR edge of an added self-loop, -1 if none
   EdgeReport report;

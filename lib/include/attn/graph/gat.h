@@ -64,7 +64,7 @@ struct GatCache {
   std::vector<float> q, k;    // Additive: (N, H) a_dst . Wh_i and a_src . Wh_j
   std::vector<float> res;     // projected residual: (N, out)
   std::vector<float> v;       // (N, H*D) dropout(Wh), the values, when value dropout is on
-  std::vector<float> att;     // (N, H*D) attention output
+  std::vector<float> att;     // (N, H*D) attention output before the head mean (H > 1, mean)
   AttentionCache attention;   // probabilities (E, H), when stored
   bool stored = false;        // filled by a forward with store = true
   // backward scratch

@@ -35,7 +35,7 @@ std::string gat_config_json(const GatModelConfig& c);
 GatModelConfig gat_config_from_json(const std::string& json);
 
 struct GatModelCache {
-  std::vector<GatCache> layers;
+  std::vector<GatCache> layers;  // per layer; a forward without store uses layers[0] for all
   std::vector<std::vector<float>> outputs;  // per layer: (N, out_l)
   std::vector<std::vector<float>> dinputs;  // backward scratch: (N, in_l)
 };
