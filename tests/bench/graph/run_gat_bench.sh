@@ -5,7 +5,7 @@
 #
 #   tests/bench/graph/run_gat_bench.sh [BUILD_DIR] [--threads T]
 # BUILD_DIR: configured with -DATTN_BUILD_BENCH=ON (default build-bench, built here).
-# The large generated graph: BUILD_DIR/tests/bench/attn-bench-graph large --nodes N --edges E
+# The large generated graph, at N and 2N nodes: tests/bench/graph/run_large_graph.sh BUILD_DIR
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
