@@ -89,5 +89,5 @@ expect_error 2 "patch (5) must divide the image size (16)"
 run attn-image train --data toy/train --idx a b --output x.safetensors
 expect_error 2 "--data"
 run attn-image train --data toy/train --output x.safetensors --dim 30 --heads 4
-expect_error 2 "multiple of heads"
+expect_error 2 "must be a multiple of --heads"
 finish

@@ -15,6 +15,14 @@ expect_stderr_has "image-size 16 channels 1 fit crop stem linear patch 4 (16 pat
 expect_stderr_has "epoch 15/15"
 expect_stderr_has "wrote m.safetensors"
 
+step "--valid --patience through the train kit: rotated validation labels stop training early at epoch 1's model"
+awk -F'\t' 'BEGIN { OFS = "\t"; r["vbar"] = "hbar"; r["hbar"] = "block"; r["block"] = "vbar" } { print $1, r[$2] }' test.tsv >rotated.tsv
+run attn-image train --data train --valid rotated.tsv --patience 2 --output es.safetensors "${TINY[@]}" --epochs 30
+expect_exit 0; expect_stderr_has "valid F1"
+epochs=$(grep -c '^epoch ' "$ERR")
+if [ "$epochs" -lt 30 ]; then _pass; else _fail "ran all 30 epochs"; fi
+expect_stderr_has "stopped early after $epochs of 30 epochs; kept epoch"
+
 step "eval: accuracy well above chance (1/3) on held-out images"
 run attn-image eval --model m.safetensors --data test.tsv --format json
 expect_exit 0
@@ -68,7 +76,7 @@ expect_exit 0
 expect_stdout_has "image-classification"
 expect_stdout_has '["block","hbar","vbar"]'
 expect_stdout_has "attn-image train"
-expect_stdout_has "--data train --valid test.tsv"
+expect_stdout_has "attn-image train"; expect_stdout_has "--data train"; expect_stdout_has "--valid test.tsv"
 
 step "same --seed and --threads give a byte-identical model"
 mkdir a b c

@@ -56,6 +56,18 @@ expect_exit 0
 acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$OUT")
 "$PY" -c "assert $acc >= 0.9" && _pass || _fail "accuracy $acc below 0.9"
 
+step "--valid --patience through the train kit: rotated validation labels stop training early"
+for kind in low high sweep; do
+  case $kind in low) to=high ;; high) to=sweep ;; sweep) to=low ;; esac
+  for f in "$T/test/$kind"/*.wav; do printf '%s\t%s\n' "$f" "$to"; done
+done >"$T/rotated.tsv"
+LONG=("${TINY[@]}"); LONG[13]=30  # --epochs 30
+run attn-speech train --data "$T/train" --valid "$T/rotated.tsv" --patience 2 -o "$T/es.safetensors" "${LONG[@]}"
+expect_exit 0; expect_stderr_has "valid F1"
+epochs=$(grep -c '^epoch ' "$ERR")
+if [ "$epochs" -lt 30 ]; then _pass; else _fail "ran all 30 epochs"; fi
+expect_stderr_has "stopped early after $epochs of 30 epochs; kept epoch"
+
 step "same seed and threads: bit-identical model"
 run attn-speech train --data "$T/train" -o "$T/m2.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --quiet
 "$PY" - "$ATTN_SOURCE_DIR/tests/reference" "$T/m.safetensors" "$T/m2.safetensors" <<'PY' && _pass || _fail "models differ"

@@ -271,7 +271,7 @@ TEST_CASE("progress lines") {
   CHECK(narrow.size() <= 50);
   CHECK(narrow.find('[') == std::string::npos);  // the bar is the first to go
   CHECK(narrow.find("loss 0.4321") != std::string::npos);
-  EpochResult r{0.5, 0.75, 0.6, std::nullopt};
+  EpochResult r{0.5, 0.75, 0.6, std::nullopt, std::nullopt};
   CHECK(format_epoch_line(2, 5, r, 100, 12.34) == "epoch 2/5  loss 0.5000  acc 0.7500  valid loss 0.6000  100 items/s  12.3s");
 }
 

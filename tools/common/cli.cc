@@ -75,35 +75,6 @@ CLI::Option* add_output_option(CLI::App& cmd, std::string& path, bool required,
   return cmd.add_option("-o,--output", path, description)->required(required)->type_name("PATH");
 }
 
-namespace {
-
-// --flag NAME where each NAME stands for one enum value; error: "--format: xml not in {tsv,jsonl}".
-template <class Enum>
-CLI::Option* add_enum_option(CLI::App& cmd, const std::string& flag, Enum& value,
-                             const std::vector<std::pair<std::string, Enum>>& names,
-                             const std::string& description) {
-  std::vector<std::string> keys;
-  std::string type_name, current;
-  for (const auto& [name, v] : names) {
-    keys.push_back(name);
-    type_name += (type_name.empty() ? "" : "|") + name;
-    if (v == value) current = name;
-  }
-  return cmd
-      .add_option_function<std::string>(
-          flag,
-          [&value, names](const std::string& chosen) {
-            for (const auto& [name, v] : names)
-              if (name == chosen) value = v;
-          },
-          description)
-      ->check(CLI::IsMember(keys).description(""))
-      ->type_name(type_name)
-      ->default_str(current);
-}
-
-}  // namespace
-
 CLI::Option* add_predict_format_option(CLI::App& cmd, PredictFormat& format) {
   return add_enum_option(cmd, "--format", format,
                          {{"tsv", PredictFormat::Tsv}, {"jsonl", PredictFormat::Jsonl}},

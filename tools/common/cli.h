@@ -15,6 +15,7 @@
 //   return attn::tools::run_guarded(app, argc, argv, [&] { if (*predict) return run_predict(args, common); ... });
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -64,6 +65,32 @@ CLI::Option* add_report_format_option(CLI::App& cmd, ReportFormat& format);
 // Any flag with a fixed set of values (case-sensitive); `value` holds the default.
 CLI::Option* add_choice_option(CLI::App& cmd, const std::string& flag, std::string& value,
                                const std::vector<std::string>& choices, const std::string& description);
+// The same for an enum: `choices` maps each name to its value; `value` holds the default. The
+// option's results stay the names as given (for the recorded command line). Error:
+// "--format: xml not in {tsv,jsonl}".
+template <class E>
+CLI::Option* add_enum_option(CLI::App& cmd, const std::string& flag, E& value,
+                             const std::vector<std::pair<std::string, E>>& choices,
+                             const std::string& description) {
+  std::vector<std::string> names;
+  std::string shown, default_name;
+  for (const auto& [name, v] : choices) {
+    names.push_back(name);
+    shown += (shown.empty() ? "" : "|") + name;
+    if (v == value) default_name = name;
+  }
+  return cmd
+      .add_option_function<std::string>(
+          flag,
+          [&value, choices](const std::string& given) {
+            for (const auto& [name, v] : choices)
+              if (name == given) value = v;
+          },
+          description)
+      ->check(CLI::IsMember(names).description(""))
+      ->type_name(shown)
+      ->default_str(default_name);
+}
 // -k/--top-k K: how many labels per item (>= 1); `k` holds the default (usually 1).
 CLI::Option* add_top_k_option(CLI::App& cmd, int& k);
 // INPUT... positional arguments; none given means "-" (stdin).

@@ -93,7 +93,7 @@ int run_train(const Args& args) {
     progress.start_epoch(epoch);
     for (int64_t done = 100; done <= args.items; done += 100)
       progress.update(done, 1.0 / epoch, 1.0 - 0.5 / epoch);
-    progress.end_epoch({1.0 / epoch, 1.0 - 0.5 / epoch, 1.2 / epoch, 0.9 - 0.5 / epoch});
+    progress.end_epoch({1.0 / epoch, 1.0 - 0.5 / epoch, 1.2 / epoch, 0.9 - 0.5 / epoch, std::nullopt});
   }
   log_info("trained {} epochs", args.epochs);
   return 0;

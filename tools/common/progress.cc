@@ -96,6 +96,7 @@ std::string format_epoch_line(int epoch, int epochs, const EpochResult& r, doubl
   std::string line = fmt::format("epoch {}/{}  loss {:.4f}  acc {:.4f}", epoch, epochs, r.loss, r.accuracy);
   if (r.valid_loss) line += fmt::format("  valid loss {:.4f}", *r.valid_loss);
   if (r.valid_accuracy) line += fmt::format("  valid acc {:.4f}", *r.valid_accuracy);
+  if (r.valid_f1) line += fmt::format("  valid F1 {:.4f}", *r.valid_f1);
   if (items_per_second > 0) line += fmt::format("  {} items/s", format_rate(items_per_second));
   line += seconds < 60 ? fmt::format("  {:.1f}s", seconds) : "  " + format_duration(seconds);
   return line;

@@ -4,7 +4,7 @@
 //   epoch 3/10 [=========>          ]  45%  loss 0.4321  acc 0.8730  1234 items/s  ETA 1:23
 // then one permanent line per finished epoch. Otherwise (a log file, a pipe) only the per-epoch
 // lines:
-//   epoch 3/10  loss 0.4321  acc 0.8730  valid loss 0.5012  valid acc 0.8410  1234 items/s  12.3s
+//   epoch 3/10  loss 0.4321  acc 0.8730  valid loss 0.5012  valid acc 0.8410  valid F1 0.8391  1234 items/s  12.3s
 // Nothing at all with --quiet.
 #include <chrono>
 #include <cstdint>
@@ -18,6 +18,7 @@ struct EpochResult {
   double accuracy = 0.0;  // training accuracy, in [0, 1]
   std::optional<double> valid_loss;
   std::optional<double> valid_accuracy;
+  std::optional<double> valid_f1;  // macro-F1
 };
 
 class TrainingProgress {

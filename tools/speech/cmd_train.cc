@@ -10,9 +10,14 @@
 #include "attn/model_file.h"
 #include "attn/parallel.h"
 #include "attn/train/classify.h"
+#include "common/class_weights.h"
+#include "common/command_line.h"
+#include "common/encoder_options.h"
+#include "common/fit_options.h"
 #include "common/log.h"
-#include "common/progress.h"
 #include "common/run_guarded.h"
+#include "common/train_checks.h"
+#include "common/train_run.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
 #include "speech/model_args.h"
@@ -23,13 +28,12 @@ namespace attn::tools::speech {
 namespace {
 
 struct TrainArgs {
-  std::string data, valid, output, noise_dir, storage = "f32";
+  std::string data, output, noise_dir;
   FeatureFlags features;
   audio::SpeechModelConfig model;
   audio::AugmentOptions augment;
-  FitConfig fit;
-  float lr = 2e-3f;
-  int batch_size = 32;
+  EncoderOptions encoder = EncoderOptions::from(audio::SpeechModelConfig{});
+  FitOptions fit{{.epochs = 30, .lr = 2e-3f, .batch_size = 32, .warmup = 0.05f, .weight_decay = 0.01f}};
 };
 
 std::vector<std::vector<int32_t>> label_ids(const std::vector<std::string>& names, const std::vector<std::string>& labels,
@@ -43,11 +47,9 @@ std::vector<std::vector<int32_t>> label_ids(const std::vector<std::string>& name
   return ids;
 }
 
-int run_train(TrainArgs& a, const CommonOptions& common) {
-  if (a.model.dim % a.model.heads != 0) throw UsageError(fmt::format("--dim {} must be a multiple of --heads {}", a.model.dim, a.model.heads));
-  const auto dir = std::filesystem::path(a.output).parent_path();
-  std::error_code ec;
-  if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) throw Error(a.output + ": no such directory '" + dir.string() + "'");
+int run_train(TrainArgs& a, const CommonOptions& common, const std::string& command_line) {
+  a.encoder.check();
+  check_train_output(a.output);
   audio::PipelineOptions p = resolve(a.features);
   p.dither_seed = common.seed;
 
@@ -56,8 +58,10 @@ int run_train(TrainArgs& a, const CommonOptions& common) {
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
   if (labels.size() < 2) throw Error(a.data + ": only one label (\"" + labels.front() + "\"); a classifier needs at least two");
+  check_labels(labels, a.data);
   const auto ids = label_ids(train.labels, labels, a.data);
 
+  a.encoder.apply_to(a.model);
   a.model.input_dim = p.dim();
   a.model.num_labels = int(labels.size());
   audio::SpeechModel model{std::make_unique<audio::SpeechClassifier>(a.model), labels, p};
@@ -72,50 +76,28 @@ int run_train(TrainArgs& a, const CommonOptions& common) {
            "ff-dim {} window {} dropout {} | epochs {} batch-size {} lr {} seed {} threads {}",
            train.paths.size(), labels.size(), a.features.kind, p.dim(), a.model.stack, a.model.subsample,
            a.model.dim, a.model.layers, a.model.heads, a.model.ff_dim, a.model.window, a.model.dropout,
-           a.fit.epochs, a.batch_size, a.lr, common.seed, attn::threads());
+           a.fit.epochs, a.fit.batch_size, a.fit.lr, common.seed, attn::threads());
   log_info("parameters: {}", model.classifier->parameter_count());
 
   SpeechTask task(*model.classifier, p, train.waves, train.paths, a.augment);
   std::optional<LabelledAudio> valid;
   std::optional<SpeechTask> valid_task;
   std::vector<std::vector<int32_t>> valid_ids;
-  if (!a.valid.empty()) {
-    valid = read_labelled_audio(a.valid, p);
-    valid_ids = label_ids(valid->labels, labels, a.valid);
+  if (!a.fit.valid.empty()) {
+    valid = read_labelled_audio(a.fit.valid, p);
+    valid_ids = label_ids(valid->labels, labels, a.fit.valid);
     valid_task.emplace(*model.classifier, p, valid->waves, valid->paths);
   }
-  const ClassifyConfig classify;
+  const ClassifyConfig classify{LossKind::Softmax, 0.0f, class_weights(a.fit.class_weight, labels, ids)};
   ClassifierTrainable trainable(task, classify, ids);
-  a.fit.seed = common.seed;
-  a.fit.adamw.lr = a.lr;
-  a.fit.batching.max_items = a.batch_size;
-  TrainingProgress progress(a.fit.epochs, int64_t(train.paths.size()));
-  FitCallbacks callbacks;
-  FitProgress last;
-  int shown_epoch = 0;
-  std::optional<Evaluation> last_valid;
-  callbacks.progress = [&](const FitProgress& fp) {
-    if (fp.epoch != shown_epoch) progress.start_epoch(shown_epoch = fp.epoch);
-    if (!fp.epoch_done) progress.update(fp.items_done, fp.loss, fp.accuracy);
-    last = fp;
-  };
-  if (valid_task) {
-    callbacks.validate = [&](int) {
-      last_valid = evaluate(*valid_task, classify, valid_ids);
-      return last_valid->loss;
+  TrainRun run{int64_t(train.paths.size()), {}, {}};
+  if (valid_task)
+    run.validate = [&] {
+      const Evaluation ev = evaluate(*valid_task, classify, valid_ids);
+      return score_of(ev.loss, ev.confusion);
     };
-  }
-  callbacks.epoch_end = [&](int) {
-    EpochResult r{last.loss, last.accuracy, {}, {}};
-    if (last_valid) {
-      r.valid_loss = last_valid->loss;
-      r.valid_accuracy = last_valid->accuracy;
-    }
-    progress.end_epoch(r);
-  };
-  const FitResult result = fit(trainable, task.lengths(), a.fit, callbacks);
-  if (valid_task) log_info("best epoch {} (validation loss {:.4f})", result.best_epoch, result.best_validation_loss);
-  save_speech_model(a.output, model, {{"attn.train_command", command_line()}}, storage_from_name(a.storage));
+  run_fit(trainable, task.lengths(), a.fit.to_config(common.seed), run);
+  save_speech_model(a.output, model, {{"attn.train_command", command_line}}, a.fit.storage);
   log_info("wrote {}", a.output);
   return 0;
 }
@@ -129,30 +111,17 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   add_common_flags(*cmd, common);
   add_seed_flag(*cmd, common);
   add_data_option(*cmd, args->data, true, "Training recordings: a folder per label, or a path<TAB>label list");
-  add_data_option(*cmd, args->valid, false, "Validation recordings (same form): best epoch kept, --patience", "--valid");
   add_output_option(*cmd, args->output, true, "Model file to write (safetensors)");
-  add_choice_option(*cmd, "--storage", args->storage, {"f32", "f16", "bf16"}, "Weight precision in the model file");
   add_feature_flags(*cmd, args->features, std::nullopt);
   auto& m = args->model;
-  auto& f = args->fit;
   auto& g = args->augment;
-  f.epochs = 30;
-  f.adamw.weight_decay = 0.01f;
   const std::string mg = "Model", tg = "Training", ag = "Augmentation (seeded by --seed)";
   cmd->add_option("--stack", m.stack, "Input frames stacked side by side")->group(mg)->check(CLI::Range(1, 32));
   cmd->add_option("--subsample", m.subsample, "Keep every n-th stacked frame")->group(mg)->check(CLI::Range(1, 32));
-  cmd->add_option("--dim", m.dim, "Model width")->group(mg)->check(CLI::Range(8, 1024));
-  cmd->add_option("--layers", m.layers, "Encoder layers")->group(mg)->check(CLI::Range(0, 24));
-  cmd->add_option("--heads", m.heads, "Attention heads")->group(mg)->check(CLI::Range(1, 64));
-  cmd->add_option("--ff-dim", m.ff_dim, "Feed-forward width")->group(mg)->check(CLI::Range(8, 16384));
+  args->encoder.register_flags(*cmd, mg);
   cmd->add_option("--window", m.window, "Self-attention reaches +-window (subsampled) frames")->group(mg)->check(CLI::Range(1, 100000));
-  cmd->add_option("--dropout", m.dropout, "Dropout rate")->group(mg)->check(CLI::Range(0.0, 0.9));
-  cmd->add_option("--epochs", f.epochs, "Passes over the training data")->group(tg)->check(CLI::Range(1, 10000));
-  cmd->add_option("--lr", args->lr, "Peak learning rate (AdamW, warm-up then cosine decay)")->group(tg)->check(CLI::Range(1e-6, 1.0));
-  cmd->add_option("--batch-size", args->batch_size, "Utterances per step")->group(tg)->check(CLI::Range(1, 4096));
-  cmd->add_option("--warmup", f.warmup_fraction, "Warm-up fraction of all steps")->group(tg)->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--weight-decay", f.adamw.weight_decay, "AdamW weight decay")->group(tg)->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--patience", f.patience, "With --valid: stop after this many epochs without a better validation loss (0: never)")->group(tg)->check(CLI::Range(0, 10000));
+  args->fit.offer_init = false;
+  args->fit.register_flags(*cmd, "utterances", tg);
   cmd->add_flag("--speed-perturb", g.speed, "Speed perturbation: 0.9, 1.0 or 1.1 per utterance (resampling)")->group(ag);
   cmd->add_option("--speed-range", g.speed_range, "Speed perturbation by a factor uniform in [1-R, 1+R] instead (0: off)")->group(ag)->check(CLI::Range(0.0, 0.5));
   cmd->add_option("--noise-prob", g.noise_prob, "Chance of additive noise per utterance")->group(ag)->check(CLI::Range(0.0, 1.0));
@@ -164,7 +133,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--time-mask-width", g.time_width, "Longest time mask (frames)")->group(ag)->check(CLI::Range(0, 1000));
   cmd->add_option("--freq-masks", g.freq_masks, "SpecAugment frequency masks per utterance")->group(ag)->check(CLI::Range(0, 20));
   cmd->add_option("--freq-mask-width", g.freq_width, "Widest frequency mask (features)")->group(ag)->check(CLI::Range(0, 1000));
-  return [args, &common] { return run_train(*args, common); };
+  return [args, &common, cmd] { return run_train(*args, common, recorded_command_line("attn-speech", *cmd)); };
 }
 
 }  // namespace attn::tools::speech

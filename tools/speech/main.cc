@@ -6,7 +6,6 @@
 
 int main(int argc, char** argv) {
   using namespace attn::tools;
-  speech::set_command_line(argc, argv);  // recorded by train
   return run_tool({"attn-speech", "Speech features (Kaldi-compatible MFCC and fbank) and attention models over them.",
                    speech::builtin_model(),
                    {speech::add_mfcc_command, speech::add_fbank_command, speech::add_train_command,

@@ -8,6 +8,7 @@
 #include "attn/text/email.h"
 #include "attn/data/input.h"
 #include "attn/data/labelled_files.h"
+#include "common/cli.h"
 
 namespace attn::tools::text {
 namespace fs = std::filesystem;
@@ -22,21 +23,25 @@ std::string document_text(const std::string& bytes, const attn::text::DocumentOp
 
 namespace {
 
-std::vector<TextItem> read_documents(const std::string& path, const attn::text::DocumentOptions& options) {
+std::vector<TextItem> read_documents(const std::string& path, const attn::text::DocumentOptions& options,
+                                     BatchErrors& errors) {
   const auto entries = data::read_labelled_files(path);
   std::vector<TextItem> items;
   items.reserve(entries.size());
-  for (const auto& entry : entries) {
-    items.push_back({entry.path.string(),
-                     document_text(data::read_text_file(entry.path.string(), data::kMaxDocumentBytes), options),
-                     {entry.label}});
-  }
+  for (const auto& entry : entries)
+    errors.run(entry.path.string(), [&] {
+      items.push_back({entry.path.string(),
+                       document_text(data::read_text_file(entry.path.string(), data::kMaxDocumentBytes), options),
+                       {entry.label}});
+    });
   return items;
 }
 
-std::vector<TextItem> read_lines(const std::string& path, const DataOptions& options) {
+std::vector<TextItem> read_lines(const std::string& path, const DataOptions& options, BatchErrors& errors) {
   data::LineReader reader(path);
-  const auto examples = attn::text::read_labelled_lines(reader, options.line_format);
+  attn::text::BadLineHandler on_bad_line;
+  if (errors.keep_going()) on_bad_line = [&](const Error& e) { errors.fail("", e.what()); };
+  const auto examples = attn::text::read_labelled_lines(reader, options.line_format, on_bad_line);
   std::vector<TextItem> items;
   items.reserve(examples.size());
   for (const auto& e : examples)
@@ -46,8 +51,18 @@ std::vector<TextItem> read_lines(const std::string& path, const DataOptions& opt
 
 }  // namespace
 
-std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options) {
-  auto items = options.docs ? read_documents(path, options.documents) : read_lines(path, options);
+void add_text_input_flags(CLI::App& cmd, DataOptions& options) {
+  using attn::text::LineFormat;
+  cmd.add_flag("--docs", options.docs, "Inputs are whole files (emails, articles): a folder per label or a path<TAB>label list");
+  add_enum_option(cmd, "--input-format", options.line_format.format,
+                  {{"auto", LineFormat::kAuto}, {"fasttext", LineFormat::kFastText}, {"tsv", LineFormat::kTsv}},
+                  "Line format (auto: from the first line)");
+  cmd.add_option("--label-prefix", options.line_format.label_prefix, "fastText label prefix")->capture_default_str();
+}
+
+std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options,
+                                    BatchErrors& errors) {
+  auto items = options.docs ? read_documents(path, options.documents, errors) : read_lines(path, options, errors);
   if (items.empty()) throw Error(path + ": no examples");
   return items;
 }

@@ -4,8 +4,11 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "attn/text/model_file.h"
 #include "attn/text/readers.h"
+#include "common/batch_errors.h"
 
 namespace attn::tools::text {
 
@@ -21,9 +24,13 @@ struct DataOptions {
   attn::text::LineFormatOptions line_format;
 };
 
-// Training/evaluation data at `path` ("-" is stdin for line data). Throws attn::Error naming
-// the file and line; an input with no examples is an error.
-std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options);
+// --docs, --input-format auto|fasttext|tsv, --label-prefix (train and eval read alike).
+void add_text_input_flags(CLI::App& cmd, DataOptions& options);
+
+// Training/evaluation data at `path` ("-" is stdin for line data). A bad line or document is
+// an `errors` item (--keep-going: a warning, skipped); an input with no examples is an error.
+std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options,
+                                    BatchErrors& errors);
 
 // The text a document's bytes become (emails are reduced to subject, sender and body).
 std::string document_text(const std::string& bytes, const attn::text::DocumentOptions& options);

@@ -1,5 +1,8 @@
 #include "text_task.h"
 
+#include "model_loading.h"
+#include "text_data.h"
+
 namespace attn::tools::text {
 
 std::vector<TokenizedText> tokenize_all(const attn::text::Tokenizer& tokenizer,
@@ -9,6 +12,13 @@ std::vector<TokenizedText> tokenize_all(const attn::text::Tokenizer& tokenizer,
 #pragma omp parallel for schedule(dynamic, 4)
   for (int64_t i = 0; i < n; ++i) out[i] = tokenizer.encode(texts[i], true, keep_surface);
   return out;
+}
+
+LabelledTokens tokenize_items(const attn::text::Tokenizer& tokenizer, const std::vector<TextItem>& items,
+                              const std::vector<std::string>& labels) {
+  std::vector<std::string> texts;
+  for (const auto& item : items) texts.push_back(item.text);
+  return {tokenize_all(tokenizer, texts, false), label_ids_of(items, labels)};
 }
 
 attn::text::Tokenizer with_max_len(const attn::text::Tokenizer& tokenizer, int max_len) {

@@ -18,6 +18,16 @@ std::vector<TokenizedText> tokenize_all(const attn::text::Tokenizer& tokenizer,
 // The model's tokenizer with another --max-len (same vocabulary and truncation rule).
 attn::text::Tokenizer with_max_len(const attn::text::Tokenizer& tokenizer, int max_len);
 
+struct TextItem;
+// Labelled items as the model sees them: tokens, and label ids in `labels` (an unknown label is
+// an error naming the item).
+struct LabelledTokens {
+  std::vector<TokenizedText> tokens;
+  LabelIds ids;
+};
+LabelledTokens tokenize_items(const attn::text::Tokenizer& tokenizer, const std::vector<TextItem>& items,
+                              const std::vector<std::string>& labels);
+
 class TextTask : public ClassifierTask {
  public:
   TextTask(TextClassifier& model, const std::vector<TokenizedText>& tokens) : model_(model), tokens_(tokens) {}

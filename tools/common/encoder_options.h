@@ -1,0 +1,41 @@
+#pragma once
+// The transformer-encoder settings the tools share (--dim --layers --heads --ff-dim --dropout),
+// registering their own flags. A tool starts them from its model config's defaults and copies
+// them back before building the model:
+//   EncoderOptions enc = EncoderOptions::from(model_config);
+//   enc.register_flags(*cmd);
+//   ... enc.check(); enc.apply_to(model_config);
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace attn::tools {
+
+struct EncoderOptions {
+  int dim = 64, layers = 2, heads = 4, ff_dim = 256;
+  float dropout = 0.1f;
+  bool has_ff_dim = true;  // false: the tool sizes its feed-forward otherwise (attn-image: --mlp-ratio)
+
+  template <class Config>
+  static EncoderOptions from(const Config& c) {
+    EncoderOptions o;
+    o.dim = c.dim, o.layers = c.layers, o.heads = c.heads, o.dropout = c.dropout;
+    if constexpr (requires { c.ff_dim; }) o.ff_dim = c.ff_dim;
+    else o.has_ff_dim = false;
+    return o;
+  }
+  template <class Config>
+  void apply_to(Config& c) const {
+    c.dim = dim, c.layers = layers, c.heads = heads, c.dropout = dropout;
+    if constexpr (requires { c.ff_dim; }) c.ff_dim = ff_dim;
+  }
+
+  void register_flags(CLI::App& cmd, const std::string& group = "");
+  // Throws UsageError when --dim is not a multiple of --heads.
+  void check() const;
+  // The flags above: what --init takes from the model file instead.
+  std::vector<std::string> flags() const;
+};
+
+}  // namespace attn::tools

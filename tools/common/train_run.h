@@ -1,0 +1,31 @@
+#pragma once
+// attn::fit with what every tool's `train` prints around it: the progress on stderr
+// (FitCallbacks -> TrainingProgress), the validation score after every epoch (loss, accuracy,
+// macro-F1 in the epoch line), the best epoch kept and early stopping by --patience (fit's
+// validate), and a closing line saying which epoch the model holds.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "attn/train/fit.h"
+#include "attn/train/metrics.h"
+
+namespace attn::tools {
+
+struct ValidScore {
+  double loss = 0.0, accuracy = 0.0, macro_f1 = 0.0;
+};
+// From an evaluation's mean loss and confusion matrix.
+ValidScore score_of(double loss, const ConfusionMatrix& confusion);
+
+struct TrainRun {
+  int64_t items_per_epoch = 0;          // for the progress bar (0: unknown)
+  std::function<ValidScore()> validate;  // empty: no validation, training as without it
+  std::function<void(int epoch)> after_epoch;  // e.g. a model written after every epoch
+};
+
+FitResult run_fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig& config,
+                  const TrainRun& run);
+
+}  // namespace attn::tools
