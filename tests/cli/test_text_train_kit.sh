@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # attn-text train through the train kit (tools/common): --valid with early stopping and the best
-# epoch kept, --class-weight, --keep-going in train and eval, and every error train must name
+# epoch kept, --class-weight, --init (fine-tuning), --keep-going in train and eval, and every error train must name
 # before it reads data or trains.
 source "$ATTN_CLI_LIB"
 export OMP_WAIT_POLICY=passive
@@ -79,6 +79,36 @@ expect_exit 1; expect_stderr_has "nul.txt:5: binary data"
 if [ "$(json_of 'd["n"]')" = 600 ]; then _pass; else _fail "eval scored $(json_of 'd["n"]') items, expected 600"; fi
 run attn-text eval --model "$T/k.safetensors" --data "$T/nul.txt"
 expect_exit 1; expect_stderr "attn-text: error: $T/nul.txt:5: binary data (NUL byte); expected text"
+
+step "--init: fine-tuning starts from a lower first-epoch loss than training from scratch"
+run attn-text train --data "$F/train.txt" --output "$T/base.safetensors" "${TINY[@]}" --quiet --epochs 3 --seed 1
+expect_exit 0
+first_loss() { sed -n 's/^epoch 1\/1  loss \([0-9.]*\).*/\1/p' "$ERR"; }
+run attn-text train --data "$F/test.txt" --init "$T/base.safetensors" --output "$T/ft.safetensors" --threads 2 --epochs 1 --seed 2
+expect_exit 0; tuned=$(first_loss)
+run attn-text train --data "$F/test.txt" --output "$T/scratch.safetensors" "${TINY[@]}" --epochs 1 --seed 2
+expect_exit 0; scratch=$(first_loss)
+if python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 0.5 * float(sys.argv[2]) else 1)' "${tuned:-9}" "${scratch:-0}"; then
+  _pass; else _fail "first-epoch loss ${tuned:-?} fine-tuned vs ${scratch:-?} from scratch"; fi
+run attn-text info --model "$T/ft.safetensors"
+expect_exit 0; expect_stdout_has "--init $T/base.safetensors"
+
+step "--init keeps the architecture: a conflicting flag is exit 2 naming it, an agreeing one is fine"
+run attn-text train --data "$F/test.txt" --init "$T/base.safetensors" --dim 32 --output "$T/x.safetensors" --epochs 1
+expect_exit 2; expect_stderr "attn-text: error: --dim 32 conflicts with --init $T/base.safetensors (dim 16); leave it out to keep the model's"
+run attn-text train --data "$F/test.txt" --init "$T/base.safetensors" --pool cls --output "$T/x.safetensors" --epochs 1
+expect_exit 2; expect_stderr_has "--pool cls conflicts with --init"
+run attn-text train --data "$F/test.txt" --init "$T/base.safetensors" --dim 16 --dropout 0.2 --output "$T/x.safetensors" --epochs 1 --quiet
+expect_exit 0
+run attn-text train --data "$F/test.txt" --init "$T/nonexistent.safetensors" --output "$T/x.safetensors" --epochs 1
+expect_exit 1; expect_stderr_lines 1; expect_stderr_has "nonexistent.safetensors"
+
+step "--init on data with other labels: the head starts afresh, with a notice"
+grep -v '__label__sports' "$F/test.txt" | sed 's/__label__tech/__label__gadgets/' >"$T/relabelled.txt"
+run attn-text train --data "$T/relabelled.txt" --init "$T/base.safetensors" --output "$T/re.safetensors" --threads 2 --epochs 1
+expect_exit 0; expect_stderr_has "notice: the data's labels differ from those of $T/base.safetensors: the classifier head starts afresh for the 2 labels"
+run attn-text info --model "$T/re.safetensors" --format json
+if python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["labels"] == ["food","gadgets"]' "$OUT"; then _pass; else _fail "labels not food, gadgets"; fi
 
 step "--output that cannot be written: exit 1 before the data is read"
 run attn-text train --data /nonexistent/data.txt --output "$T" "${TINY[@]}" --epochs 1

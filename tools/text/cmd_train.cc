@@ -1,12 +1,16 @@
 // attn-text train: tokenizer vocabulary, model, training through the kit, atomic model file.
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "attn/parallel.h"
 #include "attn/rng.h"
 #include "commands.h"
 #include "common/class_weights.h"
 #include "common/command_line.h"
+#include "attn/train/warm_start.h"
 #include "common/encoder_options.h"
+#include "common/fine_tune.h"
 #include "common/fit_options.h"
 #include "common/log.h"
 #include "common/train_checks.h"
@@ -41,28 +45,72 @@ std::string settings_line(const TrainArgs& a, const FitConfig& f, size_t items, 
       f.adamw.weight_decay, f.clip_norm, f.seed, attn::threads());
 }
 
-int run_train(TrainArgs& a, const CommonOptions& common, const std::string& command_line) {
+// What --init takes from the saved model, so flags that say otherwise are refused.
+FixedSettings fixed_by(const attn::text::TextModel& base) {
+  const auto& c = base.classifier->config();
+  const auto& t = base.classifier->tokenizer().config();
+  return {{"--dim", std::to_string(c.dim)}, {"--layers", std::to_string(c.layers)},
+          {"--heads", std::to_string(c.heads)}, {"--ff-dim", std::to_string(c.ff_dim)},
+          {"--loss", to_string(c.loss)}, {"--pos", attn::text::to_string(c.pos)},
+          {"--pool", attn::text::to_string(c.pool)}, {"--max-len", std::to_string(t.max_len)},
+          {"--truncation", attn::text::to_string(t.truncation)},
+          {"--min-count", std::to_string(t.min_count)}, {"--max-words", std::to_string(t.max_words)},
+          {"--buckets", std::to_string(t.buckets)}, {"--ngram-min", std::to_string(t.ngram_min)},
+          {"--ngram-max", std::to_string(t.ngram_max)},
+          {"--email-headers", base.documents.email_from ? "subject,from,type" : "subject"}};
+}
+
+// The model to train: fresh, with a vocabulary from the items; or with --init the saved one's
+// architecture, tokenizer and weights (a head for other labels starts afresh).
+std::unique_ptr<TextClassifier> build_model(TrainArgs& a, const CLI::App& cmd, attn::text::TextModel* base,
+                                            const std::vector<TextItem>& items,
+                                            const std::vector<std::string>& labels, Rng& rng) {
+  std::unique_ptr<TextClassifier> model;
+  if (base == nullptr) {
+    a.encoder.apply_to(a.model);
+    a.model.num_labels = static_cast<int>(labels.size());
+    a.tokenizer.truncation = attn::text::truncation_from_string(a.truncation);
+    attn::text::VocabBuilder vocab(a.tokenizer);
+    for (const auto& item : items) vocab.add(item.text);
+    model = std::make_unique<TextClassifier>(a.model, vocab.build());
+    model->init(rng);
+    return model;
+  }
+  attn::text::TextModelConfig c = base->classifier->config();
+  if (cmd.get_option("--dropout")->count() > 0) c.dropout = a.encoder.dropout;
+  if (cmd.get_option("--label-smoothing")->count() > 0) c.label_smoothing = a.model.label_smoothing;
+  c.num_labels = static_cast<int>(labels.size());
+  a.model = c;
+  a.tokenizer = base->classifier->tokenizer().config();
+  model = std::make_unique<TextClassifier>(c, base->classifier->tokenizer());
+  model->init(rng);
+  copy_parameters(model->parameters(), base->classifier->parameters(),
+                  fresh_parameters(base->labels, labels, a.fit.init));
+  return model;
+}
+
+int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   a.encoder.check();
   check_train_output(a.output);
   a.input.documents.email_from = a.email_headers != "subject";
   a.input.documents.email_content_type = a.email_headers != "subject";
+  std::optional<attn::text::TextModel> base;
+  if (!a.fit.init.empty()) {
+    base = load_model(a.fit.init, {});
+    refuse_init_conflicts(cmd, fixed_by(*base), a.fit.init);
+    a.input.documents = base->documents;
+  }
   BatchErrors errors(common.keep_going);
   const auto items = read_labelled(a.data, a.input, errors);
   const auto labels = collect_labels(items);
   if (labels.size() < 2)
     throw Error(a.data + ": only one label (\"" + labels.front() + "\"); a classifier needs at least two");
   check_labels(labels, a.data);
-  a.encoder.apply_to(a.model);
-  a.model.num_labels = static_cast<int>(labels.size());
-
-  a.tokenizer.truncation = attn::text::truncation_from_string(a.truncation);
-  attn::text::VocabBuilder vocab(a.tokenizer);
-  for (const auto& item : items) vocab.add(item.text);
-  attn::text::TextModel model{std::make_unique<TextClassifier>(a.model, vocab.build()), labels,
-                              a.input.documents};
-  TextClassifier& classifier = *model.classifier;
   Rng rng(common.seed);
-  classifier.init(rng);
+  attn::text::TextModel model{build_model(a, cmd, base ? &*base : nullptr, items, labels, rng), labels,
+                              a.input.documents};
+  base.reset();  // its weights are copied
+  TextClassifier& classifier = *model.classifier;
   FitConfig config = a.fit.to_config(common.seed);
   config.batching.sort_window = a.fit.batch_size * 16;
   log_info("{}", settings_line(a, config, items.size(), classifier.tokenizer().vocab_size()));
@@ -86,7 +134,9 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
       return score_of(ev.loss, ev.confusion);
     };
   run_fit(trainable, lengths, config, run);
-  save_text_model(a.output, model, {{"attn.train_command", command_line}}, a.fit.storage);
+  std::map<std::string, std::string> metadata{{"attn.train_command", recorded_command_line("attn-text", cmd)}};
+  if (!a.fit.init.empty()) metadata.insert(init_metadata(a.fit.init));
+  save_text_model(a.output, model, metadata, a.fit.storage);
   log_info("wrote {}", a.output);
   return errors.finish();
 }
@@ -119,7 +169,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--ngram-min", t.ngram_min, "Shortest character n-gram")->capture_default_str()->check(CLI::Range(1, 10));
   cmd->add_option("--ngram-max", t.ngram_max, "Longest character n-gram (0: none)")->capture_default_str()->check(CLI::Range(0, 10));
   a.fit.register_flags(*cmd);
-  return [args, &common, cmd] { return run_train(*args, common, recorded_command_line("attn-text", *cmd)); };
+  return [args, &common, cmd] { return run_train(*args, common, *cmd); };
 }
 
 }  // namespace attn::tools::text

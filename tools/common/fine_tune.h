@@ -1,0 +1,28 @@
+#pragma once
+// train --init MODEL, the parts every tool shares: the flags the saved model fixes, and what is
+// kept of it when the data's labels differ.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace attn::tools {
+
+// (flag, the saved model's value) for each setting the model fixes (its architecture and input
+// state). A flag given on the command line with another value is a UsageError naming it:
+//   "--dim 32 conflicts with --init base.safetensors (dim 16); leave it out to keep the model's"
+// Numbers compare as numbers ("0.50" is "0.5").
+using FixedSettings = std::vector<std::pair<std::string, std::string>>;
+void refuse_init_conflicts(const CLI::App& cmd, const FixedSettings& fixed, const std::string& init);
+
+// The parameter prefixes that start afresh: none when the data has the saved model's labels,
+// else the head ("head."), with a notice saying so.
+std::vector<std::string> fresh_parameters(const std::vector<std::string>& model_labels,
+                                          const std::vector<std::string>& data_labels,
+                                          const std::string& init);
+
+// The metadata a fine-tuned model records (attn.init_from: the file it started from).
+std::pair<std::string, std::string> init_metadata(const std::string& init);
+
+}  // namespace attn::tools
