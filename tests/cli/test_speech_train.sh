@@ -135,4 +135,20 @@ expect_error 1 "only one label"
 [ ! -e "$T/out.safetensors" ] && _pass || _fail "model left behind"
 run attn-speech train --data "$T/train" -o "$T/nodir/m.safetensors" "${TINY[@]}"
 expect_error 1 "no such directory"
+run attn-speech train --data "$T/train" -o "$T/train" "${TINY[@]}"
+expect_error 1 "is a directory"
+
+step "--keep-going in train and eval: an undecodable recording is skipped with a warning, counted"
+mkdir -p "$T/withbad"; cp -r "$T/train/low" "$T/train/high" "$T/withbad/"
+printf 'not audio at all' >"$T/withbad/low/broken.wav"
+ONE=("${TINY[@]}"); ONE[13]=1  # --epochs 1
+run attn-speech train --data "$T/withbad" -o "$T/kg.safetensors" "${ONE[@]}"
+expect_error 1 "withbad/low/broken.wav"
+if grep -q '^epoch ' "$ERR"; then _fail "trained before the error"; else _pass; fi
+run attn-speech train --data "$T/withbad" -o "$T/kg.safetensors" "${ONE[@]}" --quiet --keep-going
+expect_exit 1; expect_stderr_has "warning: $T/withbad/low/broken.wav"; expect_stderr_has "warning: 1 item failed"
+[ -s "$T/kg.safetensors" ] && _pass || _fail "no model with --keep-going"
+run attn-speech eval --model "$T/kg.safetensors" --data "$T/withbad" --format json --keep-going
+expect_exit 1; expect_stderr_has "broken.wav"
+"$PY" -c "import json,sys; assert json.load(open(sys.argv[1]))['n'] == 40" "$OUT" && _pass || _fail "eval did not score the 40 good recordings"
 finish

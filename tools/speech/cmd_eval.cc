@@ -21,12 +21,13 @@ struct EvalArgs {
   ReportFormat format = ReportFormat::Text;
 };
 
-int run_eval(const EvalArgs& a) {
+int run_eval(const EvalArgs& a, const CommonOptions& common) {
   audio::SpeechModel model = load_model(a.model, builtin_model());
   audio::PipelineOptions p = model.features;
   p.audio = a.audio.pipeline.audio;
   p.audio.resample = !a.audio.no_resample;
-  const LabelledAudio data = read_labelled_audio(a.data, p);
+  BatchErrors errors(common.keep_going);
+  const LabelledAudio data = read_labelled_audio(a.data, p, errors);
   LabelIds ids;
   for (size_t i = 0; i < data.labels.size(); ++i) {
     const auto it = std::find(model.labels.begin(), model.labels.end(), data.labels[i]);
@@ -37,7 +38,7 @@ int run_eval(const EvalArgs& a) {
   SpeechTask task(*model.classifier, p, data.waves, data.paths);
   const Evaluation ev = evaluate(task, ClassifyConfig{}, ids);
   write_metrics(a.format, ev.confusion, model.labels);
-  return 0;
+  return errors.finish();
 }
 
 }  // namespace
@@ -46,11 +47,12 @@ Command add_eval_command(CLI::App& app, CommonOptions& common) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model on labelled recordings");
   add_common_flags(*cmd, common);
+  add_keep_going_flag(*cmd, common);
   add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
   add_data_option(*cmd, args->data, true, "Recordings: a folder per label, or a path<TAB>label list");
   add_audio_flags(*cmd, args->audio);
   add_report_format_option(*cmd, args->format);
-  return [args] { return run_eval(*args); };
+  return [args, &common] { return run_eval(*args, common); };
 }
 
 }  // namespace attn::tools::speech

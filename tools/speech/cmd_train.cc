@@ -53,7 +53,8 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   audio::PipelineOptions p = resolve(a.features);
   p.dither_seed = common.seed;
 
-  const LabelledAudio train = read_labelled_audio(a.data, p);
+  BatchErrors errors(common.keep_going);
+  const LabelledAudio train = read_labelled_audio(a.data, p, errors);
   std::vector<std::string> labels = train.labels;
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
@@ -84,7 +85,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   std::optional<SpeechTask> valid_task;
   std::vector<std::vector<int32_t>> valid_ids;
   if (!a.fit.valid.empty()) {
-    valid = read_labelled_audio(a.fit.valid, p);
+    valid = read_labelled_audio(a.fit.valid, p, errors);
     valid_ids = label_ids(valid->labels, labels, a.fit.valid);
     valid_task.emplace(*model.classifier, p, valid->waves, valid->paths);
   }
@@ -99,7 +100,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   run_fit(trainable, task.lengths(), a.fit.to_config(common.seed), run);
   save_speech_model(a.output, model, {{"attn.train_command", command_line}}, a.fit.storage);
   log_info("wrote {}", a.output);
-  return 0;
+  return errors.finish();
 }
 
 }  // namespace
@@ -110,6 +111,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->footer("Example: attn-speech train --data recordings/ --sample-frequency 8000 --deltas --cmvn utt --speed-perturb -o digits.safetensors");
   add_common_flags(*cmd, common);
   add_seed_flag(*cmd, common);
+  add_keep_going_flag(*cmd, common);
   add_data_option(*cmd, args->data, true, "Training recordings: a folder per label, or a path<TAB>label list");
   add_output_option(*cmd, args->output, true, "Model file to write (safetensors)");
   add_feature_flags(*cmd, args->features, std::nullopt);

@@ -10,8 +10,10 @@ namespace attn::tools::speech {
 
 namespace {
 
-// Reads every path in parallel; the first error (in input order) is rethrown.
-std::vector<std::vector<float>> read_all(const std::vector<std::string>& paths, const audio::PipelineOptions& p) {
+// Reads every path in parallel. Without `failed` the first error (in input order) is rethrown;
+// with it, each path's error (or null) is stored there.
+std::vector<std::vector<float>> read_all(const std::vector<std::string>& paths, const audio::PipelineOptions& p,
+                                         std::vector<std::exception_ptr>* failed = nullptr) {
   audio::AudioOptions a = p.audio;
   a.sample_frequency = p.features.frame.sample_frequency;
   std::vector<std::vector<float>> waves(paths.size());
@@ -26,21 +28,35 @@ std::vector<std::vector<float>> read_all(const std::vector<std::string>& paths, 
       errors[i] = std::current_exception();
     }
   }
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  if (failed != nullptr) *failed = std::move(errors);
+  else
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
   return waves;
 }
 
 }  // namespace
 
-LabelledAudio read_labelled_audio(const std::string& data, const audio::PipelineOptions& p) {
-  LabelledAudio out;
+LabelledAudio read_labelled_audio(const std::string& data, const audio::PipelineOptions& p, BatchErrors& errors) {
+  LabelledAudio all;
   for (const auto& f : attn::data::read_labelled_files(data)) {
-    out.paths.push_back(f.path.string());
-    out.labels.push_back(f.label);
+    all.paths.push_back(f.path.string());
+    all.labels.push_back(f.label);
   }
-  if (out.paths.empty()) throw Error(data + ": no recordings");
-  out.waves = read_all(out.paths, p);
+  if (all.paths.empty()) throw Error(data + ": no recordings");
+  std::vector<std::exception_ptr> failed;
+  all.waves = read_all(all.paths, p, &failed);
+  LabelledAudio out;  // the readable ones, in order; the others are errors' items
+  for (size_t i = 0; i < all.paths.size(); ++i) {
+    if (failed[i]) {  // reported (with --keep-going) or thrown (without) by errors.run
+      errors.run(all.paths[i], [&] { std::rethrow_exception(failed[i]); });
+      continue;
+    }
+    out.paths.push_back(std::move(all.paths[i]));
+    out.labels.push_back(std::move(all.labels[i]));
+    out.waves.push_back(std::move(all.waves[i]));
+  }
+  if (out.paths.empty()) throw Error(data + ": no readable recordings");
   return out;
 }
 

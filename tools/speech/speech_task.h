@@ -9,6 +9,7 @@
 #include "attn/audio/augment.h"
 #include "attn/audio/speech_model_file.h"
 #include "attn/train/classify.h"
+#include "common/batch_errors.h"
 
 namespace attn::tools::speech {
 
@@ -19,8 +20,8 @@ struct LabelledAudio {
 };
 
 // A folder per label or a path<TAB>label list; every file read (in parallel) at the rate of
-// `p`. A bad file is an attn::Error naming it.
-LabelledAudio read_labelled_audio(const std::string& data, const audio::PipelineOptions& p);
+// `p`. A file that cannot be read is an `errors` item naming it (--keep-going: skipped).
+LabelledAudio read_labelled_audio(const std::string& data, const audio::PipelineOptions& p, BatchErrors& errors);
 // Audio files of a folder (recursively), e.g. --noise-dir; each at the rate of `p`.
 std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const audio::PipelineOptions& p);
 
