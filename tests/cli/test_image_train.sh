@@ -23,6 +23,14 @@ epochs=$(grep -c '^epoch ' "$ERR")
 if [ "$epochs" -lt 30 ]; then _pass; else _fail "ran all 30 epochs"; fi
 expect_stderr_has "stopped early after $epochs of 30 epochs; kept epoch"
 
+step "--class-weight through the train kit: balanced trains, an unknown label in FILE names the line"
+run attn-image train --data train --class-weight balanced --output cw.safetensors "${TINY[@]}" --epochs 1 --quiet
+expect_exit 0
+printf 'hbar\t2\nstripes\t3\n' >weights.tsv
+run attn-image train --data train --class-weight weights.tsv --output cw.safetensors "${TINY[@]}" --epochs 1
+expect_exit 1; expect_stderr_has 'weights.tsv:2: unknown label "stripes"'
+if grep -q '^epoch ' "$ERR"; then _fail "trained before the error"; else _pass; fi
+
 step "eval: accuracy well above chance (1/3) on held-out images"
 run attn-image eval --model m.safetensors --data test.tsv --format json
 expect_exit 0

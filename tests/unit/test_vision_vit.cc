@@ -225,3 +225,39 @@ TEST_CASE("a tiny ViT learns the corner task with augmentation; same seed, same 
   CHECK(accuracy > 0.9);  // chance: 0.25
   CHECK(run(5).second == weights);
 }
+
+TEST_CASE("ViTTrainable class weights scale each image's loss and gradient by its label's weight") {
+  const ImageSet train = corner_set(8, 3);
+  ViTConfig c;
+  c.image_size = 8, c.channels = 1, c.patch = 4, c.dim = 8, c.layers = 1, c.heads = 2, c.num_labels = 4;
+  c.drop_path = 0.0f;
+  const ChannelStats stats = channel_stats({train.image(0), train.image(1)});
+  // Loss and the first parameter's gradient after one batch of all 8 images.
+  auto step = [&](std::vector<float> weights) {
+    ViT model(c);
+    Rng rng(1);
+    model.init(rng);
+    ViTTrainConfig tc;
+    tc.augment.crop_padding = 0;
+    tc.augment.erase_prob = 0.0f;
+    tc.label_smoothing = 0.1f;
+    tc.class_weights = std::move(weights);
+    ViTTrainable trainable(model, train, stats, tc);
+    for (Parameter* p : model.parameters()) p->zero_grad();
+    const BatchStats s = trainable.train_batch({0, 1, 2, 3, 4, 5, 6, 7}, RunContext{});
+    return std::make_pair(s.loss_sum, model.parameters().back()->grad.storage());
+  };
+  const auto [plain, dplain] = step({});
+  const auto [ones, dones] = step({1, 1, 1, 1});
+  const auto [twos, dtwos] = step({2, 2, 2, 2});
+  CHECK(ones == doctest::Approx(plain).epsilon(1e-5));
+  CHECK(twos == doctest::Approx(2 * plain).epsilon(1e-5));
+  for (size_t i = 0; i < dplain.size(); ++i) {
+    CHECK(dones[i] == doctest::Approx(dplain[i]).epsilon(1e-4));
+    CHECK(dtwos[i] == doctest::Approx(2 * dplain[i]).epsilon(1e-4));
+  }
+  // Weight 0 on every label present: no loss, no gradient.
+  const auto [zero, dzero] = step({0, 0, 0, 0});
+  CHECK(zero == 0.0);
+  for (float g : dzero) CHECK(g == 0.0f);
+}

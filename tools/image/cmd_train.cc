@@ -8,6 +8,7 @@
 #include "attn/rng.h"
 #include "attn/vision/model_file.h"
 #include "commands.h"
+#include "common/class_weights.h"
 #include "common/command_line.h"
 #include "common/encoder_options.h"
 #include "common/fit_options.h"
@@ -134,6 +135,9 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   auto save = [&](vision::ImageModel& m) {
     vision::save_image_model(a.output, m, {{"attn.train_command", command_line}}, a.fit_options.storage);
   };
+  LabelIds train_ids;
+  for (int32_t l : train.labels) train_ids.push_back({l});
+  a.train.class_weights = class_weights(a.fit_options.class_weight, summary.labels, train_ids);
   vision::ViTTrainable trainable(*model.vit, train, model.input.stats, a.train);
   TrainRun run{train.count(), {}, {}};
   if (valid.count() > 0)
@@ -180,7 +184,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--mixup", g.mixup_alpha, "Mixup alpha (0: off)")->capture_default_str()->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--cutmix", g.cutmix_alpha, "CutMix alpha (0: off)")->capture_default_str()->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--label-smoothing", a.train.label_smoothing, "Label smoothing (default: 0.1, or 0 from 20,000 images)")->check(CLI::Range(0.0, 0.5));
-  a.fit_options.offer_class_weight = a.fit_options.offer_init = false;
+  a.fit_options.offer_init = false;
   a.fit_options.register_flags(*cmd, "images");
   // Derived from the training images unless given (derive_defaults).
   cmd->get_option("--epochs")->description("Passes over the training images (default: 300,000 images' worth, 10..200)")->default_str("");

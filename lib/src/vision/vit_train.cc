@@ -42,6 +42,25 @@ ViTTrainable::ViTTrainable(ViT& model, const ImageSet& data, const ChannelStats&
   for (size_t c = 0; c < stats.mean.size(); ++c) fill_.push_back(-stats.mean[c] / stats.std[c]);
 }
 
+namespace {
+
+// Mean cross-entropy over the batch with dlogits: (B, K) its gradient; with class weights each
+// row is scaled by its label's weight (per row, since the weights differ by row).
+double weighted_cross_entropy(int B, int K, const float* logits, const int32_t* labels, float smoothing,
+                              const std::vector<float>& weights, float* dlogits) {
+  if (weights.empty()) return softmax_cross_entropy(B, K, logits, labels, smoothing, dlogits, nullptr);
+  double loss = 0.0;
+  for (int b = 0; b < B; ++b) {
+    const float w = weights[labels[b]];
+    float* drow = dlogits + size_t(b) * K;
+    loss += w * double(softmax_cross_entropy(1, K, logits + size_t(b) * K, labels + b, smoothing, drow, nullptr));
+    for (int k = 0; k < K; ++k) drow[k] *= w / float(B);  // d(loss / B) / dlogits[b]
+  }
+  return loss / B;
+}
+
+}  // namespace
+
 BatchStats ViTTrainable::train_batch(const Batch& items, const RunContext& ctx) {
   const int B = static_cast<int>(items.size()), S = data_.size, C = data_.channels;
   const int K = model_.config().num_labels;
@@ -62,16 +81,16 @@ BatchStats ViTTrainable::train_batch(const Batch& items, const RunContext& ctx) 
   std::vector<int32_t> labels(B);
   for (int b = 0; b < B; ++b) labels[b] = data_.labels[items[b]];
   std::vector<float> dlogits(size_t(B) * K);
-  double loss = softmax_cross_entropy(B, K, logits.data(), labels.data(), config_.label_smoothing,
-                                      dlogits.data(), nullptr);
+  double loss = weighted_cross_entropy(B, K, logits.data(), labels.data(), config_.label_smoothing,
+                                       config_.class_weights, dlogits.data());
   if (!mix.partner.empty()) {
     // loss = lam * CE(labels) + (1 - lam) * CE(partner labels); lam is one value per batch.
     const float lam = mix.lambda[0];
     std::vector<int32_t> other(B);
     for (int b = 0; b < B; ++b) other[b] = labels[mix.partner[b]];
     std::vector<float> d2(dlogits.size());
-    const double loss2 = softmax_cross_entropy(B, K, logits.data(), other.data(),
-                                               config_.label_smoothing, d2.data(), nullptr);
+    const double loss2 = weighted_cross_entropy(B, K, logits.data(), other.data(), config_.label_smoothing,
+                                                config_.class_weights, d2.data());
     loss = lam * loss + (1.0 - lam) * loss2;
     for (size_t i = 0; i < dlogits.size(); ++i) dlogits[i] = lam * dlogits[i] + (1.0f - lam) * d2[i];
   }

@@ -32,6 +32,10 @@ void normalize_items(const ImageSet& set, const std::vector<int>& items, const C
 struct ViTTrainConfig {
   AugmentConfig augment;
   float label_smoothing = 0.1f;
+  // Per-label loss weights (K), empty: all 1. As attn::ClassifyConfig's: an image's loss and
+  // gradient are scaled by its label's weight (mixed images: each part by its label's), the
+  // batch loss stays a mean over the B images.
+  std::vector<float> class_weights;
 };
 
 // fit()'s view of a ViT: each batch is normalised, augmented and mixed from a generator
