@@ -12,17 +12,6 @@ audio::SpeechModel load_model(const std::string& path, std::span<const unsigned 
   return audio::load_speech_model(open_model_or_builtin(path, builtin));
 }
 
-void set_command_line(int argc, char** argv) {
-  g_command_line.clear();
-  for (int i = 0; i < argc; ++i) {
-    std::string a = i == 0 ? "attn-speech" : argv[i];
-    if (a.find_first_of(" \t'\"") != std::string::npos) a = "'" + a + "'";
-    g_command_line += (i ? " " : "") + a;
-  }
-}
-
-const std::string& command_line() { return g_command_line; }
-
 std::vector<float> predict_probs(const audio::SpeechClassifier& model, const std::vector<const Tensor*>& feats) {
   audio::SpeechClassifier::Cache cache;
   Tensor logits;

@@ -1,6 +1,6 @@
 #pragma once
-// What several attn-speech commands share: the model file or the built-in one, the command line
-// recorded in trained models, and prediction over a batch of feature matrices.
+// What several attn-speech commands share: the model file or the built-in one, and prediction
+// over a batch of feature matrices.
 #include <span>
 #include <string>
 #include <vector>
@@ -12,10 +12,6 @@ namespace attn::tools::speech {
 // --model PATH, or the built-in spoken-digit model when PATH is empty.
 audio::SpeechModel load_model(const std::string& path, std::span<const unsigned char> builtin);
 std::span<const unsigned char> builtin_model();
-
-// The command line as typed, for attn.train_command.
-void set_command_line(int argc, char** argv);
-const std::string& command_line();
 
 // Probabilities (B, K) row-major for a batch of utterances' features (inference, no dropout).
 std::vector<float> predict_probs(const audio::SpeechClassifier& model, const std::vector<const Tensor*>& feats);
