@@ -82,4 +82,46 @@ for variant in "--score gatv2" "--score dot" "--residual" "--features none"; do
   expect_exit 0
 done
 
+
+step "--class-weight: balanced is accepted, an unknown label in FILE names the line before training"
+run attn-graph train "${FILES[@]}" --undirected --threads 2 --epochs 5 --class-weight balanced --quiet -o "$T/cw.safetensors"
+expect_exit 0
+printf 'a\t2\nzebra\t3\n' >"$T/weights.tsv"
+run attn-graph train "${FILES[@]}" --undirected --threads 2 --epochs 5 --class-weight "$T/weights.tsv" -o "$T/cw.safetensors"
+expect_exit 1; expect_stderr_has "weights.tsv:2: unknown label \"zebra\""
+if grep -q '^epoch ' "$ERR"; then _fail "trained before the error"; else _pass; fi
+
+step "the kit's flags that mean nothing for one full-graph batch are not offered"
+for flag in "--valid x.tsv" "--batch-size 8" "--warmup 0.1"; do
+  # shellcheck disable=SC2086
+  run attn-graph train "${FILES[@]}" $flag --epochs 1 -o "$T/x.safetensors"
+  expect_exit 2
+done
+
+step "--init: fine-tuning starts from a lower first-epoch loss than training from scratch"
+first_loss() { sed -n 's/^attn-graph: epoch 1  loss \([0-9.]*\).*/\1/p' "$ERR"; }
+run attn-graph train "${FILES[@]}" --init "$T/m.safetensors" --threads 2 --epochs 1 --seed 2 -o "$T/ft.safetensors"
+expect_exit 0; tuned=$(first_loss)
+run attn-graph train "${FILES[@]}" --undirected --threads 2 --epochs 1 --seed 2 -o "$T/scratch.safetensors"
+expect_exit 0; scratch=$(first_loss)
+if awk -v a="${tuned:-9}" -v b="${scratch:-0}" 'BEGIN { exit !(a < 0.8 * b) }'; then
+  _pass; else _fail "first-epoch loss ${tuned:-?} fine-tuned vs ${scratch:-?} from scratch"; fi
+run attn-graph info --model "$T/ft.safetensors"
+expect_exit 0; expect_stdout_has "$(printf 'init_from\t%s' "$T/m.safetensors")"
+
+step "--init keeps the architecture and graph settings: a conflicting flag is exit 2 naming it"
+run attn-graph train "${FILES[@]}" --init "$T/m.safetensors" --heads 4 --epochs 1 -o "$T/x.safetensors"
+expect_exit 2; expect_stderr "attn-graph: error: --heads 4 conflicts with --init $T/m.safetensors (heads 8); leave it out to keep the model's"
+run attn-graph train "${FILES[@]}" --init "$T/m.safetensors" --self-loops keep --epochs 1 -o "$T/x.safetensors"
+expect_exit 2; expect_stderr_has "--self-loops keep conflicts with --init"
+run attn-graph train "${FILES[@]}" --init "$T/m.safetensors" --heads 8 --undirected --dropout 0.5 --epochs 1 --quiet -o "$T/x.safetensors"
+expect_exit 0
+
+step "--init on a graph with other labels: the output layer starts afresh, with a notice"
+awk -F'\t' 'BEGIN { OFS = "\t" } { if ($2 == "c") $2 = "b"; print }' "$P/nodes.tsv" >"$T/relabelled.tsv"
+run attn-graph train --nodes "$T/relabelled.tsv" --edges "$P/edges.tsv" --split "$P/split.tsv" --init "$T/m.safetensors" --threads 2 --epochs 2 -o "$T/re.safetensors"
+expect_exit 0; expect_stderr_has "the classifier head starts afresh for the 2 labels"
+run attn-graph info --model "$T/re.safetensors"
+expect_stdout_has "$(printf 'labels\t["a","b"]')"
+
 finish

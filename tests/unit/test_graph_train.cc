@@ -3,6 +3,7 @@
 // the same seed gives the same model.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "attn/error.h"
@@ -95,4 +96,29 @@ TEST_CASE("training needs labelled training nodes") {
   GatModel model(mc);
   CHECK_THROWS_WITH_AS(train_gat(model, g.features, b.csr, g.labels, {}, {}, {}),
                        "no labelled training nodes", attn::Error);
+}
+
+TEST_CASE("node_loss with class weights: each node's loss and gradient scaled by its label's weight") {
+  // 3 nodes, K = 2; the loss is taken on nodes 0 and 2 (labels 0 and 1).
+  const std::vector<float> logits = {2.0f, -1.0f, 0.5f, 0.5f, 0.3f, 1.1f};
+  const std::vector<int32_t> labels = {0, 1, 1}, nodes = {0, 2};
+  std::vector<float> d_plain(6), d_weighted(6);
+  const NodeLoss plain = node_loss(2, logits, labels, nodes, d_plain.data());
+  const std::vector<float> w = {0.5f, 3.0f};
+  const NodeLoss weighted = node_loss(2, logits, labels, nodes, d_weighted.data(), w);
+  // each row's own loss: -log softmax at its label
+  auto row_loss = [&](int i) {
+    const float* z = logits.data() + 2 * i;
+    const double m = std::max(z[0], z[1]);
+    return -(z[labels[i]] - m - std::log(std::exp(z[0] - m) + std::exp(z[1] - m)));
+  };
+  CHECK(plain.loss == doctest::Approx((row_loss(0) + row_loss(2)) / 2).epsilon(1e-5));
+  CHECK(weighted.loss == doctest::Approx((0.5 * row_loss(0) + 3.0 * row_loss(2)) / 2).epsilon(1e-5));
+  CHECK(weighted.loss != doctest::Approx(plain.loss));
+  CHECK(weighted.accuracy == plain.accuracy);
+  for (int k = 0; k < 2; ++k) {
+    CHECK(d_weighted[0 * 2 + k] == doctest::Approx(0.5f * d_plain[0 * 2 + k]).epsilon(1e-5));
+    CHECK(d_weighted[2 * 2 + k] == doctest::Approx(3.0f * d_plain[2 * 2 + k]).epsilon(1e-5));
+    CHECK(d_weighted[1 * 2 + k] == 0.0f);  // not a loss node
+  }
 }

@@ -34,11 +34,11 @@ void refuse_init_conflicts(const CLI::App& cmd, const FixedSettings& fixed, cons
 
 std::vector<std::string> fresh_parameters(const std::vector<std::string>& model_labels,
                                           const std::vector<std::string>& data_labels,
-                                          const std::string& init) {
+                                          const std::string& init, const std::string& head) {
   if (model_labels == data_labels) return {};
   log_info("notice: the data's labels differ from those of {}: the classifier head starts afresh "
            "for the {} labels", init, data_labels.size());
-  return {"head."};
+  return {head};
 }
 
 std::pair<std::string, std::string> init_metadata(const std::string& init) {

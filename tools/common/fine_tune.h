@@ -17,10 +17,11 @@ using FixedSettings = std::vector<std::pair<std::string, std::string>>;
 void refuse_init_conflicts(const CLI::App& cmd, const FixedSettings& fixed, const std::string& init);
 
 // The parameter prefixes that start afresh: none when the data has the saved model's labels,
-// else the head ("head."), with a notice saying so.
+// else the head (`head`: "head." unless the model names its output layer otherwise), with a
+// notice saying so.
 std::vector<std::string> fresh_parameters(const std::vector<std::string>& model_labels,
                                           const std::vector<std::string>& data_labels,
-                                          const std::string& init);
+                                          const std::string& init, const std::string& head = "head.");
 
 // The metadata a fine-tuned model records (attn.init_from: the file it started from).
 std::pair<std::string, std::string> init_metadata(const std::string& init);

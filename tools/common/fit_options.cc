@@ -11,14 +11,14 @@ FitOptions::FitOptions(const FitDefaults& d)
 void FitOptions::register_flags(CLI::App& cmd, const std::string& items, const std::string& group) {
   std::vector<CLI::Option*> added;
   auto keep = [&](CLI::Option* o) { added.push_back(o); return o; };
-  keep(add_data_option(cmd, valid, false, "Validation data, same form as --data: scored after every epoch (loss, accuracy, macro-F1); the model saved is the best epoch", "--valid"));
+  if (offer_batches) keep(add_data_option(cmd, valid, false, "Validation data, same form as --data: scored after every epoch (loss, accuracy, macro-F1); the model saved is the best epoch", "--valid"));
   keep(cmd.add_option("--patience", patience, "With --valid: stop after this many epochs without a lower validation loss (0: run all epochs)"))->capture_default_str()->check(CLI::Range(0, 1000000));
   keep(cmd.add_option("--epochs", epochs, "Passes over the training data"))->capture_default_str()->check(CLI::Range(1, 10000));
   keep(cmd.add_option("--lr", lr, "Peak learning rate (AdamW, warm-up then cosine decay)"))->capture_default_str()->check(CLI::Range(1e-6, 1.0));
-  keep(cmd.add_option("--batch-size", batch_size, "Training " + items + " per step"))->capture_default_str()->check(CLI::Range(1, 4096));
-  keep(cmd.add_option("--warmup", warmup, "Warm-up fraction of all steps"))->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  if (offer_batches) keep(cmd.add_option("--batch-size", batch_size, "Training " + items + " per step"))->capture_default_str()->check(CLI::Range(1, 4096));
+  if (offer_batches) keep(cmd.add_option("--warmup", warmup, "Warm-up fraction of all steps"))->capture_default_str()->check(CLI::Range(0.0, 1.0));
   keep(cmd.add_option("--weight-decay", weight_decay, "AdamW weight decay"))->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  keep(cmd.add_option("--clip", clip, "Gradient-norm clipping (0: off)"))->capture_default_str()->check(CLI::Range(0.0, 1e6));
+  if (offer_batches) keep(cmd.add_option("--clip", clip, "Gradient-norm clipping (0: off)"))->capture_default_str()->check(CLI::Range(0.0, 1e6));
   if (offer_class_weight)
     keep(cmd.add_option("--class-weight", class_weight, "Loss weight per label: none, balanced (inverse label frequency) or a FILE of label<TAB>weight lines (labels not in it: 1)"))->capture_default_str();
   if (offer_init)

@@ -43,6 +43,9 @@ struct FitOptions {
   DType storage = DType::F32;         // --storage
   // Which of the optional flags the tool offers (set before register_flags).
   bool offer_class_weight = true, offer_init = true;
+  // false for one full batch validated on its own split (attn-graph: the split's val nodes):
+  // no --valid, --batch-size, --warmup or --clip, which have no meaning there.
+  bool offer_batches = true;
 
   // Registers the flags on `cmd`, in `group` when not empty. `items` names what a batch holds
   // in help texts ("items", "images", "utterances").

@@ -1,14 +1,20 @@
 // attn-graph train: read the graph, train a GAT on its training nodes (full batch, early
-// stopping on the validation nodes), write the model of the best validation epoch.
-#include <filesystem>
-
+// stopping on the split's validation nodes), write the model of the kept validation epoch.
+// The shared training flags come from the train kit (common/fit_options.h) without the ones a
+// full-batch run on one graph has no use for (--valid: the split's val nodes validate;
+// --batch-size, --warmup, --clip).
 #include "attn/error.h"
 #include "attn/graph/train.h"
 #include "attn/parallel.h"
+#include "attn/train/warm_start.h"
 #include "commands.h"
+#include "common/class_weights.h"
 #include "common/command_line.h"
+#include "common/fine_tune.h"
+#include "common/fit_options.h"
 #include "common/log.h"
 #include "common/run_guarded.h"
+#include "common/train_checks.h"
 #include "graph_input.h"
 
 namespace attn::tools::graph {
@@ -19,23 +25,47 @@ using namespace attn::graph;
 struct TrainArgs {
   GraphFiles files;
   GraphFlags prep;
-  std::string output, score = "additive", storage = "f32", keep = "loss+accuracy";
+  std::string output, score = "additive", keep = "loss+accuracy";
   GatModelConfig model;
-  GatTrainConfig train;
+  FitOptions fit{{.epochs = 10000, .lr = 0.005f, .batch_size = 1, .warmup = 0.0f, .weight_decay = 5e-4f, .clip = 0.0}};
 };
 
-void check_output(const std::string& output) {
-  // Fail before training, not after it, when the model could never be written.
-  const auto dir = std::filesystem::path(output).parent_path();
-  std::error_code ec;
-  if (std::filesystem::is_directory(output, ec)) throw Error(output + ": is a directory");
-  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
-    throw Error(output + ": no such directory '" + dir.string() + "'");
+std::string flag_bool(bool b) { return b ? "true" : "false"; }
+
+// What --init takes from the saved model: its architecture and how it read the graph.
+FixedSettings fixed_by(const LoadedGatModel& base) {
+  const GatModelConfig& c = base.model->config();
+  const GraphOptions& g = base.graph;
+  return {{"--layers", std::to_string(c.layers)}, {"--heads", std::to_string(c.heads)},
+          {"--hidden", std::to_string(c.hidden)}, {"--output-heads", std::to_string(c.output_heads)},
+          {"--score", gat_score_name(c.score)}, {"--residual", flag_bool(c.residual)},
+          {"--negative-slope", fmt::format("{}", c.negative_slope)},
+          {"--features", feature_format_name(g.features)}, {"--feature-dim", std::to_string(g.feature_dim)},
+          {"--undirected", flag_bool(g.undirected)}, {"--self-loops", self_loops_name(g.self_loops)},
+          {"--no-normalize", flag_bool(!g.normalize_rows)}};
 }
 
-int run_train(TrainArgs& a, const CommonOptions& common, const std::string& command_line) {
-  check_output(a.output);
-  LoadedGraph lg = load_graph(a.files, graph_options(a.prep), common.keep_going);
+// The saved model's architecture; the dropout settings too, unless given.
+GatModelConfig init_config(const TrainArgs& a, const CLI::App& cmd, const GatModelConfig& base) {
+  GatModelConfig c = base;
+  auto given = [&](const char* flag) { return cmd.get_option(flag)->count() > 0; };
+  if (given("--dropout")) c.dropout = a.model.dropout;
+  if (given("--value-dropout")) c.value_dropout = a.model.value_dropout;
+  if (given("--attention-dropout")) c.attention_dropout = a.model.attention_dropout;
+  if (given("--head-dropout")) c.head_dropout = a.model.head_dropout;
+  return c;
+}
+
+int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
+  check_train_output(a.output);
+  std::optional<LoadedGatModel> base;
+  GraphOptions prep = graph_options(a.prep);
+  if (!a.fit.init.empty()) {
+    base = open_graph_model(a.fit.init, {});
+    refuse_init_conflicts(cmd, fixed_by(*base), a.fit.init);
+    prep = base->graph;
+  }
+  LoadedGraph lg = load_graph(a.files, prep, common.keep_going);
   const GraphData& g = lg.data;
   if (g.label_names.size() < 2)
     throw Error(g.node_file + ": " + std::to_string(g.label_names.size()) +
@@ -51,27 +81,48 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
     throw Error(g.has_split ? a.files.split + ": no labelled node is in the train split (are "
                                               "the labels only in val/test?)"
                             : g.node_file + ": no labelled nodes to train on");
-  a.model.in = g.features.dim;
+  if (base) {
+    a.model = init_config(a, cmd, base->model->config());
+    if (g.features.dim != a.model.in)
+      throw Error(fmt::format("{}: {} features per node, the model of --init {} reads {}", g.node_file,
+                              g.features.dim, a.fit.init, a.model.in));
+  } else {
+    a.model.in = g.features.dim;
+    a.model.score = parse_gat_score(a.score);
+  }
   a.model.classes = static_cast<int>(g.label_names.size());
-  a.model.score = parse_gat_score(a.score);
-  a.train.seed = common.seed;
-  a.train.keep = a.keep == "loss" ? GatTrainConfig::Keep::Loss : GatTrainConfig::Keep::LossAndAccuracy;
+  GatTrainConfig t;
+  t.epochs = a.fit.epochs;
+  t.patience = a.fit.patience;
+  t.lr = a.fit.lr;
+  t.weight_decay = a.fit.weight_decay;
+  t.seed = common.seed;
+  t.keep = a.keep == "loss" ? GatTrainConfig::Keep::Loss : GatTrainConfig::Keep::LossAndAccuracy;
+  LabelIds train_labels;
+  for (int32_t i : train_nodes) train_labels.push_back({g.labels[i]});
+  t.class_weights = class_weights(a.fit.class_weight, g.label_names, train_labels);
   GatModel model(a.model);
   Rng rng(common.seed);
   model.init(rng);
+  if (base) {
+    const std::string output_layer = "layers." + std::to_string(model.layer_count() - 1) + ".";
+    copy_parameters(model.parameters(), base->model->parameters(),
+                    fresh_parameters(base->labels, g.label_names, a.fit.init, output_layer));
+    base.reset();  // its weights are copied
+  }
   log_info("settings: layers {} heads {} hidden {} output-heads {} score {} residual {} head-dropout {} | dropout "
-           "{} value-dropout {} attention-dropout {} | keep {} lr {} weight-decay {} epochs {} patience {} seed {} "
-           "threads {} | train nodes {} val nodes {} | parameters {}",
-           a.model.layers, a.model.heads, a.model.hidden, a.model.output_heads, a.score,
-           a.model.residual, a.model.head_dropout, a.model.dropout, a.model.value_dropout, a.model.attention_dropout, a.keep, a.train.lr,
-           a.train.weight_decay, a.train.epochs, a.train.patience, common.seed, attn::threads(),
+           "{} value-dropout {} attention-dropout {} | keep {} lr {} weight-decay {} epochs {} patience {} "
+           "class-weight {} seed {} threads {} | train nodes {} val nodes {} | parameters {}",
+           a.model.layers, a.model.heads, a.model.hidden, a.model.output_heads, gat_score_name(a.model.score),
+           a.model.residual, a.model.head_dropout, a.model.dropout, a.model.value_dropout, a.model.attention_dropout,
+           a.keep, t.lr, t.weight_decay, t.epochs, t.patience, a.fit.class_weight, common.seed, attn::threads(),
            train_nodes.size(), val_nodes.size(), model.parameter_count());
   if (val_nodes.empty())
-    log_info("no validation nodes: training all {} epochs, no early stopping", a.train.epochs);
+    log_info("no validation nodes: training all {} epochs, no early stopping", t.epochs);
   const TrainResult r = train_gat(
-      model, g.features, lg.built.csr, g.labels, train_nodes, val_nodes, a.train,
+      model, g.features, lg.built.csr, g.labels, train_nodes, val_nodes, t,
       [&](const EpochReport& e) {
-        if (e.epoch == 1 || e.epoch % 10 == 0 || e.epoch == a.train.epochs)
+        if (e.epoch == 1 || e.epoch % 10 == 0 || e.epoch == t.epochs)
           log_info("epoch {}  loss {:.4f}  acc {:.4f}  valid loss {:.4f}  valid acc {:.4f}{}",
                    e.epoch, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
                    e.best ? "  (best)" : "");
@@ -80,8 +131,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
     log_info("{} after {} epochs; kept epoch {}: valid loss {:.4f}  valid acc {:.4f}",
              r.stopped_early ? "stopped early" : "finished", r.epochs_run, r.best_epoch,
              r.best_val_loss, r.best_val_accuracy);
-  const DType storage = a.storage == "f16" ? DType::F16 : a.storage == "bf16" ? DType::BF16 : DType::F32;
-  save_gat_model(a.output, model, lg.options, g.label_names, command_line, storage);
+  std::map<std::string, std::string> metadata;
+  if (!a.fit.init.empty()) metadata.insert(init_metadata(a.fit.init));
+  save_gat_model(a.output, model, lg.options, g.label_names, recorded_command_line("attn-graph", cmd),
+                 a.fit.storage, metadata);
   log_info("wrote {}", a.output);
   return 0;
 }
@@ -98,10 +151,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   add_graph_files_flags(*cmd, args->files);
   add_graph_prep_flags(*cmd, args->prep);
   add_output_option(*cmd, args->output, true, "Model file to write (safetensors)");
-  add_choice_option(*cmd, "--storage", args->storage, {"f32", "f16", "bf16"},
-                    "Weight precision in the model file");
   auto& m = args->model;
-  auto& t = args->train;
   add_choice_option(*cmd, "--score", args->score, {"additive", "gatv2", "dot"},
                     "Attention score: additive (GAT), gatv2 (Brody et al. 2022) or dot");
   cmd->add_option("--layers", m.layers, "GAT layers, the last one the output layer")->capture_default_str()->check(CLI::Range(1, 16));
@@ -114,15 +164,20 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--value-dropout", m.value_dropout, "Dropout on the projected features before they are summed (as the reference GAT code)")->capture_default_str()->check(CLI::Range(0.0, 0.95));
   cmd->add_option("--attention-dropout", m.attention_dropout, "Dropout on the attention coefficients")->capture_default_str()->check(CLI::Range(0.0, 0.95));
   cmd->add_option("--negative-slope", m.negative_slope, "LeakyReLU slope of the scores")->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--lr", t.lr, "Adam learning rate")->capture_default_str()->check(CLI::Range(1e-6, 1.0));
-  cmd->add_option("--weight-decay", t.weight_decay, "L2 weight decay (Adam's, as the GAT paper)")->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--epochs", t.epochs, "Most epochs (one full-graph step each)")->capture_default_str()->check(CLI::Range(1, 1000000));
   add_choice_option(*cmd, "--keep", args->keep, {"loss+accuracy", "loss"},
                     "Epoch kept: validation loss and accuracy both at their best (the GAT paper), or the lowest validation loss");
-  cmd->add_option("--patience", t.patience, "Stop after this many epochs without a better validation loss or accuracy (0: never)")->capture_default_str()->check(CLI::Range(0, 1000000));
-  return [args, &common, cmd] {
-    return run_train(*args, common, recorded_command_line("attn-graph", *cmd));
-  };
+  FitOptions& f = args->fit;
+  f.patience = 100;
+  f.offer_batches = false;
+  f.register_flags(*cmd, "nodes");
+  // The kit's flags, as a full-batch run on the split's validation nodes reads them.
+  cmd->get_option("--epochs")->description("Most epochs (one full-graph step each)");
+  cmd->get_option("--lr")->description("Adam learning rate (constant)");
+  cmd->get_option("--weight-decay")->description("L2 weight decay (Adam's, as the GAT paper)");
+  cmd->get_option("--patience")->description("Stop after this many epochs without a better validation loss or accuracy on the split's val nodes (0: never)");
+  cmd->get_option("--class-weight")->description("Loss weight per label over the training nodes: none, balanced (inverse label frequency) or a FILE of label<TAB>weight lines (labels not in it: 1)");
+  cmd->get_option("--init")->description("Fine-tune from this saved graph model: its architecture and graph settings are kept; an output layer for other labels starts afresh");
+  return [args, &common, cmd] { return run_train(*args, common, *cmd); };
 }
 
 }  // namespace attn::tools::graph

@@ -69,15 +69,16 @@ void normalize_feature_rows(NodeFeatures& f) {
 
 void save_gat_model(const std::string& path, GatModel& model, const GraphOptions& graph,
                     const std::vector<std::string>& labels, const std::string& train_command,
-                    DType storage) {
+                    DType storage, const std::map<std::string, std::string>& extra_metadata) {
   const json config = {{"model", json::parse(gat_config_json(model.config()))},
                        {"graph", graph_json(graph)},
                        {"train_command", train_command}};
-  const std::map<std::string, std::string> metadata = {
+  std::map<std::string, std::string> metadata = extra_metadata;
+  metadata.insert({
       {"attn.task", kGraphTask},
       {"attn.format_version", std::to_string(kGraphFormatVersion)},
       {"attn.config", config.dump()},
-      {"attn.labels", json(labels).dump()}};
+      {"attn.labels", json(labels).dump()}});
   save_safetensors(path, model.parameters(), metadata, storage);
 }
 

@@ -7,12 +7,14 @@
 #include "attn/error.h"
 #include "attn/layers/loss.h"
 #include "attn/ops.h"
+#include "attn/train/classify.h"
 #include "attn/train/fit.h"
 
 namespace attn::graph {
 
 NodeLoss node_loss(int K, const std::vector<float>& logits, const std::vector<int32_t>& labels,
-                   const std::vector<int32_t>& nodes, float* dlogits) {
+                   const std::vector<int32_t>& nodes, float* dlogits,
+                   const std::vector<float>& class_weights) {
   NodeLoss r;
   const int B = static_cast<int>(nodes.size());
   if (dlogits) std::fill(dlogits, dlogits + logits.size(), 0.0f);
@@ -24,8 +26,17 @@ NodeLoss node_loss(int K, const std::vector<float>& logits, const std::vector<in
     std::copy_n(logits.data() + int64_t{nodes[b]} * K, K, rows.data() + int64_t{b} * K);
     y[b] = labels[nodes[b]];
   }
-  r.loss = softmax_cross_entropy(B, K, rows.data(), y.data(), 0.0f,
-                                 dlogits ? drows.data() : nullptr, nullptr);
+  if (class_weights.empty()) {
+    r.loss = softmax_cross_entropy(B, K, rows.data(), y.data(), 0.0f,
+                                   dlogits ? drows.data() : nullptr, nullptr);
+  } else {
+    ClassifyConfig weighted;
+    weighted.class_weights = class_weights;
+    LabelIds ids(B);
+    std::vector<const std::vector<int32_t>*> of(B);
+    for (int b = 0; b < B; ++b) ids[b] = {y[b]}, of[b] = &ids[b];
+    r.loss = classification_loss(weighted, B, K, rows.data(), of, dlogits ? drows.data() : nullptr, nullptr);
+  }
   int64_t correct = 0;
   for (int b = 0; b < B; ++b) {
     const float* row = rows.data() + int64_t{b} * K;
@@ -44,8 +55,9 @@ class GatTrainable : public TrainableModel {
  public:
   GatTrainable(GatModel& model, const NodeFeatures& x, const CsrGraph& g,
                const std::vector<int32_t>& labels, const std::vector<int32_t>& train_nodes,
-               float weight_decay)
+               float weight_decay, const std::vector<float>& class_weights)
       : model_(model), x_(x), g_(g), labels_(labels), train_(train_nodes), decay_(weight_decay),
+        weights_(class_weights),
         params_(model.parameters()) {}
 
   ParameterList parameters() override { return params_; }
@@ -53,7 +65,7 @@ class GatTrainable : public TrainableModel {
   BatchStats train_batch(const Batch&, const RunContext& ctx) override {
     const std::vector<float>& logits = model_.forward(x_, g_, cache_, ctx, /*store=*/true);
     dlogits_.resize(logits.size());
-    const NodeLoss train = node_loss(model_.config().classes, logits, labels_, train_, dlogits_.data());
+    const NodeLoss train = node_loss(model_.config().classes, logits, labels_, train_, dlogits_.data(), weights_);
     model_.backward(x_, g_, cache_, dlogits_.data(), ctx);
     for (Parameter* p : params_)  // from loss += weight_decay / 2 * |w|^2
       if (p->decay) ops::axpy(p->value.size(), decay_, p->value.data(), p->grad.data());
@@ -71,6 +83,7 @@ class GatTrainable : public TrainableModel {
   const std::vector<int32_t>& labels_;
   const std::vector<int32_t>& train_;
   float decay_;
+  const std::vector<float>& weights_;
   ParameterList params_;
   GatModelCache cache_;
   std::vector<float> dlogits_;
@@ -85,7 +98,7 @@ TrainResult train_gat(GatModel& model, const NodeFeatures& x, const CsrGraph& g,
                       const std::function<void(const EpochReport&)>& on_epoch) {
   if (train_nodes.empty()) throw Error("no labelled training nodes");
   const int K = model.config().classes;
-  GatTrainable trainable(model, x, g, labels, train_nodes, config.weight_decay);
+  GatTrainable trainable(model, x, g, labels, train_nodes, config.weight_decay, config.class_weights);
   // The kit's fit with one full-graph batch per epoch, a constant learning rate, Adam with the
   // L2 in the gradients (no decoupled decay), no clipping.
   FitConfig fc;
@@ -108,7 +121,7 @@ TrainResult train_gat(GatModel& model, const NodeFeatures& x, const CsrGraph& g,
   if (!val_nodes.empty())
     cb.validate_scores = [&](int) {
       const std::vector<float>& logits = model.forward(x, g, eval_cache, RunContext{}, false);
-      const NodeLoss val = node_loss(K, logits, labels, val_nodes, nullptr);
+      const NodeLoss val = node_loss(K, logits, labels, val_nodes, nullptr, config.class_weights);
       rep.val_loss = val.loss;
       rep.val_accuracy = val.accuracy;
       return ValidationScores{val.loss, val.accuracy};

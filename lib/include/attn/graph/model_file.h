@@ -3,6 +3,7 @@
 // ({"model": GatModelConfig, "graph": GraphOptions, "train_command": ...}) and attn.labels.
 // Reading checks the task, the version, every config field, and that the file holds each
 // layer's projection with the shape the config implies before anything is allocated from it.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,7 +37,8 @@ struct LoadedGatModel {
 
 void save_gat_model(const std::string& path, GatModel& model, const GraphOptions& graph,
                     const std::vector<std::string>& labels, const std::string& train_command,
-                    DType storage = DType::F32);
+                    DType storage = DType::F32,
+                    const std::map<std::string, std::string>& extra_metadata = {});  // e.g. attn.init_from
 LoadedGatModel load_gat_model(const SafeTensorsFile& file);
 
 // Row normalisation of non-negative features: each row divided by its sum (rows summing to

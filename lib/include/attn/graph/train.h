@@ -21,6 +21,9 @@ struct GatTrainConfig {
   // best so far; patience counts epochs where neither improved) or the lowest validation
   // loss alone (pyGAT's; patience counts epochs without a lower loss). FitConfig::Keep.
   enum class Keep { LossAndAccuracy, Loss } keep = Keep::LossAndAccuracy;
+  // Loss weight per label (K), empty: all 1 (--class-weight). A node's loss and gradient are
+  // scaled by its label's weight, on the training and the validation nodes alike.
+  std::vector<float> class_weights;
 };
 
 struct EpochReport {
@@ -39,11 +42,14 @@ struct TrainResult {
 
 // Loss and accuracy of logits (N, K) over the given nodes; dlogits (N, K), when not
 // nullptr, is overwritten with the gradient of the mean loss (zero outside `nodes`).
+// class_weights (K), when not empty, scale each node's loss by its label's weight (the mean stays
+// over the nodes: attn::classification_loss).
 struct NodeLoss {
   double loss = 0, accuracy = 0;
 };
 NodeLoss node_loss(int K, const std::vector<float>& logits, const std::vector<int32_t>& labels,
-                   const std::vector<int32_t>& nodes, float* dlogits);
+                   const std::vector<int32_t>& nodes, float* dlogits,
+                   const std::vector<float>& class_weights = {});
 
 // labels: (N), -1 for none; train_nodes and val_nodes index nodes with labels.
 // Throws attn::Error when train_nodes is empty or every step is non-finite.
