@@ -19,10 +19,8 @@
 #include "attn/parallel.h"
 #include "attn/rng.h"
 #include "attn/train/batching.h"
-#include "attn/train/clip.h"
+#include "attn/train/fit.h"
 #include "attn/train/metrics.h"
-#include "attn/train/optimizer.h"
-#include "attn/train/schedule.h"
 
 namespace {
 
@@ -189,37 +187,39 @@ struct TrainConfig {
   uint64_t seed = 1;
 };
 
-// The training loop: seeded batches, forward/backward, clip, scheduled AdamW.
-// Returns the mean loss of the last epoch.
+// The model over one dataset, as the shared training loop drives it.
+class Trainable : public attn::TrainableModel {
+ public:
+  Trainable(SequenceClassifier& model, const Dataset& d) : model_(model), d_(d) {}
+  attn::ParameterList parameters() override { return model_.parameters(); }
+  attn::BatchStats train_batch(const attn::Batch& batch, const attn::RunContext& ctx) override {
+    return {.loss_sum = model_.train_batch(d_, batch, ctx), .items = static_cast<int64_t>(batch.size())};
+  }
+
+ private:
+  SequenceClassifier& model_;
+  const Dataset& d_;
+};
+
+// Trains through attn::fit (seeded batches, clipping, warm-up and cosine AdamW); returns the
+// mean loss of the last epoch.
 double train(SequenceClassifier& model, const Dataset& d, const TrainConfig& tc) {
   attn::Rng init_rng(tc.seed);
   model.init(init_rng);
-  const attn::ParameterList params = model.parameters();
-  const attn::BatchingConfig batching{.max_items = tc.batch_items,
-                                      .sort_window = 8 * tc.batch_items};
-  int64_t total_steps = 0;
-  for (int e = 0; e < tc.epochs; ++e)
-    total_steps += static_cast<int64_t>(attn::make_batches(d.lengths, batching, tc.seed, e).size());
-  const attn::WarmupCosineSchedule schedule{
-      .peak_lr = tc.peak_lr,
-      .warmup_steps = static_cast<int64_t>(tc.warmup_fraction * static_cast<float>(total_steps)),
-      .total_steps = total_steps};
-  attn::AdamW optimizer({.lr = tc.peak_lr, .weight_decay = 0.01f});
-  int64_t step = 0;
+  const attn::FitConfig config{.epochs = tc.epochs,
+                               .batching = {.max_items = tc.batch_items, .sort_window = 8 * tc.batch_items},
+                               .adamw = {.lr = tc.peak_lr, .weight_decay = 0.01f},
+                               .warmup_fraction = tc.warmup_fraction,
+                               .clip_norm = tc.clip_norm,
+                               .seed = tc.seed};
   double epoch_loss = 0.0;
-  for (int e = 0; e < tc.epochs; ++e) {
-    epoch_loss = 0.0;
-    for (const attn::Batch& batch : attn::make_batches(d.lengths, batching, tc.seed, e)) {
-      const attn::RunContext ctx{.training = true,
-                                 .seed = tc.seed * 1000003u + static_cast<uint64_t>(step)};
-      epoch_loss += model.train_batch(d, batch, ctx);
-      const double norm = attn::clip_grad_norm(params, tc.clip_norm);
-      REQUIRE(std::isfinite(norm));
-      optimizer.step(params, schedule.lr_at(step));
-      ++step;
-    }
-    epoch_loss /= static_cast<double>(d.seqs.size());
-  }
+  attn::FitCallbacks callbacks;
+  callbacks.progress = [&](const attn::FitProgress& p) {
+    if (p.epoch_done) epoch_loss = p.loss;
+  };
+  Trainable trainable(model, d);
+  const attn::FitResult result = attn::fit(trainable, d.lengths, config, callbacks);
+  REQUIRE(result.skipped_steps == 0);
   return epoch_loss;
 }
 
