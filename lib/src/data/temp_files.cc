@@ -23,9 +23,10 @@ namespace fs = std::filesystem;
 // freed, through lock-free atomics, and calls only unlink(), which is async-signal-safe.
 constexpr int kSlots = 64;
 constexpr std::size_t kPathBytes = 4096;
-enum SlotState : int { kFree, kFilling, kArmed };
+enum class SlotState : int { Free, Filling, Armed };
 struct Slot {
-  std::atomic<int> state{kFree};
+  std::atomic<SlotState> state{SlotState::Free};
+  static_assert(std::atomic<SlotState>::is_always_lock_free, "read by the signal handler");
   char path[kPathBytes];
 };
 Slot slots[kSlots];
@@ -37,7 +38,7 @@ constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 void remove_armed_and_reraise(int sig) {
   const int saved_errno = errno;
   for (Slot& slot : slots)
-    if (slot.state.load(std::memory_order_acquire) == kArmed) ::unlink(slot.path);
+    if (slot.state.load(std::memory_order_acquire) == SlotState::Armed) ::unlink(slot.path);
   errno = saved_errno;
   // Blocked while this handler runs, the re-raised signal is delivered on return, with the
   // default action: the process ends as it would have without the handler.
@@ -106,17 +107,17 @@ RemoveOnSignal::RemoveOnSignal(const std::string& path) {
   std::call_once(installed, install_handlers);
   if (path.size() >= kPathBytes) return;
   for (int i = 0; i < kSlots; ++i) {
-    int expected = kFree;
-    if (!slots[i].state.compare_exchange_strong(expected, kFilling, std::memory_order_acquire)) continue;
+    SlotState expected = SlotState::Free;
+    if (!slots[i].state.compare_exchange_strong(expected, SlotState::Filling, std::memory_order_acquire)) continue;
     std::memcpy(slots[i].path, path.c_str(), path.size() + 1);
-    slots[i].state.store(kArmed, std::memory_order_release);
+    slots[i].state.store(SlotState::Armed, std::memory_order_release);
     slot_ = i;
     return;
   }
 }
 
 RemoveOnSignal::~RemoveOnSignal() {
-  if (slot_ >= 0) slots[slot_].state.store(kFree, std::memory_order_release);
+  if (slot_ >= 0) slots[slot_].state.store(SlotState::Free, std::memory_order_release);
 }
 
 }  // namespace attn::data
