@@ -19,6 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <sstream>
@@ -201,6 +202,29 @@ std::vector<float> values(const attn::Tensor& t) { return t.storage(); }
 // The cases. Each builds the layer from the file's config, loads its parameters, runs
 // forward and backward with the stored upstream gradient dy and compares.
 
+// Each case registers its runner where it is defined, under the fixture names it checks, so
+// a new layer's case needs no edit elsewhere in this file.
+using CaseFn = std::function<void(Fixture&)>;
+
+std::map<std::string, CaseFn>& registered_cases() {
+  static std::map<std::string, CaseFn> cases;
+  return cases;
+}
+
+struct CaseRegistration {
+  CaseRegistration(CaseFn fn, std::initializer_list<const char*> names) {
+    for (const char* name : names)
+      if (!registered_cases().emplace(name, fn).second) std::abort();  // a name taken twice
+  }
+};
+
+#define NUMERICS_CONCAT2(a, b) a##b
+#define NUMERICS_CONCAT(a, b) NUMERICS_CONCAT2(a, b)
+#define NUMERICS_CASE(fn, ...) \
+  const CaseRegistration NUMERICS_CONCAT(registration_, __LINE__)(fn, {__VA_ARGS__})
+
+void run_linear(Fixture& fx);
+NUMERICS_CASE(run_linear, "linear");
 void run_linear(Fixture& fx) {
   const int T = fx.integer("T"), in = fx.integer("in_features"), out = fx.integer("out_features");
   attn::Linear layer("m", in, out, fx.config().at("bias").get<bool>());
@@ -217,6 +241,8 @@ void run_linear(Fixture& fx) {
 }
 
 // Patch embedding against torch's Conv2d(kernel=stride=p) on the same images in (B, C, S, S).
+void run_patch_embedding(Fixture& fx);
+NUMERICS_CASE(run_patch_embedding, "patch_embedding");
 void run_patch_embedding(Fixture& fx) {
   const int B = fx.integer("B"), S = fx.integer("image_size"), C = fx.integer("channels");
   const int p = fx.integer("patch"), D = fx.integer("dim");
@@ -236,6 +262,8 @@ void run_patch_embedding(Fixture& fx) {
 }
 
 // The convolutional stem against torch's Conv2d(3x3, stride 2, padding 1) + GELU, then 1x1.
+void run_conv_stem(Fixture& fx);
+NUMERICS_CASE(run_conv_stem, "conv_stem");
 void run_conv_stem(Fixture& fx) {
   const int B = fx.integer("B"), S = fx.integer("image_size"), C = fx.integer("channels");
   const int D = fx.integer("dim");
@@ -252,6 +280,8 @@ void run_conv_stem(Fixture& fx) {
   fx.expect_param_grads(params);
 }
 
+void run_embedding(Fixture& fx);
+NUMERICS_CASE(run_embedding, "embedding");
 void run_embedding(Fixture& fx) {
   const int T = fx.integer("T"), C = fx.integer("dim");
   attn::Embedding layer("m", fx.integer("vocab"), C);
@@ -268,6 +298,8 @@ void run_embedding(Fixture& fx) {
   fx.expect_param_grads(params);
 }
 
+void run_hashed_embedding(Fixture& fx);
+NUMERICS_CASE(run_hashed_embedding, "hashed_embedding");
 void run_hashed_embedding(Fixture& fx) {
   const int T = fx.integer("T"), C = fx.integer("dim");
   attn::HashedEmbedding layer("m", fx.integer("buckets"), C);
@@ -285,6 +317,8 @@ void run_hashed_embedding(Fixture& fx) {
   fx.expect_param_grads(params);
 }
 
+void run_layer_norm(Fixture& fx);
+NUMERICS_CASE(run_layer_norm, "layer_norm");
 void run_layer_norm(Fixture& fx) {
   const int T = fx.integer("T"), C = fx.integer("dim");
   attn::LayerNorm layer("m", C, fx.config().at("eps").get<float>());
@@ -301,6 +335,8 @@ void run_layer_norm(Fixture& fx) {
   fx.expect_param_grads(params);
 }
 
+void run_gelu(Fixture& fx);
+NUMERICS_CASE(run_gelu, "gelu");
 void run_gelu(Fixture& fx) {
   const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
   std::vector<float> y(x.size()), dx(x.size());
@@ -310,6 +346,8 @@ void run_gelu(Fixture& fx) {
   fx.expect_grad("x", dx);
 }
 
+void run_dropout_eval(Fixture& fx);
+NUMERICS_CASE(run_dropout_eval, "dropout_eval");
 void run_dropout_eval(Fixture& fx) {
   need(!fx.config().at("training").get<bool>(), "only eval-mode dropout is comparable");
   const attn::Dropout layer("m.drop", fx.config().at("p").get<float>());
@@ -324,6 +362,8 @@ void run_dropout_eval(Fixture& fx) {
   fx.expect_grad("x", dx);
 }
 
+void run_positional_sinusoidal(Fixture& fx);
+NUMERICS_CASE(run_positional_sinusoidal, "positional_sinusoidal");
 void run_positional_sinusoidal(Fixture& fx) {
   const attn::Segments segs = fx.segments();
   const int C = fx.integer("dim");
@@ -340,6 +380,8 @@ void run_positional_sinusoidal(Fixture& fx) {
   fx.expect_grad("x", values(fx.tensor("dy")));  // a fixed addition passes dy through
 }
 
+void run_positional_learned(Fixture& fx);
+NUMERICS_CASE(run_positional_learned, "positional_learned");
 void run_positional_learned(Fixture& fx) {
   const attn::Segments segs = fx.segments();
   const int C = fx.integer("dim");
@@ -367,7 +409,11 @@ void run_pool(Fixture& fx, attn::PoolKind kind) {
   fx.expect_output("y", y);
   fx.expect_grad("x", dx);
 }
+NUMERICS_CASE([](Fixture& fx) { run_pool(fx, attn::PoolKind::Cls); }, "pool_cls");
+NUMERICS_CASE([](Fixture& fx) { run_pool(fx, attn::PoolKind::Mean); }, "pool_mean");
 
+void run_cross_entropy(Fixture& fx);
+NUMERICS_CASE(run_cross_entropy, "cross_entropy");
 void run_cross_entropy(Fixture& fx) {
   const int B = fx.integer("B"), K = fx.integer("classes");
   const attn::Tensor logits = fx.tensor("logits");
@@ -380,6 +426,8 @@ void run_cross_entropy(Fixture& fx) {
   fx.expect_grad("logits", dlogits);
 }
 
+void run_one_vs_all(Fixture& fx);
+NUMERICS_CASE(run_one_vs_all, "one_vs_all");
 void run_one_vs_all(Fixture& fx) {
   const int B = fx.integer("B"), K = fx.integer("classes");
   const attn::Tensor logits = fx.tensor("logits");
@@ -400,6 +448,10 @@ attn::MaskKind mask_kind(const std::string& mask) {
   return attn::MaskKind::None;
 }
 
+void run_attention(Fixture& fx);
+NUMERICS_CASE(run_attention, "attention_dot_none", "attention_dot_causal", "attention_dot_window",
+              "attention_dot_sparse", "attention_additive_none", "attention_additive_causal",
+              "attention_additive_window", "attention_additive_sparse");
 void run_attention(Fixture& fx) {
   const json& cfg = fx.config();
   attn::AttentionSpec spec;
@@ -474,6 +526,9 @@ void check_layer(Fixture& fx, Layer& layer, const Rows& rows) {
   fx.expect_param_grads(params);
 }
 
+void run_multi_head_attention(Fixture& fx);
+NUMERICS_CASE(run_multi_head_attention, "multi_head_attention", "multi_head_attention_causal",
+              "multi_head_attention_window");
 void run_multi_head_attention(Fixture& fx) {
   const attn::Segments segs = fx.segments();
   attn::MultiHeadAttentionConfig config;
@@ -485,6 +540,8 @@ void run_multi_head_attention(Fixture& fx) {
   check_layer(fx, layer, segs);
 }
 
+void run_feed_forward(Fixture& fx);
+NUMERICS_CASE(run_feed_forward, "feed_forward");
 void run_feed_forward(Fixture& fx) {
   const int T = fx.integer("T");
   need(fx.config().at("activation") == "gelu", "only the GELU feed-forward exists");
@@ -492,6 +549,8 @@ void run_feed_forward(Fixture& fx) {
   check_layer(fx, layer, T);
 }
 
+void run_encoder_block(Fixture& fx);
+NUMERICS_CASE(run_encoder_block, "encoder_block");
 void run_encoder_block(Fixture& fx) {
   const attn::Segments segs = fx.segments();
   need(fx.config().at("norm") == "pre", "only the pre-LN block exists");
@@ -507,6 +566,8 @@ void run_encoder_block(Fixture& fx) {
   check_layer(fx, layer, segs);
 }
 
+void run_encoder(Fixture& fx);
+NUMERICS_CASE(run_encoder, "encoder");
 void run_encoder(Fixture& fx) {
   const attn::Segments segs = fx.segments();
   need(fx.config().at("norm") == "pre", "only pre-LN blocks exist");
@@ -524,40 +585,6 @@ void run_encoder(Fixture& fx) {
   check_layer(fx, layer, segs);
 }
 
-using CaseFn = std::function<void(Fixture&)>;
-
-const std::map<std::string, CaseFn>& known_cases() {
-  static const std::map<std::string, CaseFn> cases = [] {
-    std::map<std::string, CaseFn> m = {
-        {"linear", run_linear},
-        {"embedding", run_embedding},
-        {"hashed_embedding", run_hashed_embedding},
-        {"layer_norm", run_layer_norm},
-        {"gelu", run_gelu},
-        {"dropout_eval", run_dropout_eval},
-        {"positional_sinusoidal", run_positional_sinusoidal},
-        {"positional_learned", run_positional_learned},
-        {"multi_head_attention", run_multi_head_attention},
-        {"multi_head_attention_causal", run_multi_head_attention},
-        {"multi_head_attention_window", run_multi_head_attention},
-        {"feed_forward", run_feed_forward},
-        {"encoder_block", run_encoder_block},
-        {"encoder", run_encoder},
-        {"pool_cls", [](Fixture& fx) { run_pool(fx, attn::PoolKind::Cls); }},
-        {"pool_mean", [](Fixture& fx) { run_pool(fx, attn::PoolKind::Mean); }},
-        {"cross_entropy", run_cross_entropy},
-        {"one_vs_all", run_one_vs_all},
-        {"patch_embedding", run_patch_embedding},
-        {"conv_stem", run_conv_stem},
-    };
-    for (const char* scoring : {"dot", "additive"})
-      for (const char* mask : {"none", "causal", "window", "sparse"})
-        m[std::string("attention_") + scoring + "_" + mask] = run_attention;
-    return m;
-  }();
-  return cases;
-}
-
 std::map<std::string, fs::path> fixture_files() {
   const fs::path dir = fixture_dir();
   REQUIRE_MESSAGE(fs::is_directory(dir), "fixture directory " << dir << " not found");
@@ -572,8 +599,8 @@ void check_fixture(const fs::path& path, const std::string& stem) {
   try {
     Fixture fx(path);
     CHECK_MESSAGE(fx.case_name() == stem, "file " << path << " holds case " << fx.case_name());
-    const auto it = known_cases().find(fx.case_name());
-    need(it != known_cases().end(), "no test for fixture case ", fx.case_name());
+    const auto it = registered_cases().find(fx.case_name());
+    need(it != registered_cases().end(), "no test for fixture case ", fx.case_name());
     it->second(fx);
     fx.check_everything_used();
   } catch (const std::exception& e) {  // FixtureProblem, attn::Error, a layer's own throw
@@ -588,7 +615,7 @@ TEST_CASE("every known numerics case has a fixture") {
   // hold every case as well (make_fixtures.py writes them all), so a half-empty one fails.
   const auto files = fixture_files();
   INFO("fixture directory: " << fixture_dir() << (using_default_dir() ? " (default)" : ""));
-  for (const auto& [name, fn] : known_cases())
+  for (const auto& [name, fn] : registered_cases())
     CHECK_MESSAGE(files.count(name), "missing fixture for case " << name);
 }
 
