@@ -32,19 +32,11 @@ int run_encode(const EncodeArgs& a, const CommonOptions& common) {
   FeatureOutput out(a.output);
   BatchErrors errors(common.keep_going);
   const int C = model.classifier->config().dim;
-  for (int64_t index = 0;; ++index) {
-    FeatureItem item;
-    bool more = true;
-    if (!errors.run("", [&] { more = source.next(item); })) continue;
-    if (!more) break;
-    if (!a.shard.mine(index)) continue;  // another shard's
-    errors.run(item.where, [&] {
-      source.load(item);
-      out.write(item.utt, C, [&](const audio::FrameSink& sink) {
-        model.classifier->encode(item.feats.data(), item.feats.dim(0), sink);
-      });
+  source.each(a.shard, errors, [&](FeatureItem& item) {
+    out.write(item.utt, C, [&](const audio::FrameSink& sink) {
+      model.classifier->encode(item.feats.data(), item.feats.dim(0), sink);
     });
-  }
+  });
   out.commit();
   return errors.finish();
 }

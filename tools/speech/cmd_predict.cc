@@ -31,17 +31,11 @@ int run_predict(const PredictArgs& a, const CommonOptions& common) {
   PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
   const int K = model.classifier->config().num_labels;
-  for (int64_t index = 0;; ++index) {
-    FeatureItem item;
-    bool more = true;
-    if (!errors.run("", [&] { more = source.next(item); })) continue;
-    if (!more) break;
-    if (!a.out.shard.mine(index)) continue;  // another shard's: not loaded
-    if (!errors.run(item.where, [&] { source.load(item); })) continue;
-    // One utterance at a time keeps the output streaming and memory bounded.
+  // One utterance at a time keeps the output streaming and memory bounded.
+  source.each(a.out.shard, errors, [&](FeatureItem& item) {
     const std::vector<float> probs = predict_probs(*model.classifier, {&item.feats});
     output.write(output.make(item.utt, std::span<const float>(probs.data(), K)));
-  }
+  });
   return errors.finish();
 }
 

@@ -86,4 +86,18 @@ void FeatureSource::load(FeatureItem& item) {
   std::copy(rows.begin(), rows.end(), item.feats.data());
 }
 
+void FeatureSource::each(const Shard& shard, BatchErrors& errors, const std::function<void(FeatureItem&)>& use) {
+  for (int64_t index = 0;; ++index) {
+    FeatureItem item;
+    bool more = true;
+    if (!errors.run("", [&] { more = next(item); })) continue;
+    if (!more) return;
+    if (!shard.mine(index)) continue;
+    errors.run(item.where, [&] {
+      load(item);
+      use(item);
+    });
+  }
+}
+
 }  // namespace attn::tools::speech

@@ -4,12 +4,15 @@
 // archives, named "ark:feats.ark" or "ark:-" (stdin), text or binary. A bare "-" is an archive
 // when stdin starts like one (as `mfcc ... | encode -` sends), else a list of recordings.
 // Archive features must have the model's dimension.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "attn/audio/feature_io.h"
 #include "attn/audio/pipeline.h"
+#include "common/batch_errors.h"
+#include "common/predict_kit.h"
 #include "speech/utterances.h"
 
 namespace attn::tools::speech {
@@ -28,6 +31,10 @@ class FeatureSource {
   bool next(FeatureItem& item);
   // Reads or computes item's features; attn::Error for a bad recording or matrix.
   void load(FeatureItem& item);
+  // The loop predict and encode share: every item of the shard, loaded, to `use`, in input
+  // order; a bad list line, recording or matrix is an error of `errors` (skipped and counted
+  // with --keep-going). Other shards' items are not loaded.
+  void each(const Shard& shard, BatchErrors& errors, const std::function<void(FeatureItem&)>& use);
 
  private:
   std::vector<std::string> archives_;
