@@ -7,6 +7,7 @@
 
 #include "attn/vision/model_file.h"
 #include "common/batch_errors.h"
+#include "common/item_batch.h"
 #include "common/predict_kit.h"
 
 namespace attn::tools::image {
@@ -27,12 +28,11 @@ class BatchRunner {
   void run(const std::vector<std::string>& inputs, BatchErrors& errors, const Shard& shard = {});
 
  private:
-  void flush();
+  void forward(const std::vector<std::string>& paths, const std::vector<vision::Image>& images);
   const vision::ImageModel& model_;
   int layer_;
   std::function<void(const ImageResult&)> emit_;
-  std::vector<std::string> paths_;
-  std::vector<vision::Image> images_;
+  ItemBatch<vision::Image> batch_;
 };
 
 }  // namespace attn::tools::image

@@ -7,6 +7,7 @@
 #include "attn/error.h"
 #include "commands.h"
 #include "common/batch_errors.h"
+#include "common/item_batch.h"
 #include "attn/data/input.h"
 #include "common/output.h"
 #include "common/predict_kit.h"
@@ -37,22 +38,20 @@ class Predictor {
         model_(model),
         tokenizer_(args.max_len > 0 ? with_max_len(model.classifier->tokenizer(), args.max_len)
                                     : model.classifier->tokenizer()),
-        output_(args.out, model.labels) {}
+        output_(args.out, model.labels),
+        batch_(kBatchSize, [this](std::vector<std::string>& ids, std::vector<std::string>& texts) { run(ids, texts); }) {}
 
-  void add(std::string id, const std::string& text) {
-    pending_ids_.push_back(std::move(id));
-    pending_texts_.push_back(text);
-    if (static_cast<int>(pending_ids_.size()) >= kBatchSize) flush();
-  }
+  void add(std::string id, std::string text) { batch_.add(std::move(id), std::move(text)); }
+  void flush() { batch_.flush(); }
 
-  void flush() {
-    if (pending_ids_.empty()) return;
+ private:
+  void run(const std::vector<std::string>& ids, std::vector<std::string>& texts) {
     if (args_.docs) {  // raw documents become classifier text here, in parallel
-      const int64_t n = static_cast<int64_t>(pending_texts_.size());
+      const int64_t n = static_cast<int64_t>(texts.size());
 #pragma omp parallel for schedule(dynamic, 1)
-      for (int64_t i = 0; i < n; ++i) pending_texts_[i] = document_text(pending_texts_[i], model_.documents);
+      for (int64_t i = 0; i < n; ++i) texts[i] = document_text(texts[i], model_.documents);
     }
-    const auto tokens = tokenize_all(tokenizer_, pending_texts_, args_.explain);
+    const auto tokens = tokenize_all(tokenizer_, texts, args_.explain);
     std::vector<const TokenizedText*> batch;
     for (const auto& t : tokens) batch.push_back(&t);
     std::vector<float> probs;
@@ -60,15 +59,12 @@ class Predictor {
     model_.classifier->predict(batch, probs, args_.explain ? &attention : nullptr);
     const size_t K = model_.labels.size();
     for (size_t b = 0; b < batch.size(); ++b) {
-      Prediction p = output_.make(pending_ids_[b], std::span<const float>(probs.data() + b * K, K));
+      Prediction p = output_.make(ids[b], std::span<const float>(probs.data() + b * K, K));
       if (args_.explain) add_explanation(p, tokens[b], attention[b]);
       output_.write(p);
     }
-    pending_ids_.clear();
-    pending_texts_.clear();
   }
 
- private:
   void add_explanation(Prediction& p, const TokenizedText& tokens, const std::vector<float>& weight) {
     std::vector<int> order(weight.size());
     std::iota(order.begin(), order.end(), 0);
@@ -89,7 +85,7 @@ class Predictor {
   const attn::text::TextModel& model_;
   const attn::text::Tokenizer tokenizer_;  // the model's, or with --max-len
   PredictionOutput output_;
-  std::vector<std::string> pending_ids_, pending_texts_;
+  ItemBatch<std::string> batch_;
 };
 
 int predict_lines(const PredictArgs& args, Predictor& predictor, BatchErrors& errors) {
@@ -126,14 +122,10 @@ int predict_lines(const PredictArgs& args, Predictor& predictor, BatchErrors& er
 }
 
 int predict_documents(const PredictArgs& args, Predictor& predictor, BatchErrors& errors) {
-  data::InputPaths paths(args.inputs.empty() ? std::vector<std::string>{"-"} : args.inputs);
-  std::string path;
-  for (int64_t item = 0; paths.next(path); ++item) {
-    if (!args.out.shard.mine(item)) continue;  // another shard's document: not read
-    std::string text;
-    if (errors.run(path, [&] { text = data::read_text_file(path, data::kMaxDocumentBytes); }))
-      predictor.add(path, text);
-  }
+  each_input_path(
+      args.inputs, args.out.shard, errors,
+      [&](const std::string& path) { predictor.add(path, data::read_text_file(path, data::kMaxDocumentBytes)); },
+      [&] { predictor.flush(); });
   predictor.flush();
   return errors.finish();
 }
