@@ -1,6 +1,6 @@
+#include "common/labels.h"
 #include "common/class_weights.h"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -15,6 +15,7 @@ namespace {
 
 std::vector<float> read_weight_file(const std::string& path, const std::vector<std::string>& labels) {
   std::vector<float> weights(labels.size(), 1.0f);
+  const LabelIndex index(labels);
   data::LineReader reader(path);
   std::string line;
   while (reader.next(line)) {
@@ -23,16 +24,13 @@ std::vector<float> read_weight_file(const std::string& path, const std::vector<s
     if (tab == std::string::npos)
       throw Error(reader.where() + ": expected label<TAB>weight");
     const std::string label = line.substr(0, tab), value = line.substr(tab + 1);
-    const auto it = std::find(labels.begin(), labels.end(), label);
-    if (it == labels.end())
-      throw Error(fmt::format("{}: unknown label \"{}\" (not in the training data)", reader.where(),
-                              text::sanitize_utf8(label)));
+    const int32_t id = index.id(label, reader.where());
     float w = 0.0f;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), w);
     if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(w) || w < 0.0f)
       throw Error(fmt::format("{}: weight \"{}\" is not a number >= 0", reader.where(),
                               text::sanitize_utf8(value)));
-    weights[it - labels.begin()] = w;
+    weights[id] = w;
   }
   return weights;
 }

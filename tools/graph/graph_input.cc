@@ -1,10 +1,10 @@
 #include "graph_input.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "attn/error.h"
 #include "attn/graph/readers.h"
+#include "common/labels.h"
 #include "common/embedded_model.h"
 #include "attn/data/input.h"
 #include "common/log.h"
@@ -141,18 +141,11 @@ LoadedGatModel open_graph_model(const std::string& path, std::span<const unsigne
 }
 
 std::vector<int32_t> labels_for_model(const GraphData& g, const std::vector<std::string>& model_labels) {
-  std::unordered_map<std::string, int32_t> index;
-  for (size_t k = 0; k < model_labels.size(); ++k) index.emplace(model_labels[k], static_cast<int32_t>(k));
+  const LabelIndex index(model_labels);
   std::vector<int32_t> out(g.nodes(), -1);
-  for (int i = 0; i < g.nodes(); ++i) {
-    if (g.labels[i] < 0) continue;
-    const std::string& name = g.label_names[g.labels[i]];
-    const auto it = index.find(name);
-    if (it == index.end())
-      throw Error(g.node_file + ":" + std::to_string(g.node_line[i]) + ": label '" + name +
-                  "' is not one of the model's labels");
-    out[i] = it->second;
-  }
+  for (int i = 0; i < g.nodes(); ++i)
+    if (g.labels[i] >= 0)
+      out[i] = index.id(g.label_names[g.labels[i]], g.node_file + ":" + std::to_string(g.node_line[i]));
   return out;
 }
 

@@ -1,7 +1,6 @@
 #include "image_data.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "attn/error.h"
@@ -9,6 +8,7 @@
 #include "attn/vision/model_file.h"
 #include "attn/data/input.h"
 #include "attn/data/labelled_files.h"
+#include "common/labels.h"
 
 namespace attn::tools::image {
 namespace {
@@ -84,13 +84,8 @@ DataSummary summarize(const DataSource& source, BatchErrors& errors) {
 vision::ImageSet load_set(const DataSource& source, const std::vector<std::string>& labels,
                           int size, int channels, vision::Fit fit, BatchErrors& errors,
                           const DataSummary* summary) {
-  std::map<std::string, int> id_of;
-  for (size_t i = 0; i < labels.size(); ++i) id_of[labels[i]] = static_cast<int>(i);
-  auto label_id = [&](const std::string& label) {
-    const auto it = id_of.find(label);
-    if (it == id_of.end()) throw Error("label \"" + label + "\" is not one of the model's labels");
-    return it->second;
-  };
+  const LabelIndex index(labels);
+  auto label_id = [&](const std::string& label) { return index.id(label, ""); };
   vision::ImageSet set;
   set.size = size;
   set.channels = channels;

@@ -10,6 +10,7 @@
 #include "attn/model_file.h"
 #include "attn/parallel.h"
 #include "attn/train/classify.h"
+#include "common/labels.h"
 #include "common/class_weights.h"
 #include "common/command_line.h"
 #include "common/encoder_options.h"
@@ -38,12 +39,9 @@ struct TrainArgs {
 
 std::vector<std::vector<int32_t>> label_ids(const std::vector<std::string>& names, const std::vector<std::string>& labels,
                                             const std::string& data) {
+  const LabelIndex index(labels);
   std::vector<std::vector<int32_t>> ids;
-  for (const std::string& n : names) {
-    const auto it = std::find(labels.begin(), labels.end(), n);
-    if (it == labels.end()) throw Error(fmt::format("{}: label '{}' is not among the training labels", data, n));
-    ids.push_back({int32_t(it - labels.begin())});
-  }
+  for (const std::string& n : names) ids.push_back({index.id(n, data)});
   return ids;
 }
 
@@ -55,9 +53,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
 
   BatchErrors errors(common.keep_going);
   const LabelledAudio train = read_labelled_audio(a.data, p, errors);
-  std::vector<std::string> labels = train.labels;
-  std::sort(labels.begin(), labels.end());
-  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  const std::vector<std::string> labels = distinct_labels(train.labels);
   if (labels.size() < 2) throw Error(a.data + ": only one label (\"" + labels.front() + "\"); a classifier needs at least two");
   check_labels(labels, a.data);
   const auto ids = label_ids(train.labels, labels, a.data);

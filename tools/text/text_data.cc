@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 
 #include "attn/error.h"
 #include "attn/text/email.h"
 #include "attn/data/input.h"
 #include "attn/data/labelled_files.h"
+#include "common/labels.h"
 #include "common/cli.h"
 
 namespace attn::tools::text {
@@ -68,9 +68,9 @@ std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& 
 }
 
 std::vector<std::string> collect_labels(const std::vector<TextItem>& items) {
-  std::set<std::string> labels;
-  for (const auto& item : items) labels.insert(item.labels.begin(), item.labels.end());
-  return {labels.begin(), labels.end()};
+  std::vector<std::string> names;
+  for (const auto& item : items) names.insert(names.end(), item.labels.begin(), item.labels.end());
+  return distinct_labels(std::move(names));
 }
 
 }  // namespace attn::tools::text
