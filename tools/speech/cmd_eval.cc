@@ -2,9 +2,7 @@
 // recordings, with the features the model was trained on.
 #include <memory>
 
-#include <fmt/format.h>
-
-#include "attn/error.h"
+#include "common/labels.h"
 #include "common/output.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
@@ -28,13 +26,9 @@ int run_eval(const EvalArgs& a, const CommonOptions& common) {
   p.audio.resample = !a.audio.no_resample;
   BatchErrors errors(common.keep_going);
   const LabelledAudio data = read_labelled_audio(a.data, p, errors);
+  const LabelIndex index(model.labels);
   LabelIds ids;
-  for (size_t i = 0; i < data.labels.size(); ++i) {
-    const auto it = std::find(model.labels.begin(), model.labels.end(), data.labels[i]);
-    if (it == model.labels.end())
-      throw Error(fmt::format("{}: label '{}' is not one of the model's", data.paths[i], data.labels[i]));
-    ids.push_back({int32_t(it - model.labels.begin())});
-  }
+  for (size_t i = 0; i < data.labels.size(); ++i) ids.push_back({index.id(data.labels[i], data.paths[i])});
   SpeechTask task(*model.classifier, p, data.waves, data.paths);
   const Evaluation ev = evaluate(task, ClassifyConfig{}, ids);
   write_metrics(a.format, ev.confusion, model.labels);
