@@ -549,12 +549,9 @@ void run_feed_forward(Fixture& fx) {
   check_layer(fx, layer, T);
 }
 
-void run_encoder_block(Fixture& fx);
-NUMERICS_CASE(run_encoder_block, "encoder_block");
-void run_encoder_block(Fixture& fx) {
-  const attn::Segments segs = fx.segments();
-  need(fx.config().at("norm") == "pre", "only the pre-LN block exists");
-  attn::EncoderBlockConfig config;
+// The settings an encoder block and a whole encoder share.
+template <class Config>
+void read_block_settings(Fixture& fx, Config& config) {
   config.dim = fx.integer("dim");
   config.heads = fx.integer("heads");
   config.ff_dim = fx.integer("hidden");
@@ -562,6 +559,15 @@ void run_encoder_block(Fixture& fx) {
   config.attention_dropout = config_or(fx, "attention_dropout", 0.0f);
   config.mask = mask_kind(fx.config().at("mask"));
   config.window = fx.integer("window");
+}
+
+void run_encoder_block(Fixture& fx);
+NUMERICS_CASE(run_encoder_block, "encoder_block");
+void run_encoder_block(Fixture& fx) {
+  const attn::Segments segs = fx.segments();
+  need(fx.config().at("norm") == "pre", "only the pre-LN block exists");
+  attn::EncoderBlockConfig config;
+  read_block_settings(fx, config);
   attn::EncoderBlock layer("m", config);
   check_layer(fx, layer, segs);
 }
@@ -573,13 +579,7 @@ void run_encoder(Fixture& fx) {
   need(fx.config().at("norm") == "pre", "only pre-LN blocks exist");
   attn::EncoderConfig config;
   config.layers = fx.integer("layers");
-  config.dim = fx.integer("dim");
-  config.heads = fx.integer("heads");
-  config.ff_dim = fx.integer("hidden");
-  config.dropout = config_or(fx, "dropout", 0.0f);
-  config.attention_dropout = config_or(fx, "attention_dropout", 0.0f);
-  config.mask = mask_kind(fx.config().at("mask"));
-  config.window = fx.integer("window");
+  read_block_settings(fx, config);
   config.final_norm = fx.config().at("final_norm").get<bool>();
   attn::Encoder layer("m", config);
   check_layer(fx, layer, segs);
