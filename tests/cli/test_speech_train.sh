@@ -17,32 +17,7 @@ expect_error() {
   if [ -n "${2:-}" ]; then expect_stderr_has "$2"; fi
 }
 
-"$PY" - "$T" <<'PY'
-import os, sys, wave
-import numpy as np
-root = sys.argv[1]
-rng = np.random.default_rng(7)
-rate = 8000
-def tone(kind):
-    n = int(rate * rng.uniform(0.25, 0.45))
-    t = np.arange(n) / rate
-    f = rng.uniform(0.8, 1.25)
-    if kind == "low":
-        x = np.sin(2 * np.pi * 300 * f * t)
-    elif kind == "high":
-        x = np.sin(2 * np.pi * 1800 * f * t)
-    else:  # a rising sweep
-        x = np.sin(2 * np.pi * (300 * f * t + 2000 * t * t))
-    x = x * rng.uniform(0.05, 0.5) + rng.normal(0, 0.01, n)
-    return (np.clip(x, -1, 1) * 32767).astype("<i2")
-for split, count in (("train", 20), ("test", 10)):
-    for kind in ("low", "high", "sweep"):
-        os.makedirs(f"{root}/{split}/{kind}", exist_ok=True)
-        for i in range(count):
-            with wave.open(f"{root}/{split}/{kind}/{i}.wav", "wb") as w:
-                w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate)
-                w.writeframes(tone(kind).tobytes())
-PY
+"$PY" "$ATTN_SOURCE_DIR/tests/reference/make_toy_tones.py" "$T" || exit 1
 
 TINY=(--sample-frequency 8000 --dim 16 --heads 2 --layers 1 --ff-dim 32 --window 4 --epochs 12
   --lr 5e-3 --batch-size 8 --threads 2 --seed 3)

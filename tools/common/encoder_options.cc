@@ -22,10 +22,10 @@ void EncoderOptions::check() const {
                      std::to_string(heads) + ")");
 }
 
-std::vector<std::string> EncoderOptions::flags() const {
-  std::vector<std::string> f{"--dim", "--layers", "--heads"};
-  if (has_ff_dim) f.push_back("--ff-dim");
-  return f;  // --dropout is a training setting: fine-tuning may change it
+FixedSettings EncoderOptions::fixed() const {
+  FixedSettings f{{"--dim", std::to_string(dim)}, {"--layers", std::to_string(layers)}, {"--heads", std::to_string(heads)}};
+  if (has_ff_dim) f.emplace_back("--ff-dim", std::to_string(ff_dim));
+  return f;
 }
 
 }  // namespace attn::tools

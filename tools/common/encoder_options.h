@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/fine_tune.h"
+
 namespace attn::tools {
 
 struct EncoderOptions {
@@ -34,8 +36,14 @@ struct EncoderOptions {
   void register_flags(CLI::App& cmd, const std::string& group = "");
   // Throws UsageError when --dim is not a multiple of --heads.
   void check() const;
-  // The flags above: what --init takes from the model file instead.
-  std::vector<std::string> flags() const;
+  // train --init: the saved model's encoder shape (these options made from its config) as the
+  // flags it fixes; --dropout is a training setting, so it is not among them.
+  FixedSettings fixed() const;
+  // train --init: the saved config keeps its dropout unless --dropout is given.
+  template <class Config>
+  void apply_given_dropout(Config& c, const CLI::App& cmd) const {
+    if (cmd.get_option("--dropout")->count() > 0) c.dropout = dropout;
+  }
 };
 
 }  // namespace attn::tools

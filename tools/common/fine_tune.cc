@@ -10,7 +10,15 @@
 namespace attn::tools {
 namespace {
 
-bool same_value(const std::string& a, const std::string& b) {
+// A flag's value as CLI11 may spell it ("true", "on", "1"): booleans as 1 or 0.
+std::string canonical(const std::string& s) {
+  if (s == "true" || s == "on" || s == "yes") return "1";
+  if (s == "false" || s == "off" || s == "no") return "0";
+  return s;
+}
+
+bool same_value(const std::string& given, const std::string& saved) {
+  const std::string a = canonical(given), b = canonical(saved);
   float x = 0, y = 0;
   const auto ra = std::from_chars(a.data(), a.data() + a.size(), x);
   const auto rb = std::from_chars(b.data(), b.data() + b.size(), y);

@@ -1,22 +1,27 @@
 // attn-image train: defaults from the training images, ViT, augmentation, training loop, model.
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "attn/error.h"
 #include "attn/parallel.h"
 #include "attn/rng.h"
+#include "attn/train/warm_start.h"
 #include "attn/vision/model_file.h"
 #include "commands.h"
 #include "common/class_weights.h"
 #include "common/command_line.h"
 #include "common/encoder_options.h"
+#include "common/fine_tune.h"
 #include "common/fit_options.h"
 #include "common/log.h"
 #include "common/run_guarded.h"
 #include "common/train_checks.h"
 #include "common/train_run.h"
 #include "image_data.h"
+#include "model_loading.h"
 
 namespace attn::tools::image {
 namespace {
@@ -67,6 +72,18 @@ void derive_defaults(TrainArgs& a, const DataSummary& s, const CLI::App& cmd) {
   if (!given("--batch-size")) a.fit_options.batch_size = std::clamp(s.count / 20, 16, 128);
 }
 
+// What --init takes from the saved model: its architecture and how it reads an image.
+FixedSettings fixed_by(const vision::ImageModel& base) {
+  const vision::ViTConfig& c = base.vit->config();
+  FixedSettings fixed{{"--image-size", std::to_string(c.image_size)}, {"--channels", std::to_string(c.channels)},
+                      {"--fit", vision::to_string(base.input.fit)}, {"--patch", std::to_string(c.patch)},
+                      {"--stem", c.stem == vision::StemKind::Conv ? "conv" : "linear"},
+                      {"--mlp-ratio", fmt::format("{}", c.mlp_ratio)},
+                      {"--pool", c.pool == PoolKind::Cls ? "cls" : "mean"}};
+  for (auto& f : EncoderOptions::from(c).fixed()) fixed.push_back(std::move(f));
+  return fixed;
+}
+
 std::string settings_line(const TrainArgs& a, const vision::ViTConfig& m, const FitConfig& f, int items) {
   const auto& g = a.train.augment;
   return fmt::format(
@@ -93,6 +110,15 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
     if (a.data.idx.empty()) throw UsageError("--label-names names IDX labels; it needs --idx");
     a.data.idx_names = a.valid.idx_names = split_names(a.label_names);
   }
+  const std::string& init = a.fit_options.init;
+  std::optional<vision::ImageModel> base;
+  if (!init.empty()) {
+    base = load_model(init, {});
+    refuse_init_conflicts(cmd, fixed_by(*base), init);
+    const vision::ViTConfig& c = base->vit->config();
+    a.image_size = c.image_size, a.channels = c.channels, a.patch = c.patch;
+    a.fit = vision::to_string(base->input.fit);
+  }
   BatchErrors errors(common.keep_going);
   const DataSummary summary = summarize(a.data, errors);
   if (summary.count == 0) throw Error(a.data.name() + ": no readable images");
@@ -102,10 +128,17 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   check_labels(summary.labels, a.data.name());
   derive_defaults(a, summary, cmd);
   vision::ViTConfig& m = a.model;
-  a.encoder.apply_to(m);
-  m.image_size = a.image_size;
-  m.channels = a.channels;
-  m.patch = a.patch;
+  if (base) {  // the saved architecture; drop-path as derived or given for this run
+    const float drop_path = m.drop_path;
+    m = base->vit->config();
+    m.drop_path = drop_path;
+    a.encoder.apply_given_dropout(m, cmd);
+  } else {
+    a.encoder.apply_to(m);
+    m.image_size = a.image_size;
+    m.channels = a.channels;
+    m.patch = a.patch;
+  }
   m.num_labels = static_cast<int>(summary.labels.size());
   try {
     vision::check_vit_config(m);
@@ -123,18 +156,27 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   model.vit = std::make_unique<vision::ViT>(m);
   model.labels = summary.labels;
   model.input.fit = fit;
-  std::vector<vision::Image> sample;  // statistics from up to 10,000 images is plenty
-  for (int i = 0; i < train.count() && i < 10000; ++i) sample.push_back(train.image(i));
-  model.input.stats = vision::channel_stats(sample);
+  if (base) {
+    model.input.stats = base->input.stats;  // the weights were learnt on inputs normalised with these
+  } else {
+    std::vector<vision::Image> sample;  // statistics from up to 10,000 images is plenty
+    for (int i = 0; i < train.count() && i < 10000; ++i) sample.push_back(train.image(i));
+    model.input.stats = vision::channel_stats(sample);
+  }
   const FitConfig config = a.fit_options.to_config(common.seed);
   log_info("{}", settings_line(a, m, config, train.count()));
   Rng rng(common.seed);
   model.vit->init(rng);
+  if (base) {
+    copy_parameters(model.vit->parameters(), base->vit->parameters(),
+                    fresh_parameters(base->labels, summary.labels, init));
+    base.reset();  // its weights are copied
+  }
   log_info("parameters: {}", model.vit->parameter_count());
 
-  auto save = [&](vision::ImageModel& m) {
-    vision::save_image_model(a.output, m, {{"attn.train_command", command_line}}, a.fit_options.storage);
-  };
+  std::map<std::string, std::string> metadata{{"attn.train_command", command_line}};
+  if (!init.empty()) metadata.insert(init_metadata(init));
+  auto save = [&](vision::ImageModel& m) { vision::save_image_model(a.output, m, metadata, a.fit_options.storage); };
   LabelIds train_ids;
   for (int32_t l : train.labels) train_ids.push_back({l});
   a.train.class_weights = class_weights(a.fit_options.class_weight, summary.labels, train_ids);
@@ -184,11 +226,11 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--mixup", g.mixup_alpha, "Mixup alpha (0: off)")->capture_default_str()->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--cutmix", g.cutmix_alpha, "CutMix alpha (0: off)")->capture_default_str()->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--label-smoothing", a.train.label_smoothing, "Label smoothing (default: 0.1, or 0 from 20,000 images)")->check(CLI::Range(0.0, 0.5));
-  a.fit_options.offer_init = false;
   a.fit_options.register_flags(*cmd, "images");
   // Derived from the training images unless given (derive_defaults).
   cmd->get_option("--epochs")->description("Passes over the training images (default: 300,000 images' worth, 10..200)")->default_str("");
   cmd->get_option("--batch-size")->description("Training images per step (default: 1/20 of the images, 16..128)")->default_str("");
+  cmd->get_option("--init")->description("Fine-tune from this saved image model: its architecture, input size, fit and normalisation are kept; a head for other labels starts afresh");
   return [args, &common, cmd] { return run_train(*args, common, *cmd, recorded_command_line("attn-image", *cmd)); };
 }
 

@@ -1,7 +1,9 @@
 // attn-speech train: utterance classification over labelled recordings (a folder per label or a
 // path<TAB>label list), with seeded augmentation; the feature options go into the model.
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -10,10 +12,12 @@
 #include "attn/model_file.h"
 #include "attn/parallel.h"
 #include "attn/train/classify.h"
+#include "attn/train/warm_start.h"
 #include "common/labels.h"
 #include "common/class_weights.h"
 #include "common/command_line.h"
 #include "common/encoder_options.h"
+#include "common/fine_tune.h"
 #include "common/fit_options.h"
 #include "common/log.h"
 #include "common/run_guarded.h"
@@ -45,10 +49,29 @@ std::vector<std::vector<int32_t>> label_ids(const std::vector<std::string>& name
   return ids;
 }
 
-int run_train(TrainArgs& a, const CommonOptions& common, const std::string& command_line) {
+// What --init takes from the saved model: its encoder shape and feature options.
+FixedSettings fixed_by(const audio::SpeechModel& base) {
+  const audio::SpeechModelConfig& c = base.classifier->config();
+  FixedSettings fixed = speech::fixed_by(base.features);
+  for (auto& f : EncoderOptions::from(c).fixed()) fixed.push_back(std::move(f));
+  fixed.insert(fixed.end(), {{"--stack", std::to_string(c.stack)}, {"--subsample", std::to_string(c.subsample)},
+                             {"--window", std::to_string(c.window)}});
+  return fixed;
+}
+
+int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, const std::string& command_line) {
   a.encoder.check();
   check_train_output(a.output);
   audio::PipelineOptions p = resolve(a.features);
+  const std::string& init = a.fit.init;
+  std::optional<audio::SpeechModel> base;
+  if (!init.empty()) {
+    base = load_model(init, {});
+    refuse_init_conflicts(cmd, fixed_by(*base), init);
+    const audio::AudioOptions reading = p.audio;  // how to read the files is not in the model
+    p = base->features;
+    p.audio = reading;
+  }
   p.dither_seed = common.seed;
 
   BatchErrors errors(common.keep_going);
@@ -58,12 +81,22 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   check_labels(labels, a.data);
   const auto ids = label_ids(train.labels, labels, a.data);
 
-  a.encoder.apply_to(a.model);
-  a.model.input_dim = p.dim();
+  if (base) {
+    a.model = base->classifier->config();
+    a.encoder.apply_given_dropout(a.model, cmd);
+  } else {
+    a.encoder.apply_to(a.model);
+    a.model.input_dim = p.dim();
+  }
   a.model.num_labels = int(labels.size());
   audio::SpeechModel model{std::make_unique<audio::SpeechClassifier>(a.model), labels, p};
   Rng rng(common.seed);
   model.classifier->init(rng);
+  if (base) {
+    copy_parameters(model.classifier->parameters(), base->classifier->parameters(),
+                    fresh_parameters(base->labels, labels, init));
+    base.reset();  // its weights are copied
+  }
   std::vector<std::vector<float>> noise;
   if (!a.noise_dir.empty()) {
     noise = read_audio_folder(a.noise_dir, p);
@@ -71,7 +104,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
   }
   log_info("settings: items {} labels {} features {} x {} | stack {} subsample {} dim {} layers {} heads {} "
            "ff-dim {} window {} dropout {} | epochs {} batch-size {} lr {} seed {} threads {}",
-           train.paths.size(), labels.size(), a.features.kind, p.dim(), a.model.stack, a.model.subsample,
+           train.paths.size(), labels.size(), p.features.kind == audio::FeatureKind::Fbank ? "fbank" : "mfcc", p.dim(), a.model.stack, a.model.subsample,
            a.model.dim, a.model.layers, a.model.heads, a.model.ff_dim, a.model.window, a.model.dropout,
            a.fit.epochs, a.fit.batch_size, a.fit.lr, common.seed, attn::threads());
   log_info("parameters: {}", model.classifier->parameter_count());
@@ -94,7 +127,9 @@ int run_train(TrainArgs& a, const CommonOptions& common, const std::string& comm
       return score_of(ev.loss, ev.confusion);
     };
   run_fit(trainable, task.lengths(), a.fit.to_config(common.seed), run);
-  save_speech_model(a.output, model, {{"attn.train_command", command_line}}, a.fit.storage);
+  std::map<std::string, std::string> metadata{{"attn.train_command", command_line}};
+  if (!init.empty()) metadata.insert(init_metadata(init));
+  save_speech_model(a.output, model, metadata, a.fit.storage);
   log_info("wrote {}", a.output);
   return errors.finish();
 }
@@ -118,8 +153,8 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--subsample", m.subsample, "Keep every n-th stacked frame")->group(mg)->check(CLI::Range(1, 32));
   args->encoder.register_flags(*cmd, mg);
   cmd->add_option("--window", m.window, "Self-attention reaches +-window (subsampled) frames")->group(mg)->check(CLI::Range(1, 100000));
-  args->fit.offer_init = false;
   args->fit.register_flags(*cmd, "utterances", tg);
+  cmd->get_option("--init")->description("Fine-tune from this saved speech model: its encoder and feature options are kept; a head for other labels starts afresh");
   cmd->add_flag("--speed-perturb", g.speed, "Speed perturbation: 0.9, 1.0 or 1.1 per utterance (resampling)")->group(ag);
   cmd->add_option("--speed-range", g.speed_range, "Speed perturbation by a factor uniform in [1-R, 1+R] instead (0: off)")->group(ag)->check(CLI::Range(0.0, 0.5));
   cmd->add_option("--noise-prob", g.noise_prob, "Chance of additive noise per utterance")->group(ag)->check(CLI::Range(0.0, 1.0));
@@ -131,7 +166,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--time-mask-width", g.time_width, "Longest time mask (frames)")->group(ag)->check(CLI::Range(0, 1000));
   cmd->add_option("--freq-masks", g.freq_masks, "SpecAugment frequency masks per utterance")->group(ag)->check(CLI::Range(0, 20));
   cmd->add_option("--freq-mask-width", g.freq_width, "Widest frequency mask (features)")->group(ag)->check(CLI::Range(0, 1000));
-  return [args, &common, cmd] { return run_train(*args, common, recorded_command_line("attn-speech", *cmd)); };
+  return [args, &common, cmd] { return run_train(*args, common, *cmd, recorded_command_line("attn-speech", *cmd)); };
 }
 
 }  // namespace attn::tools::speech

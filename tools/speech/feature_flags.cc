@@ -1,5 +1,7 @@
 #include "speech/feature_flags.h"
 
+#include <fmt/format.h>
+
 #include "attn/error.h"
 #include "common/cli.h"
 #include "common/run_guarded.h"
@@ -90,6 +92,30 @@ audio::PipelineOptions resolve(const FeatureFlags& f) {
   }
   if (p.norm_vars && p.cmvn == audio::CmvnMode::None) throw UsageError("--norm-vars needs --cmvn utt");
   return p;
+}
+
+FixedSettings fixed_by(const audio::PipelineOptions& p) {
+  const audio::FeatureOptions& o = p.features;
+  const audio::FrameOptions& f = o.frame;
+  auto num = [](auto v) { return fmt::format("{}", v); };
+  auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
+  FixedSettings fixed{{"--features", o.kind == audio::FeatureKind::Fbank ? "fbank" : "mfcc"},
+          {"--sample-frequency", num(f.sample_frequency)}, {"--frame-length", num(f.frame_length_ms)},
+          {"--frame-shift", num(f.frame_shift_ms)}, {"--dither", num(f.dither)},
+          {"--preemphasis-coefficient", num(f.preemphasis_coefficient)},
+          {"--remove-dc-offset", flag(f.remove_dc_offset)}, {"--window-type", audio::window_type_name(f.window_type)},
+          {"--blackman-coeff", num(f.blackman_coeff)}, {"--round-to-power-of-two", flag(f.round_to_power_of_two)},
+          {"--snip-edges", flag(f.snip_edges)}, {"--num-mel-bins", num(o.mel.num_bins)},
+          {"--low-freq", num(o.mel.low_freq)}, {"--high-freq", num(o.mel.high_freq)},
+          {"--num-ceps", num(o.num_ceps)}, {"--cepstral-lifter", num(o.cepstral_lifter)},
+          {"--use-log-fbank", flag(o.use_log_fbank)}, {"--use-power", flag(o.use_power)},
+          {"--use-energy", flag(o.use_energy)}, {"--raw-energy", flag(o.raw_energy)},
+          {"--energy-floor", num(o.energy_floor)}, {"--htk-compat", flag(o.htk_compat)},
+          {"--deltas", flag(p.deltas.order > 0)}, {"--delta-window", num(p.deltas.window)},
+          {"--cmvn", p.cmvn == audio::CmvnMode::Utterance ? "utt" : "none"}, {"--norm-vars", flag(p.norm_vars)}};
+  // Without deltas the saved order is 0 and --delta-order (default 2) changes nothing.
+  if (p.deltas.order > 0) fixed.emplace_back("--delta-order", num(p.deltas.order));
+  return fixed;
 }
 
 }  // namespace attn::tools::speech

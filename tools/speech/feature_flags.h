@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "attn/audio/pipeline.h"
+#include "common/fine_tune.h"
 
 namespace attn::tools::speech {
 
@@ -30,5 +31,8 @@ void add_audio_flags(CLI::App& cmd, FeatureFlags& flags);
 
 // The options the flags describe; throws attn::tools::UsageError for values that cannot work.
 audio::PipelineOptions resolve(const FeatureFlags& flags);
+
+// train --init: the flags above that a saved model's feature options fix, with its values.
+FixedSettings fixed_by(const audio::PipelineOptions& p);
 
 }  // namespace attn::tools::speech

@@ -77,7 +77,7 @@ std::unique_ptr<TextClassifier> build_model(TrainArgs& a, const CLI::App& cmd, a
     return model;
   }
   attn::text::TextModelConfig c = base->classifier->config();
-  if (cmd.get_option("--dropout")->count() > 0) c.dropout = a.encoder.dropout;
+  a.encoder.apply_given_dropout(c, cmd);
   if (cmd.get_option("--label-smoothing")->count() > 0) c.label_smoothing = a.model.label_smoothing;
   c.num_labels = static_cast<int>(labels.size());
   a.model = c;
