@@ -19,10 +19,8 @@ void FitOptions::register_flags(CLI::App& cmd, const std::string& items, const s
   if (offer_batches) keep(cmd.add_option("--warmup", warmup, "Warm-up fraction of all steps"))->capture_default_str()->check(CLI::Range(0.0, 1.0));
   keep(cmd.add_option("--weight-decay", weight_decay, "AdamW weight decay"))->capture_default_str()->check(CLI::Range(0.0, 1.0));
   if (offer_batches) keep(cmd.add_option("--clip", clip, "Gradient-norm clipping (0: off)"))->capture_default_str()->check(CLI::Range(0.0, 1e6));
-  if (offer_class_weight)
-    keep(cmd.add_option("--class-weight", class_weight, "Loss weight per label: none, balanced (inverse label frequency) or a FILE of label<TAB>weight lines (labels not in it: 1)"))->capture_default_str();
-  if (offer_init)
-    keep(cmd.add_option("--init", init, "Fine-tune from this saved model of the same task: its architecture and input settings are kept; a head for other labels starts afresh"));
+  keep(cmd.add_option("--class-weight", class_weight, "Loss weight per label: none, balanced (inverse label frequency) or a FILE of label<TAB>weight lines (labels not in it: 1)"))->capture_default_str();
+  keep(cmd.add_option("--init", init, "Fine-tune from this saved model of the same task: its architecture and input settings are kept; a head for other labels starts afresh"));
   keep(add_enum_option(cmd, "--storage", storage, {{"f32", DType::F32}, {"f16", DType::F16}, {"bf16", DType::BF16}}, "Weight precision in the model file (f16, bf16: half the size)"));
   if (!group.empty())
     for (CLI::Option* o : added) o->group(group);

@@ -41,8 +41,6 @@ struct FitOptions {
   std::string class_weight = "none";  // none | balanced | FILE (see class_weights.h)
   std::string init;                   // --init MODEL: fine-tune from a saved model
   DType storage = DType::F32;         // --storage
-  // Which of the optional flags the tool offers (set before register_flags).
-  bool offer_class_weight = true, offer_init = true;
   // false for one full batch validated on its own split (attn-graph: the split's val nodes):
   // no --valid, --batch-size, --warmup or --clip, which have no meaning there.
   bool offer_batches = true;

@@ -10,8 +10,8 @@ namespace attn::tools {
 // (attn::data::check_writable). Throws attn::Error naming the path.
 void check_train_output(const std::string& output);
 
-// Every label could be stored in a model file: not empty, valid UTF-8. Throws attn::Error
-// naming `source` and the label. For labels that do not come from data::read_labelled_files,
+// At least two labels, and every one could be stored in a model file: not empty, valid UTF-8.
+// Throws attn::Error naming `source` (and the label). For labels that do not come from data::read_labelled_files,
 // which checks its own.
 void check_labels(const std::vector<std::string>& labels, const std::string& source);
 

@@ -67,9 +67,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   }
   LoadedGraph lg = load_graph(a.files, prep, common.keep_going);
   const GraphData& g = lg.data;
-  if (g.label_names.size() < 2)
-    throw Error(g.node_file + ": " + std::to_string(g.label_names.size()) +
-                " label(s); a classifier needs at least two");
+  check_labels(g.label_names, g.node_file);
   // Training nodes: the split's train nodes with a label, or every labelled node without a split.
   std::vector<int32_t> train_nodes, val_nodes;
   for (int i = 0; i < g.nodes(); ++i) {

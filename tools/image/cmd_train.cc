@@ -122,9 +122,6 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   BatchErrors errors(common.keep_going);
   const DataSummary summary = summarize(a.data, errors);
   if (summary.count == 0) throw Error(a.data.name() + ": no readable images");
-  if (summary.labels.size() < 2)
-    throw Error(a.data.name() + ": only one label (\"" + summary.labels.front() +
-                "\"); a classifier needs at least two");
   check_labels(summary.labels, a.data.name());
   derive_defaults(a, summary, cmd);
   vision::ViTConfig& m = a.model;

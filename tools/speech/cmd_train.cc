@@ -77,7 +77,6 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   BatchErrors errors(common.keep_going);
   const LabelledAudio train = read_labelled_audio(a.data, p, errors);
   const std::vector<std::string> labels = distinct_labels(train.labels);
-  if (labels.size() < 2) throw Error(a.data + ": only one label (\"" + labels.front() + "\"); a classifier needs at least two");
   check_labels(labels, a.data);
   const auto ids = label_ids(train.labels, labels, a.data);
 

@@ -103,8 +103,6 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   BatchErrors errors(common.keep_going);
   const auto items = read_labelled(a.data, a.input, errors);
   const auto labels = collect_labels(items);
-  if (labels.size() < 2)
-    throw Error(a.data + ": only one label (\"" + labels.front() + "\"); a classifier needs at least two");
   check_labels(labels, a.data);
   Rng rng(common.seed);
   attn::text::TextModel model{build_model(a, cmd, base ? &*base : nullptr, items, labels, rng), labels,
