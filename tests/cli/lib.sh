@@ -10,6 +10,7 @@
 #   expect_stderr_empty
 #   expect_stderr_lines N            stderr has exactly N lines
 #   finish                           last line of the script: exit status 0 if every check passed
+#   numpy_python                     sets $PY to a python3 with NumPy, or to "" when there is none
 #
 # $T is a scratch directory, removed at exit.
 set -u
@@ -68,6 +69,14 @@ expect_stderr_lines() {
   local n
   n=$(wc -l <"$ERR")
   if [ "$n" = "$1" ]; then _pass; else _fail "stderr has $n lines, expected $1"; fi
+}
+
+numpy_python() {
+  PY=""
+  local p
+  for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c "import numpy" 2>/dev/null; then PY=$p; return; fi
+  done
 }
 
 finish() {

@@ -23,10 +23,7 @@ expect_stdout_has "$W8  ["
 step "mfcc equals the torchaudio fixture (1e-3) through the tool"
 run attn-speech mfcc --sample-frequency 8000 --format npy -o "$T/npy" "$W8"
 expect_exit 0
-PY=""
-for p in python3 /usr/bin/python3; do
-  if command -v "$p" >/dev/null && "$p" -c "import numpy" 2>/dev/null; then PY=$p; break; fi
-done
+numpy_python
 if [ -n "$PY" ]; then
   "$PY" - "$ATTN_SOURCE_DIR/tests/reference" "$S/kaldi_8k.safetensors" "$T/npy"/*.npy <<'PY' && _pass || _fail "differs from the fixture"
 import sys, numpy as np

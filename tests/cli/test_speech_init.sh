@@ -5,10 +5,7 @@
 # another task is refused.
 source "$ATTN_CLI_LIB"
 export OMP_WAIT_POLICY=passive
-PY=""
-for p in python3 /usr/bin/python3; do
-  if command -v "$p" >/dev/null && "$p" -c "import numpy" 2>/dev/null; then PY=$p; break; fi
-done
+numpy_python
 [ -n "$PY" ] || { echo "skipped: needs a python3 with NumPy"; exit 77; }
 "$PY" "$ATTN_SOURCE_DIR/tests/reference/make_toy_tones.py" "$T" || exit 1
 cd "$T"

@@ -5,10 +5,7 @@
 # features of another dimension, and report bad inputs as the documented errors.
 source "$ATTN_CLI_LIB"
 export OMP_WAIT_POLICY=passive
-PY=""
-for p in python3 /usr/bin/python3; do
-  if command -v "$p" >/dev/null && "$p" -c "import numpy" 2>/dev/null; then PY=$p; break; fi
-done
+numpy_python
 [ -n "$PY" ] || { echo "skipped: needs a python3 with NumPy"; exit 77; }
 
 expect_error() {
