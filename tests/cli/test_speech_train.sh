@@ -20,7 +20,7 @@ TINY=(--sample-frequency 8000 --dim 16 --heads 2 --layers 1 --ff-dim 32 --window
   --lr 5e-3 --batch-size 8 --threads 2 --seed 3)
 
 step "train with augmentation learns the tones (held-out accuracy >= 0.9)"
-run attn-speech train --data "$T/train" -o "$T/m.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3
+run attn-speech train --data "$T/train" -o "$T/m.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --vtlp 0.1
 expect_exit 0
 expect_stderr_has "epoch 12/12"
 run attn-speech eval --model "$T/m.safetensors" --data "$T/test" --format json
@@ -41,7 +41,7 @@ if [ "$epochs" -lt 30 ]; then _pass; else _fail "ran all 30 epochs"; fi
 expect_stderr_has "stopped early after $epochs of 30 epochs; kept epoch"
 
 step "same seed and threads: bit-identical model"
-run attn-speech train --data "$T/train" -o "$T/m2.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --quiet
+run attn-speech train --data "$T/train" -o "$T/m2.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --vtlp 0.1 --quiet
 "$PY" - "$ATTN_SOURCE_DIR/tests/reference" "$T/m.safetensors" "$T/m2.safetensors" <<'PY' && _pass || _fail "models differ"
 import sys
 sys.path.insert(0, sys.argv[1])
@@ -50,6 +50,10 @@ a, _ = read_safetensors(sys.argv[2])
 b, _ = read_safetensors(sys.argv[3])
 assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
 PY
+
+step "--vtlp changes what training sees (a model unlike the one without it)"
+run attn-speech train --data "$T/train" -o "$T/m3.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --quiet
+cmp -s "$T/m.safetensors" "$T/m3.safetensors" && _fail "--vtlp made no difference" || _pass
 
 step "info shows the stored feature options"
 run attn-speech info --model "$T/m.safetensors" --format json

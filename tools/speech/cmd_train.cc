@@ -161,6 +161,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--snr-max", g.snr_max, "Noise SNR range high (dB)")->group(ag);
   cmd->add_option("--noise-dir", args->noise_dir, "Noise recordings (default: white noise)")->group(ag);
   cmd->add_option("--gain-db", g.gain_db, "Random gain within +-this many dB")->group(ag)->check(CLI::Range(0.0, 40.0));
+  cmd->add_option("--vtlp", g.vtlp, "Vocal-tract-length perturbation: warp the mel filters' frequency axis by a factor uniform in [1-R, 1+R] per utterance (0: off; 0.1 is usual)")->group(ag)->check(CLI::Range(0.0, 0.3));
   cmd->add_option("--time-masks", g.time_masks, "SpecAugment time masks per utterance")->group(ag)->check(CLI::Range(0, 20));
   cmd->add_option("--time-mask-width", g.time_width, "Longest time mask (frames)")->group(ag)->check(CLI::Range(0, 1000));
   cmd->add_option("--freq-masks", g.freq_masks, "SpecAugment frequency masks per utterance")->group(ag)->check(CLI::Range(0, 20));

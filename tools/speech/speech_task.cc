@@ -99,7 +99,7 @@ std::vector<int> SpeechTask::lengths() const {
 
 void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) {
   std::vector<const Tensor*> feats(items.size());
-  const bool augment = training && (augment_.any_wave() || augment_.time_masks > 0 || augment_.freq_masks > 0);
+  const bool augment = training && (augment_.recomputes_features() || augment_.time_masks > 0 || augment_.freq_masks > 0);
   if (!augment) {
     for (size_t b = 0; b < items.size(); ++b) feats[b] = &clean_[items[b]];
   } else {
@@ -109,11 +109,12 @@ void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& c
     for (int64_t b = 0; b < n; ++b) {
       const int item = items[b];
       Rng rng(ctx.seed ^ (uint64_t(item) * 0x9E3779B97F4A7C15ull));  // per step and item
-      if (augment_.any_wave()) {
+      if (augment_.recomputes_features()) {
         std::vector<float> wave = waves_[item];
         audio::augment_wave(wave, augment_, rng);
+        const double warp = audio::draw_mel_warp(augment_, rng);
         try {
-          batch_[b] = audio::compute_wave_features(wave, features_, names_[item]);
+          batch_[b] = audio::compute_wave_features(wave, features_, names_[item], warp);
         } catch (const Error&) {
           batch_[b] = clean_[item];  // perturbed below one frame: train on the clean copy
         }

@@ -48,6 +48,10 @@ void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng) {
   }
 }
 
+double draw_mel_warp(const AugmentOptions& o, Rng& rng) {
+  return o.vtlp > 0.0f ? 1.0 + double(o.vtlp) * rng.uniform(-1.0f, 1.0f) : 1.0;
+}
+
 void spec_augment(Tensor& feats, const AugmentOptions& o, Rng& rng) {
   const int64_t T = feats.dim(0), F = feats.dim(1);
   for (int m = 0; m < o.time_masks && o.time_width > 0 && T > 1; ++m) {

@@ -74,7 +74,13 @@ std::vector<float> window_function(const FrameOptions& o) {
   return w;
 }
 
-std::vector<float> mel_banks(const FrameOptions& frame, const MelOptions& mel) {
+double vtlp_warp_frequency(double f, double warp, double high) {
+  const double boundary = 0.8 * high * std::min(warp, 1.0) / warp;
+  if (f <= boundary) return warp * f;
+  return high - (high - warp * boundary) / (high - boundary) * (high - f);
+}
+
+std::vector<float> mel_banks(const FrameOptions& frame, const MelOptions& mel, double warp) {
   const int n_fft = frame.padded_window_size(), bins = n_fft / 2;
   const double nyquist = 0.5 * frame.sample_frequency;
   const double high = mel.high_freq > 0 ? mel.high_freq : nyquist + mel.high_freq;
@@ -85,7 +91,8 @@ std::vector<float> mel_banks(const FrameOptions& frame, const MelOptions& mel) {
   for (int m = 0; m < mel.num_bins; ++m) {
     const double left = mel_low + m * delta, centre = left + delta, right = centre + delta;
     for (int i = 0; i < bins; ++i) {
-      const double f = mel_scale(bin_width * i);
+      const double hz = bin_width * i;
+      const double f = mel_scale(warp == 1.0 ? hz : vtlp_warp_frequency(hz, warp, high));
       if (f > left && f < right)
         banks[size_t(m) * bins + i] =
             float(f <= centre ? (f - left) / (centre - left) : (right - f) / (right - centre));
@@ -110,10 +117,10 @@ std::vector<float> lifter_coeffs(int num_ceps, float q) {
   return c;
 }
 
-FeatureComputer::FeatureComputer(const FeatureOptions& options) : options_(options) {
+FeatureComputer::FeatureComputer(const FeatureOptions& options, double mel_warp) : options_(options) {
   options_.validate();
   window_ = window_function(options_.frame);
-  banks_ = mel_banks(options_.frame, options_.mel);
+  banks_ = mel_banks(options_.frame, options_.mel, mel_warp);
   const int m_bins = options_.mel.num_bins, bins = options_.frame.padded_window_size() / 2;
   band_.assign(size_t(m_bins), {0, 0});
   for (int m = 0; m < m_bins; ++m) {  // each filter's non-zero span [first, last)

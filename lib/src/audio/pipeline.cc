@@ -160,8 +160,8 @@ Tensor compute_file_features(const std::string& path, const PipelineOptions& opt
 }
 
 Tensor compute_wave_features(const std::vector<float>& wave, const PipelineOptions& options,
-                             const std::string& name) {
-  const FeatureComputer computer(options.features);
+                             const std::string& name, double mel_warp) {
+  const FeatureComputer computer(options.features, mel_warp);
   FrameStream frames(computer, options.dither_seed);
   std::vector<float> rows, all;
   frames.push(wave.data(), int64_t(wave.size()), rows);

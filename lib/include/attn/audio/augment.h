@@ -2,8 +2,10 @@
 // Seeded data augmentation for training speech models: on the waveform, speed perturbation
 // (resampling by 0.9 / 1.0 / 1.1, as Kaldi's and ESPnet's recipes do, or by a factor drawn
 // from a range: a wider spread of apparent vocal-tract lengths for few speakers), additive noise at a
-// random SNR (white, or clips from a noise folder) and random gain; on the features,
-// SpecAugment's time and frequency masks. The same generator state gives the same result.
+// random SNR (white, or clips from a noise folder) and random gain; in the features, VTLP's
+// random warp of the mel filters' frequency axis (an apparent vocal-tract length without the
+// change of duration that speed perturbation brings); on the features, SpecAugment's time and
+// frequency masks. The same generator state gives the same result.
 #include <vector>
 
 #include "attn/rng.h"
@@ -20,12 +22,17 @@ struct AugmentOptions {
   float gain_db = 0.0f;               // gain uniform in [-gain_db, gain_db] dB
   int time_masks = 0, time_width = 0;  // SpecAugment: masks of up to `width` frames / features
   int freq_masks = 0, freq_width = 0;
+  float vtlp = 0.0f;                  // > 0: mel warp factor uniform in [1 - vtlp, 1 + vtlp]
 
   bool any_wave() const { return speed || speed_range > 0.0f || noise_prob > 0.0f || gain_db > 0.0f; }
+  // Features must be recomputed per batch (from the augmented waveform or with a warp).
+  bool recomputes_features() const { return any_wave() || vtlp > 0.0f; }
 };
 
 // In place on one utterance's samples (int16 scale) at the features' rate.
 void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng);
+// VTLP's mel warp factor for one utterance (1 when o.vtlp is 0, drawing nothing).
+double draw_mel_warp(const AugmentOptions& o, Rng& rng);
 // In place on features (T, F): masked spans are set to 0 (the mean after CMVN).
 void spec_augment(Tensor& feats, const AugmentOptions& o, Rng& rng);
 

@@ -24,7 +24,12 @@ int64_t first_sample_of_frame(int64_t frame, const FrameOptions& o);
 // The window function of Kaldi's FeatureWindowFunction, length L.
 std::vector<float> window_function(const FrameOptions& o);
 // Kaldi's triangular mel filters: M rows over the N/2 FFT bins below Nyquist, row-major (M, N/2).
-std::vector<float> mel_banks(const FrameOptions& frame, const MelOptions& mel);
+// warp != 1 moves each FFT bin's frequency f to vtlp_warp_frequency(f, ...) before the filters
+// see it: vocal-tract-length perturbation (VTLP), a training augmentation only.
+std::vector<float> mel_banks(const FrameOptions& frame, const MelOptions& mel, double warp = 1.0);
+// VTLP's frequency warp (Jaitly & Hinton 2013): f -> warp * f up to a boundary, then the line to
+// (high, high), so [0, high] maps onto itself. The boundary is 0.8 high * min(warp, 1) / warp.
+double vtlp_warp_frequency(double f, double warp, double high);
 // Orthonormal DCT-II rows 0..num_ceps-1 over M inputs, (num_ceps, M) (Kaldi ComputeDctMatrix).
 std::vector<float> dct_matrix(int num_ceps, int num_bins);
 // 1 + Q/2 sin(pi i / Q), i < num_ceps (Kaldi ComputeLifterCoeffs).
@@ -41,7 +46,8 @@ struct FeatureScratch {
 // The constants of one FeatureOptions (window, filters, DCT), shareable between threads.
 class FeatureComputer {
  public:
-  explicit FeatureComputer(const FeatureOptions& options);  // validates the options
+  // Validates the options. mel_warp: see mel_banks (1: Kaldi's features).
+  explicit FeatureComputer(const FeatureOptions& options, double mel_warp = 1.0);
   const FeatureOptions& options() const { return options_; }
   int dim() const { return options_.dim(); }
 

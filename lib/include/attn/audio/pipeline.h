@@ -56,8 +56,9 @@ void compute_file_features(const std::string& path, const PipelineOptions& optio
 void compute_reader_features(AudioReader reader, const PipelineOptions& options, const FrameSink& sink);
 // The whole utterance's features, (T, dim).
 Tensor compute_file_features(const std::string& path, const PipelineOptions& options);
-// Features of a waveform already at the features' sample rate: wave (n) -> (T, dim).
+// Features of a waveform already at the features' sample rate: wave (n) -> (T, dim). mel_warp:
+// VTLP's warp of the mel filters (FeatureComputer; 1: none).
 Tensor compute_wave_features(const std::vector<float>& wave, const PipelineOptions& options,
-                             const std::string& name);
+                             const std::string& name, double mel_warp = 1.0);
 
 }  // namespace attn::audio
