@@ -10,8 +10,9 @@ build_packages=(
   python3 python3-numpy
   parallel  # tests/cli/test_text_predict_kit.sh runs --shard through GNU parallel
 )
-# --with-extras: fixture generation (PyTorch), benchmarks, the fastText comparison, fuzzing (clang).
-extra_packages=(python3-torch python3-numpy libbenchmark-dev fasttext clang libomp-dev)
+# --with-extras: fixture generation (PyTorch), benchmarks, the fastText comparison, fuzzing (clang),
+# synthetic spoken digits for the FSDD bench (espeak-ng, sox).
+extra_packages=(python3-torch python3-numpy libbenchmark-dev fasttext clang libomp-dev espeak-ng sox)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-extras" ]]; then want+=("${extra_packages[@]}"); fi

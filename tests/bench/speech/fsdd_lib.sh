@@ -1,0 +1,77 @@
+# Shared by fsdd_accuracy.sh and fsdd_inner_validation.sh (sourced, not run): the setup, the FSDD
+# lists, the candidate training settings and one train + eval run.
+#
+# A setting is a name in SETTINGS: the train flags it adds to BASE_FLAGS. The pseudo-flag
+# `+espeak` adds the synthetic espeak-ng digits (make_espeak_digits.sh, ESPEAK_PER_DIGIT voices
+# per digit) to the training list; it is not passed to attn-speech.
+export OMP_WAIT_POLICY=passive
+fsdd_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+FSDD_SPEAKERS=(jackson nicolas yweweler lucas)
+
+# fsdd_setup BUILD_DIR WORK_DIR: sets bin (attn-speech), data (the recordings, FSDD_DIR), work,
+# THREADS (default 1) and JOBS (runs at once, default 2); exits 77 without the recordings.
+fsdd_setup() {
+  bin="$1/tools/speech/attn-speech"
+  work=$2
+  data=${FSDD_DIR:-$fsdd_here/../../../../shared/data/fsdd/recordings}
+  THREADS=${THREADS:-1}
+  JOBS=${JOBS:-2}
+  [ -d "$data" ] || { echo "skipped: $data not found (the FSDD recordings)" >&2; exit 77; }
+  [ -x "$bin" ] || { echo "no $bin: build attn-speech first" >&2; exit 1; }
+  mkdir -p "$work"
+}
+
+BASE_FLAGS=(--sample-frequency 8000 --deltas --cmvn utt --norm-vars --stack 5 --subsample 2 --window 16
+  --epochs 30 --seed 1 --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 2 --time-mask-width 5 --freq-masks 2 --freq-mask-width 4)
+declare -A SETTINGS=(
+  [base]=""
+  [vtlp]="--vtlp 0.1"
+  [espeak-vtlp]="+espeak --vtlp 0.1"
+)
+ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
+
+# fsdd_list NAME AWK-CONDITION: path<TAB>digit lines of the recordings matching the condition on
+# $2 (speaker) and $3 (take), in $work/NAME.tsv.
+fsdd_list() {
+  ls "$data" | grep '\.wav$' | awk -F'[_.]' -v d="$data" "$2 { print d \"/\" \$0 \"\t\" \$1 }" >"$work/$1.tsv"
+}
+
+# espeak_list: the synthetic digits' list (made once per work folder).
+espeak_list() {
+  local dir="$work/espeak$ESPEAK_PER_DIGIT"
+  [ -s "$dir/list.tsv" ] || bash "$fsdd_here/make_espeak_digits.sh" "$dir" "$ESPEAK_PER_DIGIT" 2>/dev/null
+  echo "$dir/list.tsv"
+}
+
+# prepare_settings SETTING...: makes the synthetic digits once if any setting uses them (before
+# parallel runs, so that no two make them at once).
+prepare_settings() {
+  local s
+  for s in "$@"; do
+    case " ${SETTINGS[$s]} " in *" +espeak "*) espeak_list >/dev/null; return ;; esac
+  done
+}
+
+# fsdd_run NAME SETTING: trains on NAME_train (+ the synthetic digits if the setting says so),
+# picks the best epoch on NAME_valid, evaluates once on NAME_test; prints the accuracy. The
+# command lines go to stderr.
+fsdd_run() {
+  local name=$1 setting=$2 train="$work/$1_train.tsv" flags=() f
+  [ -n "${SETTINGS[$setting]+x}" ] || { echo "unknown setting $setting" >&2; return 1; }
+  for f in ${SETTINGS[$setting]}; do
+    if [ "$f" = +espeak ]; then
+      cat "$work/${name}_train.tsv" "$(espeak_list)" >"$work/${name}_train_espeak.tsv"
+      train="$work/${name}_train_espeak.tsv"
+    else
+      flags+=("$f")
+    fi
+  done
+  local model="$work/$name.$setting.safetensors"
+  local cmd=("$bin" train --data "$train" --valid "$work/${name}_valid.tsv" -o "$model"
+    --threads "$THREADS" --quiet "${BASE_FLAGS[@]}" "${flags[@]}")
+  echo "\$ ${cmd[*]}" >&2
+  "${cmd[@]}"
+  local ev=("$bin" eval --model "$model" --data "$work/${name}_test.tsv" --format json)
+  echo "\$ ${ev[*]}" >&2
+  "${ev[@]}" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["accuracy"])'
+}
