@@ -8,8 +8,8 @@
 # How the settings are chosen: each fold's setting (one of SETTINGS in fsdd_lib.sh) is chosen by
 # fsdd_inner_validation.sh, which this script runs first (in the same WORK_DIR, so a rerun
 # resumes): leave-one-speaker-out inside the fold's three training speakers, never the fold's
-# test speaker. The conventional split uses the setting most folds chose (ties: the earlier in
-# the inner script's order). Each test set is used once, by `attn-speech eval`, after the choice.
+# test speaker. The conventional split uses the setting most folds chose (ties: the one chosen
+# by the earliest fold, in the order jackson nicolas yweweler lucas). Each test set is used once, by `attn-speech eval`, after the choice.
 # Prints the inner-validation tables, both accuracy tables and every command line.
 #
 #   bash tests/bench/speech/fsdd_accuracy.sh [BUILD_DIR] [WORK_DIR]

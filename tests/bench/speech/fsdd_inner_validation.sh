@@ -58,7 +58,8 @@ for setting in "${settings[@]}"; do
 done
 echo
 echo "## Each fold's score (mean of its three inner runs) and the setting chosen"
-python3 - "$results" "${settings[@]}" <<'PY'
+FOLDS="${folds[*]}" python3 - "$results" "${settings[@]}" <<'PY'
+import os
 import sys
 from collections import defaultdict
 path, order = sys.argv[1], sys.argv[2:]
@@ -67,7 +68,7 @@ for line in open(path):
     s, o, v, a = line.rstrip("\n").split("\t")
     if s in order:
         acc[(s, o)].append(float(a))
-folds = [o for o in ["jackson", "nicolas", "yweweler", "lucas"] if all(len(acc[(s, o)]) == 3 for s in order)]
+folds = [o for o in os.environ["FOLDS"].split() if all(len(acc[(s, o)]) == 3 for s in order)]
 print("| setting | " + " | ".join(folds) + " | mean |")
 print("|---|" + "---|" * (len(folds) + 1))
 for s in order:
