@@ -9,6 +9,7 @@ build_packages=(
   doctest-dev nlohmann-json3-dev libsamplerate0-dev zlib1g-dev
   python3 python3-numpy
   parallel  # tests/cli/test_text_predict_kit.sh runs --shard through GNU parallel
+  time  # tests/cli/test_speech_memory.sh measures peak RSS with /usr/bin/time
 )
 # --with-extras: fixture generation (PyTorch), benchmarks, the fastText comparison, fuzzing (clang),
 # synthetic spoken digits for the FSDD bench (espeak-ng, sox).

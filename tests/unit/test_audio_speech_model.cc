@@ -1,5 +1,5 @@
 // The speech classifier: stacking/subsampling, finite-difference gradients of the whole model,
-// chunked encode equal to the whole utterance's encoder output, and the model file round trip
+// chunked and streamed encode equal to the whole utterance's encoder output, and the model file round trip
 // with its feature options (and its refusals).
 #include <doctest/doctest.h>
 
@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "attn/audio/encode_stream.h"
 #include "attn/audio/speech_model_file.h"
 #include "attn/error.h"
 #include "layers_gradcheck.h"
@@ -71,24 +72,77 @@ TEST_CASE("speech classifier gradients match finite differences") {
       loss);
 }
 
+// The whole-utterance encoder output: forward()'s h, (U, C).
+std::vector<float> whole_encoding(const SpeechClassifier& model, const Tensor& x) {
+  SpeechClassifier::Cache cache;
+  Tensor logits;
+  model.forward({&x}, logits, cache, RunContext{}, false);
+  return cache.h.storage();
+}
+
+double worst_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  double worst = 0;
+  for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, double(std::abs(a[i] - b[i])));
+  return worst;
+}
+
 TEST_CASE("chunked encode equals the whole utterance") {
   Rng rng(5);
   SpeechClassifier model(tiny(4));
   model.init(rng);
   const Tensor x = random_feats(101, 4, rng);
-  auto run = [&](int64_t chunk) {
-    std::vector<float> out;
-    model.encode(x.data(), 101, [&](const float* rows, int64_t n) { out.insert(out.end(), rows, rows + n * 8); }, chunk);
-    return out;
-  };
-  const std::vector<float> whole = run(1 << 20);
+  const std::vector<float> whole = whole_encoding(model, x);
   REQUIRE(whole.size() == size_t(model_frames(101, 2)) * 8);
-  for (int64_t chunk : {1, 3, 7, 50}) {
-    const std::vector<float> pieces = run(chunk);
+  for (int64_t chunk : {1, 3, 7, 50, 1 << 20}) {
+    std::vector<float> pieces;
+    model.encode(x.data(), 101, [&](const float* rows, int64_t n) { pieces.insert(pieces.end(), rows, rows + n * 8); }, chunk);
     REQUIRE(pieces.size() == whole.size());
-    double worst = 0;
-    for (size_t i = 0; i < whole.size(); ++i) worst = std::max(worst, double(std::abs(pieces[i] - whole[i])));
-    CHECK(worst < 1e-4);
+    CHECK(worst_difference(pieces, whole) < 1e-6);
+  }
+}
+
+TEST_CASE("EncodeStream: frames pushed in pieces give the whole utterance's embeddings") {
+  // stack > subsample reaches into the next model frames' input; subsample 1 and 3 change the
+  // right context the stream waits for; T not a multiple of subsample repeats the last frame.
+  struct Shape {
+    int stack, subsample, layers, window;
+  };
+  for (const Shape& s : {Shape{2, 2, 2, 2}, Shape{5, 2, 2, 3}, Shape{3, 3, 1, 4}, Shape{1, 1, 3, 1}, Shape{4, 3, 0, 1}}) {
+    CAPTURE(s.stack);
+    CAPTURE(s.subsample);
+    CAPTURE(s.layers);
+    SpeechModelConfig c = tiny(4);
+    c.stack = s.stack;
+    c.subsample = s.subsample;
+    c.layers = s.layers;
+    c.window = s.window;
+    Rng rng(7);
+    SpeechClassifier model(c);
+    model.init(rng);
+    const int64_t T = 1001;  // about 40 chunks of 12 model frames
+    const Tensor x = random_feats(T, 4, rng);
+    const std::vector<float> whole = whole_encoding(model, x);
+    std::vector<float> streamed;
+    int64_t calls = 0;
+    EncodeStream stream(model, [&](const float* rows, int64_t n) {
+      streamed.insert(streamed.end(), rows, rows + n * 8);
+      ++calls;
+    }, 12);
+    for (int64_t t = 0; t < T;) {  // pieces of 1 to 37 frames, as audio blocks give them
+      const int64_t n = std::min<int64_t>(T - t, 1 + int64_t(rng.below(37)));
+      stream.push(x.data() + t * 4, n);
+      t += n;
+      // Embeddings leave as soon as their context is in: never more than a chunk plus the
+      // context behind the input.
+      const int64_t complete = t >= s.stack ? (t - s.stack) / s.subsample + 1 : 0;  // model frames
+      const int64_t ready = complete - int64_t(s.layers) * s.window;
+      CHECK(stream.frames_out() + 12 >= ready);
+    }
+    CHECK(calls >= model_frames(T, s.subsample) / 12 - 2);  // emitted while the input was arriving
+    stream.finish();
+    REQUIRE(stream.frames_out() == model_frames(T, s.subsample));
+    REQUIRE(streamed.size() == whole.size());
+    CHECK(worst_difference(streamed, whole) < 1e-6);
   }
 }
 

@@ -1,8 +1,10 @@
 // attn-speech encode: per-frame embeddings from a trained model's truncated-attention encoder,
-// in any of the feature output formats. Long utterances run in chunks (exact: attention never
-// reaches past layers * window frames), so time and memory are linear in the length.
+// in any of the feature output formats. Features stream from the recording (or archive) into an
+// EncodeStream and its embeddings on to the output as they are ready: exact (attention never
+// reaches past layers * window frames), time linear in the length, memory bounded.
 #include <memory>
 
+#include "attn/audio/encode_stream.h"
 #include "common/batch_errors.h"
 #include "common/predict_kit.h"
 #include "speech/commands.h"
@@ -34,7 +36,9 @@ int run_encode(const EncodeArgs& a, const CommonOptions& common) {
   const int C = model.classifier->config().dim;
   source.each(a.shard, errors, [&](FeatureItem& item) {
     out.write(item.utt, C, [&](const audio::FrameSink& sink) {
-      model.classifier->encode(item.feats.data(), item.feats.dim(0), sink);
+      audio::EncodeStream encoder(*model.classifier, sink);
+      source.stream([&](const float* rows, int64_t n) { encoder.push(rows, n); });
+      encoder.finish();
     });
   });
   out.commit();

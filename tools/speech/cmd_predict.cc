@@ -33,6 +33,7 @@ int run_predict(const PredictArgs& a, const CommonOptions& common) {
   const int K = model.classifier->config().num_labels;
   // One utterance at a time keeps the output streaming and memory bounded.
   source.each(a.out.shard, errors, [&](FeatureItem& item) {
+    source.load(item);
     const std::vector<float> probs = predict_probs(*model.classifier, {&item.feats});
     output.write(output.make(item.utt, std::span<const float>(probs.data(), K)));
   });

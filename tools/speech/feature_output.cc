@@ -30,10 +30,11 @@ void add_feature_output_flags(CLI::App& cmd, FeatureOutputFlags& f) {
   cmd.add_option("--scp", f.scp, "With --format ark: also write a Kaldi .scp index (utt ark:offset)")->type_name("PATH");
 }
 
-// An utterance's rows: in memory up to a limit, then in an unnamed temporary file.
+// An utterance's rows: in memory up to a small limit, then in an unnamed temporary file, so that
+// memory stays the same for a 10-second and a 10-hour utterance.
 class FeatureOutput::Spool {
  public:
-  static constexpr size_t kMemoryFloats = size_t{4} << 20;  // 16 MiB
+  static constexpr size_t kMemoryFloats = size_t{64} << 10;  // 256 KiB
   ~Spool() {
     if (file_) std::fclose(file_);
   }

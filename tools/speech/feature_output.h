@@ -1,8 +1,8 @@
 #pragma once
 // Where per-frame features (mfcc, fbank, encode) go: a Kaldi text archive, a Kaldi binary
 // archive with an optional .scp index, JSON lines, or one .npy per utterance in a folder.
-// An utterance's frames are collected first (in memory, spilling to a temporary file beyond
-// 16 MiB, so a 10-hour file needs no more memory than a short one) and written only when the
+// An utterance's frames are collected as they come (in memory, spilling to a temporary file beyond
+// 256 KiB, so a 10-hour file needs no more memory than a short one) and written only when the
 // whole utterance succeeded: a bad item leaves no partial entry. Output files are written
 // atomically at commit().
 #include <cstdint>

@@ -68,22 +68,36 @@ bool FeatureSource::next(FeatureItem& item) {
   }
 }
 
+void FeatureSource::check_dim(int dim) const {
+  if (dim != pipeline_.dim())
+    throw Error(fmt::format("features have {} columns; the model reads {} ({})", dim, pipeline_.dim(),
+                            pipeline_.features.kind == audio::FeatureKind::Mfcc ? "mfcc" : "fbank"));
+}
+
 void FeatureSource::load(FeatureItem& item) {
   if (!from_archive_) {
     item.feats = audio::compute_file_features(pending_path_, pipeline_);
     return;
   }
   std::vector<float> rows;
-  while (archive_->read_rows(rows, 4096) > 0) {
-  }
-  const int dim = archive_->dim();
-  const int64_t t = dim ? int64_t(rows.size()) / dim : 0;
-  if (t == 0) throw Error("no frames");
-  if (dim != pipeline_.dim())
-    throw Error(fmt::format("features have {} columns; the model reads {} ({})", dim, pipeline_.dim(),
-                            pipeline_.features.kind == audio::FeatureKind::Mfcc ? "mfcc" : "fbank"));
-  item.feats = Tensor({t, int64_t(dim)});
+  stream([&](const float* r, int64_t n) { rows.insert(rows.end(), r, r + n * pipeline_.dim()); });
+  item.feats = Tensor({int64_t(rows.size()) / pipeline_.dim(), int64_t(pipeline_.dim())});
   std::copy(rows.begin(), rows.end(), item.feats.data());
+}
+
+void FeatureSource::stream(const audio::FrameSink& sink) {
+  if (!from_archive_) {
+    audio::compute_file_features(pending_path_, pipeline_, sink);
+    return;
+  }
+  std::vector<float> rows;
+  int64_t total = 0;
+  for (int64_t n; (n = archive_->read_rows(rows, 4096)) > 0; rows.clear()) {
+    check_dim(archive_->dim());  // before the first rows go anywhere
+    sink(rows.data(), n);
+    total += n;
+  }
+  if (total == 0) throw Error("no frames");
 }
 
 void FeatureSource::each(const Shard& shard, BatchErrors& errors, const std::function<void(FeatureItem&)>& use) {
@@ -93,10 +107,7 @@ void FeatureSource::each(const Shard& shard, BatchErrors& errors, const std::fun
     if (!errors.run("", [&] { more = next(item); })) continue;
     if (!more) return;
     if (!shard.mine(index)) continue;
-    errors.run(item.where, [&] {
-      load(item);
-      use(item);
-    });
+    errors.run(item.where, [&] { use(item); });
   }
 }
 

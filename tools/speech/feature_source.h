@@ -27,13 +27,17 @@ class FeatureSource {
   FeatureSource(std::vector<std::string> inputs, std::vector<std::string> lists, const audio::PipelineOptions& p);
   ~FeatureSource();
   // The next item's id into `item`; false when all are done. Reading the item itself happens in
-  // load(), so a bad item is reported under its name. Bad list lines throw attn::Error.
+  // load() or stream(), so a bad item is reported under its name. Bad list lines throw attn::Error.
   bool next(FeatureItem& item);
   // Reads or computes item's features; attn::Error for a bad recording or matrix.
   void load(FeatureItem& item);
-  // The loop predict and encode share: every item of the shard, loaded, to `use`, in input
-  // order; a bad list line, recording or matrix is an error of `errors` (skipped and counted
-  // with --keep-going). Other shards' items are not loaded.
+  // The features of the item next() named, to sink in order, (n, dim) rows at a time, in bounded
+  // memory: a recording is read in blocks (twice with --cmvn utt: statistics, then frames), an
+  // archive's matrix a block of rows at a time. attn::Error as load().
+  void stream(const audio::FrameSink& sink);
+  // The loop predict and encode share: every item of the shard to `use`, in input order, which
+  // loads or streams it; a bad list line, recording or matrix is an error of `errors` (skipped
+  // and counted with --keep-going). Other shards' items are not read.
   void each(const Shard& shard, BatchErrors& errors, const std::function<void(FeatureItem&)>& use);
 
  private:
@@ -44,6 +48,7 @@ class FeatureSource {
   std::optional<audio::ArchiveReader> archive_;
   std::optional<Utterances> audio_;
   audio::PipelineOptions pipeline_;
+  void check_dim(int dim) const;
   std::string pending_path_;
   bool from_archive_ = false;
 };

@@ -1,5 +1,7 @@
 #include "attn/audio/speech_classifier.h"
 
+#include "attn/audio/encode_stream.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -157,23 +159,14 @@ void SpeechClassifier::backward(Cache& cache, const float* dlogits) {
 
 void SpeechClassifier::encode(const float* x, int64_t T, const std::function<void(const float*, int64_t)>& sink,
                               int64_t chunk) const {
-  const int F = config_.input_dim, C = config_.dim, S = config_.stack * F;
-  const int64_t U = model_frames(T, config_.subsample);
-  const int64_t context = int64_t(config_.layers) * config_.window;  // the receptive field
-  chunk = std::max<int64_t>(chunk, 1);
-  Tensor stacked, h;
-  for (int64_t a = 0; a < U; a += chunk) {
-    const int64_t b = std::min(U, a + chunk);
-    const int64_t lo = std::max<int64_t>(0, a - context), hi = std::min(U, b + context);
-    const int n = int(hi - lo);
-    stacked.resize({n, S});  // stacked: (n, S)
-    stack_frames(x, T, F, config_.stack, config_.subsample, lo, n, stacked.data());
-    h.resize({n, C});  // h: (n, C)
-    proj_.forward(n, stacked.data(), h.data());
-    const Segments segs = Segments::from_lengths({n});
-    encoder_.forward(segs, h.data(), h.data(), nullptr, RunContext{});
-    sink(h.data() + (a - lo) * C, b - a);
-  }
+  EncodeStream stream(*this, sink, chunk);
+  stream.push(x, T);
+  stream.finish();
+}
+
+void SpeechClassifier::encode_frames(const float* stacked, int64_t n, float* h) const {
+  proj_.forward(int(n), stacked, h);
+  encoder_.forward(Segments::from_lengths({int(n)}), h, h, nullptr, RunContext{});
 }
 
 }  // namespace attn::audio

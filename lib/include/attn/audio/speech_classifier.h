@@ -71,12 +71,12 @@ class SpeechClassifier {
   // Accumulates parameter gradients from dlogits: (B, K). (The features need no gradient.)
   void backward(Cache& cache, const float* dlogits);
 
-  // Per-frame embeddings of one utterance x: (T, F), handed to sink in order as (n, C) chunks.
-  // Long utterances run in pieces of chunk model frames with layers * window frames of context
-  // on each side, which is exactly the whole-utterance result (attention never reaches
-  // further), in memory bounded by the chunk size.
+  // Per-frame embeddings of one utterance x: (T, F), handed to sink in order as (n, C) chunks,
+  // through an EncodeStream (memory bounded by the chunk size; see encode_stream.h).
   void encode(const float* x, int64_t T, const std::function<void(const float*, int64_t)>& sink,
               int64_t chunk = 2048) const;
+  // The encoder over n consecutive model frames as one sequence: stacked (n, S) -> h (n, C).
+  void encode_frames(const float* stacked, int64_t n, float* h) const;
 
  private:
   SpeechModelConfig config_;
