@@ -123,11 +123,30 @@ void compute_file_features(const std::string& path, const PipelineOptions& optio
     return;
   }
   // Per-utterance CMVN needs the whole utterance's statistics first: one pass to count, one to
-  // apply, so memory stays bounded.
-  CmvnStats stats(options.dim());
+  // apply, so memory stays bounded. The first pass keeps the frames while they are few, so a
+  // short file (under about a minute) is read once.
+  constexpr size_t kKeepFloats = size_t{256} << 10;  // 1 MiB
+  const int dim = options.dim();
+  CmvnStats stats(dim);
+  std::vector<float> kept;
+  bool all_kept = true;
   {
     AudioStream stream(path, audio_options(options));
-    run(stream, computer, options, [&](const float* rows, int64_t n) { stats.accumulate(rows, n); }, nullptr);
+    run(stream, computer, options, [&](const float* rows, int64_t n) {
+      stats.accumulate(rows, n);
+      if (all_kept && kept.size() + size_t(n) * dim <= kKeepFloats) {
+        kept.insert(kept.end(), rows, rows + n * dim);
+      } else if (all_kept) {
+        all_kept = false;
+        std::vector<float>().swap(kept);
+      }
+    }, nullptr);
+  }
+  if (all_kept) {
+    const int64_t t = int64_t(kept.size()) / dim;
+    stats.apply(kept.data(), t, options.norm_vars);
+    sink(kept.data(), t);
+    return;
   }
   AudioStream stream(path, audio_options(options));
   run(stream, computer, options, sink, &stats);

@@ -1,7 +1,8 @@
 #pragma once
 // Audio file -> feature frames, in bounded memory: samples arrive in blocks (AudioStream), frames
 // are cut as soon as they are complete (FrameStream), deltas and CMVN follow. A 10-hour file
-// needs no more memory than a 10-second one; per-utterance CMVN reads the file twice.
+// needs no more memory than a 10-second one; per-utterance CMVN reads a file of more than about
+// a minute twice (statistics, then frames).
 #include <cstdint>
 #include <functional>
 #include <string>
