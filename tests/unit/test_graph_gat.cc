@@ -131,6 +131,12 @@ TEST_CASE("GAT layer forward and backward match PyTorch (additive, gatv2, dot)")
 namespace {
 
 // A small graph with a self-loop on every node, some directed edges and a hub.
+// N nodes with F dense features, uniform in [-1, 1].
+NodeFeatures random_features(int N, int F, Rng& rng) {
+  NodeFeatures x = random_features(N, F, rng);
+  return x;
+}
+
 CsrGraph small_graph(int N, Rng& rng) {
   CsrGraph g;
   g.row_ptr.assign(1, 0);
@@ -170,10 +176,7 @@ void gradcheck_layer(GatScore score, bool concat, bool residual, bool sparse_inp
   ParameterList params;
   layer.collect(params);
   for (Parameter* p : params) testing::randomize(*p, rng, 0.7f);
-  NodeFeatures x;
-  x.rows = N;
-  x.dim = F;
-  x.dense = testing::random_vector(int64_t{N} * F, rng);
+  NodeFeatures x = random_features(N, F, rng);
   // Sparse rows with some zeros. (A dense row must keep a nonzero entry: an all-zero row has
   // its self-loop score exactly at the leaky ReLU's kink, where finite differences average
   // the two slopes.)
@@ -269,10 +272,7 @@ TEST_CASE("attention coefficients sum to one over each node's neighbours, per he
     c.score = s;
     GatLayer layer("l", c);
     layer.init(rng);
-    NodeFeatures x;
-    x.rows = N;
-    x.dim = 4;
-    x.dense = testing::random_vector(N * 4, rng);
+    const NodeFeatures x = random_features(N, 4, rng);
     std::vector<float> y(N * 6);
     GatCache cache;
     layer.forward(GatInput::of(x), g, y.data(), cache, RunContext{}, true);
@@ -298,10 +298,7 @@ TEST_CASE("GAT model: two layers, backward through both matches finite differenc
   mc.attention_dropout = 0.2f;
   GatModel model(mc);
   model.init(rng);
-  NodeFeatures x;
-  x.rows = N;
-  x.dim = 5;
-  x.dense = testing::random_vector(N * 5, rng);
+  NodeFeatures x = random_features(N, 5, rng);
   x.sparsify_if_sparse(1.0);
   const RunContext ctx{true, 99};
   const std::vector<float> w = testing::random_vector(N * 3, rng);
@@ -335,10 +332,7 @@ TEST_CASE("GAT model: inference shares one layer cache and gives the stored forw
     mc.output_heads = output_heads;
     GatModel model(mc);
     model.init(rng);
-    NodeFeatures x;
-    x.rows = N;
-    x.dim = 4;
-    x.dense = testing::random_vector(N * 4, rng);
+    const NodeFeatures x = random_features(N, 4, rng);
     GatModelCache stored;
     const std::vector<float> want = model.forward(x, g, stored, RunContext{}, true);
     GatModelCache infer;

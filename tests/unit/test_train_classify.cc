@@ -52,6 +52,20 @@ class LinearTask : public attn::ClassifierTask {
   attn::Tensor input_;
 };
 
+// Two items, one per label, and fit settings that validate: what the validation tests share.
+struct TwoItemFit {
+  std::vector<std::vector<float>> x = {{1, 0}, {0, 1}};
+  attn::LabelIds ids = {{0}, {1}};
+  LinearTask task{2, 2, x};
+  attn::ClassifierTrainable trainable{task, {}, ids};
+  attn::FitConfig fc;
+  TwoItemFit() {
+    fc.epochs = 20;
+    fc.patience = 2;
+    fc.adamw.lr = 0.1f;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("classification_loss: class weights scale each item's loss and gradient") {
@@ -158,14 +172,9 @@ TEST_CASE("fit + ClassifierTrainable learn a separable task; evaluate reports it
 }
 
 TEST_CASE("fit with validation: patience stops, the best epoch's parameters are kept") {
-  std::vector<std::vector<float>> x = {{1, 0}, {0, 1}};
-  attn::LabelIds ids = {{0}, {1}};
-  LinearTask task(2, 2, x);
-  attn::ClassifierTrainable trainable(task, {}, ids);
-  attn::FitConfig fc;
-  fc.epochs = 20;
-  fc.patience = 2;
-  fc.adamw.lr = 0.1f;
+  TwoItemFit f;
+  LinearTask& task = f.task;
+  attn::FitConfig& fc = f.fc;
   // A validation loss that is best after epoch 3 and worse afterwards.
   std::vector<std::vector<float>> snapshots;
   attn::FitCallbacks cb;
@@ -173,7 +182,7 @@ TEST_CASE("fit with validation: patience stops, the best epoch's parameters are 
     snapshots.push_back(task.parameters()[0]->value.storage());
     return std::abs(epoch - 3) + 1.0;
   };
-  const auto r = attn::fit(trainable, {1, 1}, fc, cb);
+  const auto r = attn::fit(f.trainable, {1, 1}, fc, cb);
   CHECK(r.epochs_run == 5);
   CHECK(r.best_epoch == 3);
   CHECK(r.stopped_early);
@@ -183,14 +192,9 @@ TEST_CASE("fit with validation: patience stops, the best epoch's parameters are 
 }
 
 TEST_CASE("fit keeping by loss and accuracy (the GAT paper's rule): progress by either, kept by both") {
-  std::vector<std::vector<float>> x = {{1, 0}, {0, 1}};
-  attn::LabelIds ids = {{0}, {1}};
-  LinearTask task(2, 2, x);
-  attn::ClassifierTrainable trainable(task, {}, ids);
-  attn::FitConfig fc;
-  fc.epochs = 20;
-  fc.patience = 2;
-  fc.adamw.lr = 0.1f;
+  TwoItemFit f;
+  LinearTask& task = f.task;
+  attn::FitConfig& fc = f.fc;
   fc.keep = attn::FitConfig::Keep::LossAndAccuracy;
   // epoch 2: lower loss only, 3: higher accuracy only (both progress, neither kept),
   // 4: both at their best (kept), 5 and 6: neither (patience 2 stops after 6)
@@ -204,7 +208,7 @@ TEST_CASE("fit keeping by loss and accuracy (the GAT paper's rule): progress by 
     return scores[epoch - 1];
   };
   cb.epoch_result = [&](int, const attn::FitResult& r) { kept_so_far.push_back(r.best_epoch); };
-  const auto r = attn::fit(trainable, {1, 1}, fc, cb);
+  const auto r = attn::fit(f.trainable, {1, 1}, fc, cb);
   CHECK(r.epochs_run == 6);
   CHECK(r.stopped_early);
   CHECK(r.best_epoch == 4);
@@ -214,8 +218,8 @@ TEST_CASE("fit keeping by loss and accuracy (the GAT paper's rule): progress by 
   CHECK(task.parameters()[0]->value.storage() == snapshots[3]);
   // The lowest loss alone would have kept epoch 2 after epoch 2.
   fc.keep = attn::FitConfig::Keep::Loss;
-  LinearTask task2(2, 2, x);
-  attn::ClassifierTrainable trainable2(task2, {}, ids);
+  LinearTask task2(2, 2, f.x);
+  attn::ClassifierTrainable trainable2(task2, {}, f.ids);
   kept_so_far.clear();
   attn::fit(trainable2, {1, 1}, fc, cb);
   CHECK(kept_so_far == std::vector<int>{1, 2, 2, 4, 4, 4});

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <vector>
 
@@ -52,53 +53,55 @@ ImageSet corner_set(int n, uint64_t seed) {
   return set;
 }
 
+// Finite differences of L = sum w * y over a patch embedding or conv stem's output y for B
+// random images (n_in floats in all, `width` per token). `backward(w, cache, dx)` runs the
+// module's backward; the input gradient dx is checked too when `input_gradient`.
+template <class Stem>
+void check_stem_gradients(Stem& stem, int B, int n_in, int width, Rng& rng,
+                          const std::function<void(const float*, typename Stem::Cache&, float*)>& backward,
+                          bool input_gradient, const attn::testing::GradCheckOptions& opt = {}) {
+  const int rows = B * stem.patches_per_image();
+  std::vector<float> x = random_vector(n_in, rng), w = random_vector(rows * width, rng);
+  std::vector<float> y(rows * width), dx(n_in);
+  auto loss = [&] {
+    typename Stem::Cache c;
+    stem.forward(B, x.data(), y.data(), c);
+    return weighted_sum(y, w);
+  };
+  typename Stem::Cache cache;
+  stem.forward(B, x.data(), y.data(), cache);
+  ParameterList params;
+  stem.collect(params);
+  attn::testing::check_parameter_gradients(params, [&] { backward(w.data(), cache, dx.data()); }, loss, opt);
+  if (input_gradient) CHECK(attn::testing::check_gradient("images", x.data(), dx.data(), n_in, loss) == 0);
+}
+
 }  // namespace
 
 TEST_CASE("patch embedding backward matches finite differences") {
   Rng rng(1);
   PatchEmbedding pe("patch", 8, 3, 4, 5);
   pe.init(rng);
-  const int B = 2, n = B * 8 * 8 * 3, rows = B * pe.patches_per_image();
   CHECK(pe.patches_per_image() == 4);
-  std::vector<float> x = random_vector(n, rng), w = random_vector(rows * 5, rng);
-  std::vector<float> y(rows * 5), dx(n);
-  auto loss = [&] {
-    PatchEmbedding::Cache c;
-    pe.forward(B, x.data(), y.data(), c);
-    return weighted_sum(y, w);
-  };
-  PatchEmbedding::Cache cache;
-  pe.forward(B, x.data(), y.data(), cache);
-  ParameterList params;
-  pe.collect(params);
-  attn::testing::check_parameter_gradients(
-      params, [&] { pe.backward(B, w.data(), dx.data(), cache); }, loss);
-  CHECK(attn::testing::check_gradient("images", x.data(), dx.data(), n, loss) == 0);
+  check_stem_gradients(pe, 2, 2 * 8 * 8 * 3, 5, rng, [&](const float* w, PatchEmbedding::Cache& cache, float* dx) {
+    pe.backward(2, w, dx, cache);
+  }, true);
 }
 
 TEST_CASE("conv stem backward matches finite differences; it refuses patches it cannot make") {
   Rng rng(3);
   ConvStem stem("stem", 8, 2, 4, 8);  // two stride-2 convs: 8x8 -> 4x4 -> 2x2 tokens
   stem.init(rng);
-  const int B = 2, n = B * 8 * 8 * 2, rows = B * stem.patches_per_image();
   CHECK(stem.patches_per_image() == 4);
-  std::vector<float> x = random_vector(n, rng), w = random_vector(rows * 8, rng);
-  std::vector<float> y(rows * 8);
-  auto loss = [&] {
-    ConvStem::Cache c;
-    stem.forward(B, x.data(), y.data(), c);
-    return weighted_sum(y, w);
-  };
-  ConvStem::Cache cache;
-  stem.forward(B, x.data(), y.data(), cache);
   ParameterList params;
   stem.collect(params);
   REQUIRE(params.size() == 6);
   CHECK(params[0]->name == "stem.conv1.weight");
   CHECK(params[0]->value.dim(1) == 9 * 2);
   CHECK(params[4]->name == "stem.proj.weight");
-  attn::testing::check_parameter_gradients(params, [&] { stem.backward(B, w.data(), cache); }, loss,
-                                           {.eps = 3e-3f});
+  check_stem_gradients(stem, 2, 2 * 8 * 8 * 2, 8, rng, [&](const float* w, ConvStem::Cache& cache, float*) {
+    stem.backward(2, w, cache);
+  }, false, {.eps = 3e-3f});
   CHECK_THROWS(ConvStem("s", 12, 1, 3, 8));  // 3 is not a power of two
   CHECK_THROWS(ConvStem("s", 12, 1, 8, 8));  // 8 does not divide 12
   ViTConfig c = tiny_config();
