@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <unordered_map>
 
 #include "attn/error.h"
 #include "attn/text/utf8.h"
@@ -160,6 +161,24 @@ DType storage_from_name(const std::string& name) {
   if (name == "f16") return DType::F16;
   if (name == "bf16") return DType::BF16;
   throw Error("unknown storage \"" + text::sanitize_utf8(name) + "\" (expected f32, f16 or bf16)");
+}
+
+int copy_parameters(const ParameterList& to, const ParameterList& from, const std::vector<std::string>& fresh) {
+  std::unordered_map<std::string, const Parameter*> by_name;
+  for (const Parameter* p : from) by_name[p->name] = p;
+  int copied = 0;
+  for (Parameter* p : to) {
+    bool is_fresh = false;
+    for (const std::string& prefix : fresh) is_fresh = is_fresh || p->name.starts_with(prefix);
+    if (is_fresh) continue;
+    const auto it = by_name.find(p->name);
+    if (it == by_name.end()) throw Error("parameter " + p->name + " is missing from the model to start from");
+    if (it->second->value.shape() != p->value.shape())
+      throw Error("parameter " + p->name + " has another shape in the model to start from");
+    p->value = it->second->value;
+    ++copied;
+  }
+  return copied;
 }
 
 }  // namespace attn

@@ -60,6 +60,23 @@ void add_keep_going_flag(CLI::App& cmd, CommonOptions& options) {
                "Report a bad input as a warning and go on with the rest (exit code 1 at the end)");
 }
 
+CLI::App* add_model_subcommand(CLI::App& app, const std::string& name, const std::string& help,
+                               CommonOptions& common, std::string& model, const std::string& model_help) {
+  CLI::App* cmd = app.add_subcommand(name, help);
+  add_common_flags(*cmd, common);
+  add_keep_going_flag(*cmd, common);
+  add_model_option(*cmd, model, false, model_help);
+  return cmd;
+}
+
+CLI::App* add_train_subcommand(CLI::App& app, const std::string& help, CommonOptions& common) {
+  CLI::App* cmd = app.add_subcommand("train", help);
+  add_common_flags(*cmd, common);
+  add_seed_flag(*cmd, common);
+  add_keep_going_flag(*cmd, common);
+  return cmd;
+}
+
 CLI::Option* add_model_option(CLI::App& cmd, std::string& path, bool required,
                               const std::string& description) {
   return cmd.add_option("-m,--model", path, description)->required(required)->type_name("MODEL");

@@ -49,6 +49,13 @@ void add_keep_going_flag(CLI::App& cmd, CommonOptions& options);
 // automatically, see add_common_flags.
 void apply_common_flags(const CommonOptions& options);
 
+// A subcommand that reads a model: the common flags, --keep-going, then --model (optional: the
+// built-in model by default, which `model_help` names).
+CLI::App* add_model_subcommand(CLI::App& app, const std::string& name, const std::string& help,
+                               CommonOptions& common, std::string& model, const std::string& model_help);
+// `train`: the common flags, --seed and --keep-going.
+CLI::App* add_train_subcommand(CLI::App& app, const std::string& help, CommonOptions& common);
+
 // --model MODEL (a safetensors file).
 CLI::Option* add_model_option(CLI::App& cmd, std::string& path, bool required,
                               const std::string& description = "Model file (safetensors)");

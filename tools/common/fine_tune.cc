@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "attn/model_file.h"
 #include "common/log.h"
 #include "common/run_guarded.h"
 
@@ -40,13 +41,15 @@ void refuse_init_conflicts(const CLI::App& cmd, const FixedSettings& fixed, cons
   }
 }
 
-std::vector<std::string> fresh_parameters(const std::vector<std::string>& model_labels,
-                                          const std::vector<std::string>& data_labels,
-                                          const std::string& init, const std::string& head) {
-  if (model_labels == data_labels) return {};
-  log_info("notice: the data's labels differ from those of {}: the classifier head starts afresh "
-           "for the {} labels", init, data_labels.size());
-  return {head};
+void start_from(const ParameterList& to, const ParameterList& from, const std::vector<std::string>& model_labels,
+                const std::vector<std::string>& data_labels, const std::string& init, const std::string& head) {
+  std::vector<std::string> fresh;
+  if (model_labels != data_labels) {
+    log_info("notice: the data's labels differ from those of {}: the classifier head starts afresh "
+             "for the {} labels", init, data_labels.size());
+    fresh.push_back(head);
+  }
+  copy_parameters(to, from, fresh);
 }
 
 std::pair<std::string, std::string> init_metadata(const std::string& init) {

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "attn/parameter.h"
+
 namespace attn::tools {
 
 // (flag, the saved model's value) for each setting the model fixes (its architecture and input
@@ -16,12 +18,11 @@ namespace attn::tools {
 using FixedSettings = std::vector<std::pair<std::string, std::string>>;
 void refuse_init_conflicts(const CLI::App& cmd, const FixedSettings& fixed, const std::string& init);
 
-// The parameter prefixes that start afresh: none when the data has the saved model's labels,
-// else the head (`head`: "head." unless the model names its output layer otherwise), with a
-// notice saying so.
-std::vector<std::string> fresh_parameters(const std::vector<std::string>& model_labels,
-                                          const std::vector<std::string>& data_labels,
-                                          const std::string& init, const std::string& head = "head.");
+// The saved model's values copied into `to` (attn::copy_parameters, attn/model_file.h). When the data's labels
+// differ from the saved model's, the head (`head`: "head." unless the model names its output
+// layer otherwise) keeps its fresh initialisation, with a notice saying so.
+void start_from(const ParameterList& to, const ParameterList& from, const std::vector<std::string>& model_labels,
+                const std::vector<std::string>& data_labels, const std::string& init, const std::string& head = "head.");
 
 // The metadata a fine-tuned model records (attn.init_from: the file it started from).
 std::pair<std::string, std::string> init_metadata(const std::string& init);

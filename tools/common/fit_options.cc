@@ -1,5 +1,8 @@
 #include "common/fit_options.h"
 
+#include <fmt/format.h>
+
+#include "attn/parallel.h"
 #include "common/cli.h"
 
 namespace attn::tools {
@@ -37,6 +40,12 @@ FitConfig FitOptions::to_config(uint64_t seed) const {
   c.patience = patience;
   c.seed = seed;
   return c;
+}
+
+std::string fit_settings(const FitConfig& f) {
+  return fmt::format("epochs {} batch-size {} lr {} warmup {} weight-decay {} clip {} seed {} threads {}", f.epochs,
+                     f.batching.max_items, f.adamw.lr, f.warmup_fraction, f.adamw.weight_decay, f.clip_norm, f.seed,
+                     attn::threads());
 }
 
 }  // namespace attn::tools

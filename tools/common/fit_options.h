@@ -53,4 +53,8 @@ struct FitOptions {
   FitConfig to_config(uint64_t seed) const;
 };
 
+// The end of a tool's "settings:" line: "epochs 8 batch-size 32 lr 0.002 warmup 0.05
+// weight-decay 0.01 clip 1 seed 1 threads 2".
+std::string fit_settings(const FitConfig& f);
+
 }  // namespace attn::tools

@@ -45,4 +45,13 @@ class ItemBatch {
 void each_input_path(const std::vector<std::string>& inputs, const Shard& shard, BatchErrors& errors,
                      const std::function<void(const std::string& path)>& use, const std::function<void()>& idle);
 
+// Every line of `inputs` (none or "-": stdin) that is the shard's (lines counted over all
+// inputs, in order) to `use` with its id: the line number for one input, "file:line" for
+// several. A file that cannot be opened, and a bad line (a NUL byte, over-long), is an `errors`
+// item; a bad line counts as the item of the shard it falls in and is reported there only.
+// `idle` runs whenever stdin has no next line ready, and at the end of each input.
+void each_input_line(const std::vector<std::string>& inputs, const Shard& shard, BatchErrors& errors,
+                     const std::function<void(const std::string& id, const std::string& line)>& use,
+                     const std::function<void()>& idle);
+
 }  // namespace attn::tools

@@ -30,4 +30,10 @@ int32_t LabelIndex::id(const std::string& label, const std::string& where) const
                           text::sanitize_utf8(label), known));
 }
 
+std::vector<int32_t> LabelIndex::ids(const std::vector<std::string>& labels, const std::string& where) const {
+  std::vector<int32_t> out;
+  for (const std::string& label : labels) out.push_back(id(label, where));
+  return out;
+}
+
 }  // namespace attn::tools

@@ -18,6 +18,8 @@ class LabelIndex {
   // The id of `label`; attn::Error naming `where` (left out when empty) and the known labels
   // when it is not one of them.
   int32_t id(const std::string& label, const std::string& where) const;
+  // The ids of one item's labels (as id()).
+  std::vector<int32_t> ids(const std::vector<std::string>& labels, const std::string& where) const;
   bool contains(const std::string& label) const { return ids_.count(label) > 0; }
 
  private:

@@ -1,6 +1,9 @@
 #include "common/predict_kit.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <numeric>
 
 #include "common/cli.h"
 #include "common/run_guarded.h"
@@ -51,6 +54,26 @@ Prediction PredictionOutput::make(std::string id, std::span<const float> probs) 
   for (LabelProb& lp : top_k(probs, labels_, options_.top_k))
     if (lp.prob >= options_.threshold) p.labels.push_back(std::move(lp));
   return p;
+}
+
+void add_explanation(Prediction& p, std::span<const float> weight, PredictFormat format, size_t jsonl_parts,
+                     size_t tsv_parts, const std::function<ExplainedPart(int part)>& describe) {
+  std::vector<int> order(weight.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return weight[a] > weight[b]; });
+  const size_t shown = std::min(order.size(), format == PredictFormat::Jsonl ? jsonl_parts : tsv_parts);
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (size_t k = 0; k < shown; ++k) {
+    const int i = order[k];
+    ExplainedPart part = describe(i);
+    if (format == PredictFormat::Tsv) {
+      p.labels.push_back({std::move(part.column), weight[i]});
+      continue;
+    }
+    part.fields["weight"] = std::round(weight[i] * 1e6) / 1e6;
+    list.push_back(std::move(part.fields));
+  }
+  if (format == PredictFormat::Jsonl) p.extra["explain"] = list;
 }
 
 }  // namespace attn::tools

@@ -7,6 +7,7 @@
 // those of the whole input, so the N outputs merge back into one run's (see README, "Running
 // beyond one machine").
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -52,5 +53,16 @@ class PredictionOutput {
   const std::vector<std::string>& labels_;
   PredictionWriter writer_;
 };
+
+// --explain: the parts of an item (tokens, patches) the prediction drew on most, by weight, best
+// first (ties: in item order). jsonl: "explain", the first `jsonl_parts` as describe(i).fields
+// plus "weight" (6 decimals); tsv: the first `tsv_parts` as more label columns, named
+// describe(i).column.
+struct ExplainedPart {
+  nlohmann::ordered_json fields;
+  std::string column;
+};
+void add_explanation(Prediction& p, std::span<const float> weight, PredictFormat format, size_t jsonl_parts,
+                     size_t tsv_parts, const std::function<ExplainedPart(int part)>& describe);
 
 }  // namespace attn::tools

@@ -1,5 +1,6 @@
 #include "common/train_run.h"
 
+#include "common/fine_tune.h"
 #include "common/log.h"
 #include "common/progress.h"
 
@@ -47,6 +48,20 @@ FitResult run_fit(TrainableModel& model, const std::vector<int>& lengths, const 
              result.best_epoch, best.loss, best.accuracy, best.macro_f1);
   }
   return result;
+}
+
+std::function<ValidScore()> validation(ClassifierTask& task, const ClassifyConfig& config, const LabelIds& labels) {
+  if (labels.empty()) return {};
+  return [&task, config, &labels] {
+    const Evaluation ev = evaluate(task, config, labels);
+    return score_of(ev.loss, ev.confusion);
+  };
+}
+
+std::map<std::string, std::string> train_metadata(const std::string& command_line, const std::string& init) {
+  std::map<std::string, std::string> metadata{{"attn.train_command", command_line}};
+  if (!init.empty()) metadata.insert(init_metadata(init));
+  return metadata;
 }
 
 }  // namespace attn::tools

@@ -5,9 +5,12 @@
 // validate), and a closing line saying which epoch the model holds.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "attn/train/classify.h"
 #include "attn/train/fit.h"
 #include "attn/train/metrics.h"
 
@@ -27,5 +30,12 @@ struct TrainRun {
 
 FitResult run_fit(TrainableModel& model, const std::vector<int>& lengths, const FitConfig& config,
                   const TrainRun& run);
+
+// TrainRun::validate for a classification task: evaluate() on the validation items, scored;
+// empty (no validation) when there are none.
+std::function<ValidScore()> validation(ClassifierTask& task, const ClassifyConfig& config, const LabelIds& labels);
+
+// What every trained model records: attn.train_command, and with --init, init_metadata.
+std::map<std::string, std::string> train_metadata(const std::string& command_line, const std::string& init);
 
 }  // namespace attn::tools

@@ -124,13 +124,8 @@ int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin b
 
 Command add_attention_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<AttentionArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "attention",
-      "Per-edge attention weights (src, dst, layer, head, weight, origin), or --format dot: a "
-      "GraphViz picture of one node's neighbourhood");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in Cora model)");
+  CLI::App* cmd = add_model_subcommand(app, "attention", "Per-edge attention weights (src, dst, layer, head, weight, origin), or --format dot: a "
+      "GraphViz picture of one node's neighbourhood", common, args->model, kModelHelp);
   add_graph_files_flags(*cmd, args->files);
   add_choice_option(*cmd, "--format", args->format, {"tsv", "dot"},
                     "tsv: every edge; dot: the k-hop neighbourhood of --node");

@@ -43,10 +43,7 @@ int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
 
 Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "Accuracy, macro-F1 and confusion matrix on a split's nodes");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in Cora model)");
+  CLI::App* cmd = add_model_subcommand(app, "eval", "Accuracy, macro-F1 and confusion matrix on a split's nodes", common, args->model, kModelHelp);
   add_graph_files_flags(*cmd, args->files);
   add_choice_option(*cmd, "--select", args->nodes, {"test", "val", "train", "labelled"},
                     "Which labelled nodes to score");

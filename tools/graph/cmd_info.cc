@@ -6,7 +6,7 @@
 namespace attn::tools::graph {
 
 Command add_info_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
-  return tools::add_info_command(app, common, builtin, "Model file (default: the built-in Cora model)",
+  return tools::add_info_command(app, common, builtin, kModelHelp,
                                  [](const SafeTensorsFile& file) {
                                    const auto m = attn::graph::load_gat_model(file);
                                    ModelSummary s{m.labels, m.model->parameter_count()};

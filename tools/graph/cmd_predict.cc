@@ -43,11 +43,7 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
 
 Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<PredictArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "predict", "Label the nodes of a split, or those without a label (node id, label, probability)");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in Cora model)");
+  CLI::App* cmd = add_model_subcommand(app, "predict", "Label the nodes of a split, or those without a label (node id, label, probability)", common, args->model, kModelHelp);
   add_graph_files_flags(*cmd, args->files);
   add_choice_option(*cmd, "--select", args->nodes, {"auto", "unlabelled", "train", "val", "test", "all"},
                     "Which nodes (auto: those without a label, or all if every node has one)");

@@ -6,7 +6,6 @@
 #include "attn/error.h"
 #include "attn/graph/train.h"
 #include "attn/parallel.h"
-#include "attn/train/warm_start.h"
 #include "commands.h"
 #include "common/class_weights.h"
 #include "common/command_line.h"
@@ -104,8 +103,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   model.init(rng);
   if (base) {
     const std::string output_layer = "layers." + std::to_string(model.layer_count() - 1) + ".";
-    copy_parameters(model.parameters(), base->model->parameters(),
-                    fresh_parameters(base->labels, g.label_names, a.fit.init, output_layer));
+    start_from(model.parameters(), base->model->parameters(), base->labels, g.label_names, a.fit.init, output_layer);
     base.reset();  // its weights are copied
   }
   log_info("settings: layers {} heads {} hidden {} output-heads {} score {} residual {} head-dropout {} | dropout "
@@ -141,11 +139,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
 
 Command add_train_command(CLI::App& app, CommonOptions& common) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "train", "Train a GAT on a graph's labelled training nodes (full batch, transductive)");
-  add_common_flags(*cmd, common);
-  add_seed_flag(*cmd, common);
-  add_keep_going_flag(*cmd, common);
+  CLI::App* cmd = add_train_subcommand(app, "Train a GAT on a graph's labelled training nodes (full batch, transductive)", common);
   add_graph_files_flags(*cmd, args->files);
   add_graph_prep_flags(*cmd, args->prep);
   add_output_option(*cmd, args->output, true, "Model file to write (safetensors)");

@@ -9,9 +9,9 @@
 #include "attn/vision/heatmap.h"
 #include "batch_runner.h"
 #include "commands.h"
+#include "common/embedded_model.h"
 #include "common/output.h"
 #include "common/run_guarded.h"
-#include "model_loading.h"
 
 namespace attn::tools::image {
 namespace {
@@ -35,7 +35,7 @@ int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin b
   std::error_code ec;
   if (!std::filesystem::is_directory(a.output, ec))
     throw Error(a.output + ": not a directory (--output takes the folder for the PNGs)");
-  const auto model = load_model(a.model, builtin);
+  const auto model = vision::load_image_model(open_model_or_builtin(a.model, builtin));
   const auto& c = model.vit->config();
   if (a.layer > c.layers)
     throw UsageError("--layer " + std::to_string(a.layer) + ": the model has " + std::to_string(c.layers) + " layers");
@@ -60,10 +60,7 @@ int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin b
 
 Command add_attention_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<AttentionArgs>();
-  CLI::App* cmd = app.add_subcommand("attention", "Write attention heat-map PNGs: where the class token looked");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in Fashion-MNIST model)");
+  CLI::App* cmd = add_model_subcommand(app, "attention", "Write attention heat-map PNGs: where the class token looked", common, args->model, kModelHelp);
   add_output_option(*cmd, args->output, true, "Folder for the PNGs (one per image, named after it)");
   cmd->add_option("--layer", args->layer, "0: attention rollout over all layers (Abnar & Zuidema 2020); K: layer K alone")->capture_default_str()->check(CLI::Range(0, 64));
   add_inputs_argument(*cmd, args->inputs, "Image files; '-': paths on stdin");

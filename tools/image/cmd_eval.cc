@@ -4,10 +4,11 @@
 
 #include "attn/vision/vit_train.h"
 #include "commands.h"
+#include "attn/vision/model_file.h"
+#include "common/embedded_model.h"
 #include "common/output.h"
 #include "common/run_guarded.h"
 #include "image_data.h"
-#include "model_loading.h"
 
 namespace attn::tools::image {
 namespace {
@@ -27,7 +28,7 @@ bool all_numbers(const std::vector<std::string>& labels) {
 int run_eval(EvalArgs& a, const CommonOptions& common, Builtin builtin) {
   if (a.data.data.empty() == a.data.idx.empty())
     throw UsageError("give the images as --data FOLDER|LIST or as --idx IMAGES LABELS");
-  const auto model = load_model(a.model, builtin);
+  const auto model = vision::load_image_model(open_model_or_builtin(a.model, builtin));
   // IDX labels are numbers; a model trained with --label-names has them in number order.
   if (!all_numbers(model.labels)) a.data.idx_names = model.labels;
   const auto& c = model.vit->config();
@@ -43,10 +44,7 @@ int run_eval(EvalArgs& a, const CommonOptions& common, Builtin builtin) {
 
 Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model on labelled images");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in Fashion-MNIST model)");
+  CLI::App* cmd = add_model_subcommand(app, "eval", "Evaluate a model on labelled images", common, args->model, kModelHelp);
   add_data_option(*cmd, args->data.data, false, "Labelled images: a folder per label or a path<TAB>label list");
   cmd->add_option("--idx", args->data.idx, "Labelled images as IDX files (gzipped or not): IMAGES LABELS")->expected(2);
   add_report_format_option(*cmd, args->format);

@@ -1,16 +1,14 @@
 // attn-image train: defaults from the training images, ViT, augmentation, training loop, model.
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 
 #include "attn/error.h"
-#include "attn/parallel.h"
 #include "attn/rng.h"
-#include "attn/train/warm_start.h"
 #include "attn/vision/model_file.h"
 #include "commands.h"
+#include "common/embedded_model.h"
 #include "common/class_weights.h"
 #include "common/command_line.h"
 #include "common/encoder_options.h"
@@ -21,7 +19,6 @@
 #include "common/train_checks.h"
 #include "common/train_run.h"
 #include "image_data.h"
-#include "model_loading.h"
 
 namespace attn::tools::image {
 namespace {
@@ -89,14 +86,12 @@ std::string settings_line(const TrainArgs& a, const vision::ViTConfig& m, const 
   return fmt::format(
       "settings: images {} labels {} | image-size {} channels {} fit {} stem {} patch {} ({} patches) | "
       "dim {} layers {} heads {} mlp-ratio {} dropout {} drop-path {} pool {} | crop-padding {} "
-      "flip {} erase {} mixup {} cutmix {} label-smoothing {} | epochs {} batch-size {} lr {} "
-      "warmup {} weight-decay {} clip {} seed {} threads {}",
+      "flip {} erase {} mixup {} cutmix {} label-smoothing {} | {}",
       items, m.num_labels, m.image_size, m.channels, a.fit, m.stem == vision::StemKind::Conv ? "conv" : "linear",
       m.patch, m.tokens() - 1, m.dim, m.layers, m.heads, m.mlp_ratio, m.dropout, m.drop_path,
       m.pool == PoolKind::Cls ? "cls" : "mean", g.crop_padding,
       g.flip ? "on" : "off", g.erase_prob, g.mixup_alpha, g.cutmix_alpha, a.train.label_smoothing,
-      f.epochs, f.batching.max_items, f.adamw.lr, f.warmup_fraction, f.adamw.weight_decay,
-      f.clip_norm, f.seed, attn::threads());
+      fit_settings(f));
 }
 
 int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
@@ -113,7 +108,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   const std::string& init = a.fit_options.init;
   std::optional<vision::ImageModel> base;
   if (!init.empty()) {
-    base = load_model(init, {});
+    base = vision::load_image_model(open_model_or_builtin(init, {}));
     refuse_init_conflicts(cmd, fixed_by(*base), init);
     const vision::ViTConfig& c = base->vit->config();
     a.image_size = c.image_size, a.channels = c.channels, a.patch = c.patch;
@@ -165,14 +160,12 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   Rng rng(common.seed);
   model.vit->init(rng);
   if (base) {
-    copy_parameters(model.vit->parameters(), base->vit->parameters(),
-                    fresh_parameters(base->labels, summary.labels, init));
+    start_from(model.vit->parameters(), base->vit->parameters(), base->labels, summary.labels, init);
     base.reset();  // its weights are copied
   }
   log_info("parameters: {}", model.vit->parameter_count());
 
-  std::map<std::string, std::string> metadata{{"attn.train_command", command_line}};
-  if (!init.empty()) metadata.insert(init_metadata(init));
+  const auto metadata = train_metadata(command_line, init);
   auto save = [&](vision::ImageModel& m) { vision::save_image_model(a.output, m, metadata, a.fit_options.storage); };
   LabelIds train_ids;
   for (int32_t l : train.labels) train_ids.push_back({l});
@@ -195,10 +188,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
 
 Command add_train_command(CLI::App& app, CommonOptions& common) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand("train", "Train a ViT on labelled images");
-  add_common_flags(*cmd, common);
-  add_seed_flag(*cmd, common);
-  add_keep_going_flag(*cmd, common);
+  CLI::App* cmd = add_train_subcommand(app, "Train a ViT on labelled images", common);
   auto& a = *args;
   add_data_option(*cmd, a.data.data, false, "Training images: a folder with one sub-folder per label, or a path<TAB>label list");
   cmd->add_option("--idx", a.data.idx, "Training images as IDX files (gzipped or not): IMAGES LABELS")->expected(2);

@@ -56,7 +56,7 @@ Command add_encode_command(CLI::App& app, CommonOptions& common) {
   add_common_flags(*cmd, common);
   add_keep_going_flag(*cmd, common);
   add_shard_option(*cmd, args->shard);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
+  add_model_option(*cmd, args->model, false, kModelHelp);
   add_audio_flags(*cmd, args->audio);
   add_feature_output_flags(*cmd, args->output);
   cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");

@@ -39,10 +39,7 @@ int run_eval(const EvalArgs& a, const CommonOptions& common) {
 
 Command add_eval_command(CLI::App& app, CommonOptions& common) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model on labelled recordings");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
+  CLI::App* cmd = add_model_subcommand(app, "eval", "Evaluate a model on labelled recordings", common, args->model, kModelHelp);
   add_data_option(*cmd, args->data, true, "Recordings: a folder per label, or a path<TAB>label list");
   add_audio_flags(*cmd, args->audio);
   add_report_format_option(*cmd, args->format);

@@ -7,7 +7,7 @@
 namespace attn::tools::speech {
 
 Command add_info_command(CLI::App& app, CommonOptions& common) {
-  return tools::add_info_command(app, common, builtin_model(), "Model file (default: the built-in spoken-digit model)",
+  return tools::add_info_command(app, common, builtin_model(), kModelHelp,
                                  [](const SafeTensorsFile& file) {
                                    const auto model = audio::load_speech_model(file);
                                    return ModelSummary{model.labels, model.classifier->parameter_count()};

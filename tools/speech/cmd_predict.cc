@@ -44,13 +44,10 @@ int run_predict(const PredictArgs& a, const CommonOptions& common) {
 
 Command add_predict_command(CLI::App& app, CommonOptions& common) {
   auto args = std::make_shared<PredictArgs>();
-  CLI::App* cmd = app.add_subcommand("predict", "Label each utterance (default model: spoken digits 0-9)");
+  CLI::App* cmd = add_model_subcommand(app, "predict", "Label each utterance (default model: spoken digits 0-9)", common, args->model, kModelHelp);
   cmd->footer("Inputs: recordings, '-' (a list on stdin), --wav-scp lists, or Kaldi archives as ark:FILE / ark:- "
               "(features must have the model's dimension).\n"
               "Example: attn-speech mfcc --sample-frequency 8000 --deltas --cmvn utt a.wav | attn-speech predict ark:-");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in spoken-digit model)");
   add_audio_flags(*cmd, args->audio);
   add_predict_options(*cmd, args->out);
   cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");

@@ -1,7 +1,6 @@
 // attn-speech train: utterance classification over labelled recordings (a folder per label or a
 // path<TAB>label list), with seeded augmentation; the feature options go into the model.
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -12,7 +11,6 @@
 #include "attn/model_file.h"
 #include "attn/parallel.h"
 #include "attn/train/classify.h"
-#include "attn/train/warm_start.h"
 #include "common/labels.h"
 #include "common/class_weights.h"
 #include "common/command_line.h"
@@ -92,8 +90,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   Rng rng(common.seed);
   model.classifier->init(rng);
   if (base) {
-    copy_parameters(model.classifier->parameters(), base->classifier->parameters(),
-                    fresh_parameters(base->labels, labels, init));
+    start_from(model.classifier->parameters(), base->classifier->parameters(), base->labels, labels, init);
     base.reset();  // its weights are copied
   }
   std::vector<std::vector<float>> noise;
@@ -119,16 +116,9 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   }
   const ClassifyConfig classify{LossKind::Softmax, 0.0f, class_weights(a.fit.class_weight, labels, ids)};
   ClassifierTrainable trainable(task, classify, ids);
-  TrainRun run{int64_t(train.paths.size()), {}, {}};
-  if (valid_task)
-    run.validate = [&] {
-      const Evaluation ev = evaluate(*valid_task, classify, valid_ids);
-      return score_of(ev.loss, ev.confusion);
-    };
+  const TrainRun run{int64_t(train.paths.size()), valid_task ? validation(*valid_task, classify, valid_ids) : nullptr, {}};
   run_fit(trainable, task.lengths(), a.fit.to_config(common.seed), run);
-  std::map<std::string, std::string> metadata{{"attn.train_command", command_line}};
-  if (!init.empty()) metadata.insert(init_metadata(init));
-  save_speech_model(a.output, model, metadata, a.fit.storage);
+  save_speech_model(a.output, model, train_metadata(command_line, init), a.fit.storage);
   log_info("wrote {}", a.output);
   return errors.finish();
 }
@@ -137,11 +127,8 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
 
 Command add_train_command(CLI::App& app, CommonOptions& common) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand("train", "Train an utterance classifier (spoken digits, commands) on labelled recordings");
+  CLI::App* cmd = add_train_subcommand(app, "Train an utterance classifier (spoken digits, commands) on labelled recordings", common);
   cmd->footer("Example: attn-speech train --data recordings/ --sample-frequency 8000 --deltas --cmvn utt --speed-perturb -o digits.safetensors");
-  add_common_flags(*cmd, common);
-  add_seed_flag(*cmd, common);
-  add_keep_going_flag(*cmd, common);
   add_data_option(*cmd, args->data, true, "Training recordings: a folder per label, or a path<TAB>label list");
   add_output_option(*cmd, args->output, true, "Model file to write (safetensors)");
   add_feature_flags(*cmd, args->features, std::nullopt);

@@ -1,13 +1,11 @@
 #pragma once
 // attn-speech's subcommands: each registers its flags on the app and runs when chosen.
-#include <functional>
-#include <span>
-
-#include <CLI/CLI.hpp>
-
 #include "common/tool_main.h"
 
 namespace attn::tools::speech {
+
+// --model's help: what the default is.
+inline constexpr const char* kModelHelp = "Model file (default: the built-in spoken-digit model)";
 
 Command add_mfcc_command(CLI::App& app, CommonOptions& common);
 Command add_fbank_command(CLI::App& app, CommonOptions& common);

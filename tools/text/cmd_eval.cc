@@ -2,10 +2,9 @@
 #include <memory>
 
 #include "commands.h"
+#include "common/embedded_model.h"
 #include "common/output.h"
-#include "model_loading.h"
-#include "text_data.h"
-#include "text_task.h"
+#include "text_input.h"
 
 namespace attn::tools::text {
 namespace {
@@ -17,11 +16,11 @@ struct EvalArgs {
 };
 
 int run_eval(EvalArgs& a, const CommonOptions& common, std::span<const unsigned char> builtin) {
-  auto model = load_model(a.model, builtin);
+  auto model = attn::text::load_text_model(open_model_or_builtin(a.model, builtin));
   a.input.documents = model.documents;  // read documents as the model was trained
   BatchErrors errors(common.keep_going);
   const LabelledTokens data = tokenize_items(model.classifier->tokenizer(), read_labelled(a.data, a.input, errors), model.labels);
-  TextTask task(*model.classifier, data.tokens);
+  attn::text::TextTask task(*model.classifier, data.tokens);
   const auto& c = model.classifier->config();
   const Evaluation ev = evaluate(task, {c.loss, c.label_smoothing, {}}, data.ids);
   write_metrics(a.format, ev.confusion, model.labels);
@@ -32,10 +31,7 @@ int run_eval(EvalArgs& a, const CommonOptions& common, std::span<const unsigned 
 
 Command add_eval_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model on labelled data");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
-  add_model_option(*cmd, args->model, false, "Model file (default: the built-in spam filter)");
+  CLI::App* cmd = add_model_subcommand(app, "eval", "Evaluate a model on labelled data", common, args->model, kModelHelp);
   add_data_option(*cmd, args->data, true, "Labelled data, in the format train reads");
   add_text_input_flags(*cmd, args->input);
   add_report_format_option(*cmd, args->format);

@@ -1,23 +1,20 @@
 // attn-text train: tokenizer vocabulary, model, training through the kit, atomic model file.
-#include <map>
 #include <memory>
 #include <optional>
 
-#include "attn/parallel.h"
 #include "attn/rng.h"
 #include "commands.h"
 #include "common/class_weights.h"
 #include "common/command_line.h"
-#include "attn/train/warm_start.h"
+#include "common/embedded_model.h"
 #include "common/encoder_options.h"
 #include "common/fine_tune.h"
 #include "common/fit_options.h"
+#include "common/labels.h"
 #include "common/log.h"
 #include "common/train_checks.h"
 #include "common/train_run.h"
-#include "model_loading.h"
-#include "text_data.h"
-#include "text_task.h"
+#include "text_input.h"
 
 namespace attn::tools::text {
 namespace {
@@ -37,27 +34,26 @@ std::string settings_line(const TrainArgs& a, const FitConfig& f, size_t items, 
   const auto& t = a.tokenizer;
   return fmt::format(
       "settings: items {} labels {} loss {} | dim {} layers {} heads {} ff-dim {} dropout {} pos {} "
-      "pool {} | vocab {} (min-count {}, max-words {}) buckets {} ngrams {}-{} max-len {} | "
-      "epochs {} batch-size {} lr {} warmup {} weight-decay {} clip {} seed {} threads {}",
+      "pool {} | vocab {} (min-count {}, max-words {}) buckets {} ngrams {}-{} max-len {} | {}",
       items, m.num_labels, to_string(m.loss), m.dim, m.layers, m.heads, m.ff_dim, m.dropout,
       attn::text::to_string(m.pos), attn::text::to_string(m.pool), vocab, t.min_count, t.max_words, t.buckets, t.ngram_min,
-      t.ngram_max, t.max_len, f.epochs, a.fit.batch_size, a.fit.lr, f.warmup_fraction,
-      f.adamw.weight_decay, f.clip_norm, f.seed, attn::threads());
+      t.ngram_max, t.max_len, fit_settings(f));
 }
 
 // What --init takes from the saved model, so flags that say otherwise are refused.
 FixedSettings fixed_by(const attn::text::TextModel& base) {
   const auto& c = base.classifier->config();
   const auto& t = base.classifier->tokenizer().config();
-  return {{"--dim", std::to_string(c.dim)}, {"--layers", std::to_string(c.layers)},
-          {"--heads", std::to_string(c.heads)}, {"--ff-dim", std::to_string(c.ff_dim)},
-          {"--loss", to_string(c.loss)}, {"--pos", attn::text::to_string(c.pos)},
+  FixedSettings fixed = EncoderOptions::from(c).fixed();
+  fixed.insert(fixed.end(),
+         {{"--loss", to_string(c.loss)}, {"--pos", attn::text::to_string(c.pos)},
           {"--pool", attn::text::to_string(c.pool)}, {"--max-len", std::to_string(t.max_len)},
           {"--truncation", attn::text::to_string(t.truncation)},
           {"--min-count", std::to_string(t.min_count)}, {"--max-words", std::to_string(t.max_words)},
           {"--buckets", std::to_string(t.buckets)}, {"--ngram-min", std::to_string(t.ngram_min)},
           {"--ngram-max", std::to_string(t.ngram_max)},
-          {"--email-headers", base.documents.email_from ? "subject,from,type" : "subject"}};
+          {"--email-headers", base.documents.email_from ? "subject,from,type" : "subject"}});
+  return fixed;
 }
 
 // The model to train: fresh, with a vocabulary from the items; or with --init the saved one's
@@ -84,8 +80,7 @@ std::unique_ptr<TextClassifier> build_model(TrainArgs& a, const CLI::App& cmd, a
   a.tokenizer = base->classifier->tokenizer().config();
   model = std::make_unique<TextClassifier>(c, base->classifier->tokenizer());
   model->init(rng);
-  copy_parameters(model->parameters(), base->classifier->parameters(),
-                  fresh_parameters(base->labels, labels, a.fit.init));
+  start_from(model->parameters(), base->classifier->parameters(), base->labels, labels, a.fit.init);
   return model;
 }
 
@@ -96,13 +91,15 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   a.input.documents.email_content_type = a.email_headers != "subject";
   std::optional<attn::text::TextModel> base;
   if (!a.fit.init.empty()) {
-    base = load_model(a.fit.init, {});
+    base = attn::text::load_text_model(open_model_or_builtin(a.fit.init, {}));
     refuse_init_conflicts(cmd, fixed_by(*base), a.fit.init);
     a.input.documents = base->documents;
   }
   BatchErrors errors(common.keep_going);
   const auto items = read_labelled(a.data, a.input, errors);
-  const auto labels = collect_labels(items);
+  std::vector<std::string> names;
+  for (const auto& item : items) names.insert(names.end(), item.labels.begin(), item.labels.end());
+  const auto labels = distinct_labels(std::move(names));
   check_labels(labels, a.data);
   Rng rng(common.seed);
   attn::text::TextModel model{build_model(a, cmd, base ? &*base : nullptr, items, labels, rng), labels,
@@ -120,21 +117,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   const ClassifyConfig classify{a.model.loss, a.model.label_smoothing,
                                 class_weights(a.fit.class_weight, labels, train.ids)};
 
-  std::vector<int> lengths;
-  for (const auto& t : train.tokens) lengths.push_back(static_cast<int>(t.size()));
-  TextTask task(classifier, train.tokens);
+  attn::text::TextTask task(classifier, train.tokens), valid_task(classifier, valid.tokens);
   ClassifierTrainable trainable(task, classify, train.ids);
-  TextTask valid_task(classifier, valid.tokens);
-  TrainRun run{static_cast<int64_t>(items.size()), {}, {}};
-  if (!valid.ids.empty())
-    run.validate = [&] {
-      const Evaluation ev = evaluate(valid_task, classify, valid.ids);
-      return score_of(ev.loss, ev.confusion);
-    };
-  run_fit(trainable, lengths, config, run);
-  std::map<std::string, std::string> metadata{{"attn.train_command", recorded_command_line("attn-text", cmd)}};
-  if (!a.fit.init.empty()) metadata.insert(init_metadata(a.fit.init));
-  save_text_model(a.output, model, metadata, a.fit.storage);
+  run_fit(trainable, task.lengths(), config, {static_cast<int64_t>(items.size()), validation(valid_task, classify, valid.ids), {}});
+  save_text_model(a.output, model, train_metadata(recorded_command_line("attn-text", cmd), a.fit.init), a.fit.storage);
   log_info("wrote {}", a.output);
   return errors.finish();
 }
@@ -143,10 +129,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
 
 Command add_train_command(CLI::App& app, CommonOptions& common) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand("train", "Train a classifier on labelled lines or documents");
-  add_common_flags(*cmd, common);
-  add_seed_flag(*cmd, common);
-  add_keep_going_flag(*cmd, common);
+  CLI::App* cmd = add_train_subcommand(app, "Train a classifier on labelled lines or documents", common);
   auto& a = *args;
   add_data_option(*cmd, a.data, true, "Training data: lines (fastText or label<TAB>text), or with --docs a folder per label or a path<TAB>label list");
   add_output_option(*cmd, a.output, true, "Model file to write (safetensors)");

@@ -1,12 +1,11 @@
 #pragma once
 // attn-text's subcommands: each registers its flags on the app and runs when chosen.
-#include <CLI/CLI.hpp>
-#include <functional>
-#include <span>
-
 #include "common/tool_main.h"
 
 namespace attn::tools::text {
+
+// --model's help: what the default is.
+inline constexpr const char* kModelHelp = "Model file (default: the built-in spam filter)";
 
 Command add_train_command(CLI::App& app, CommonOptions& common);
 Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin);

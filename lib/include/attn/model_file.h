@@ -98,6 +98,15 @@ void save_model(const std::string& path, const ModelHeader& header, const Parame
 // "f32" | "f16" | "bf16" <-> DType; anything else: attn::Error.
 DType storage_from_name(const std::string& name);
 
+// ---- fine-tuning from a saved model (train --init) ---------------------------------------
+
+// The new model is built and initialised as usual, then takes the saved model's values: each
+// parameter of `to` gets from[i].value of the same name, except those whose name starts with
+// one of `fresh` (e.g. "head." when the labels differ: that part keeps its fresh
+// initialisation). Throws attn::Error naming the parameter when `from` lacks one of `to` that
+// is not fresh, or holds it in another shape. Returns how many parameters were copied.
+int copy_parameters(const ParameterList& to, const ParameterList& from, const std::vector<std::string>& fresh);
+
 // ---- implementation ----------------------------------------------------------------------
 
 [[noreturn]] void rethrow_with_file_name(const SafeTensorsFile& file);

@@ -188,4 +188,12 @@ Tokenizer VocabBuilder::build() const {
   return Tokenizer(config_, std::move(words));
 }
 
+Tokenizer with_max_len(const Tokenizer& tokenizer, int max_len) {
+  TokenizerConfig config = tokenizer.config();
+  config.max_len = max_len;
+  std::vector<std::string> words;
+  for (int32_t id = kFirstWordId; id < tokenizer.vocab_size(); ++id) words.push_back(tokenizer.word(id));
+  return Tokenizer(config, std::move(words));
+}
+
 }  // namespace attn::text

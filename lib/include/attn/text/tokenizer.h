@@ -73,6 +73,9 @@ class Tokenizer {
   std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> word_to_id_;
 };
 
+// The same vocabulary and truncation rule with another max_len (predict --max-len).
+Tokenizer with_max_len(const Tokenizer& tokenizer, int max_len);
+
 // Counts words over training texts, then makes the vocabulary: words with count >= min_count,
 // most frequent first, ties by bytes ascending, at most max_words. Only the tokens that encode()
 // would keep (after max_len truncation) are counted, so every vocabulary word is trained.
