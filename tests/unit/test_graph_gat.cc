@@ -130,13 +130,16 @@ TEST_CASE("GAT layer forward and backward match PyTorch (additive, gatv2, dot)")
 
 namespace {
 
-// A small graph with a self-loop on every node, some directed edges and a hub.
 // N nodes with F dense features, uniform in [-1, 1].
 NodeFeatures random_features(int N, int F, Rng& rng) {
-  NodeFeatures x = random_features(N, F, rng);
+  NodeFeatures x;
+  x.rows = N;
+  x.dim = F;
+  x.dense = testing::random_vector(int64_t{N} * F, rng);
   return x;
 }
 
+// A small graph with a self-loop on every node, some directed edges and a hub.
 CsrGraph small_graph(int N, Rng& rng) {
   CsrGraph g;
   g.row_ptr.assign(1, 0);
