@@ -75,7 +75,7 @@ std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const 
 SpeechTask::SpeechTask(audio::SpeechClassifier& model, const audio::PipelineOptions& features,
                        const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
                        audio::AugmentOptions augment)
-    : model_(model), features_(features), waves_(waves), names_(names), augment_(augment) {
+    : ModelTask(model), features_(features), waves_(waves), names_(names), augment_(augment) {
   clean_.resize(waves_.size());
   std::vector<std::exception_ptr> errors(waves_.size());
   const int64_t n = int64_t(waves_.size());

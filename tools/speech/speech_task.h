@@ -25,29 +25,24 @@ LabelledAudio read_labelled_audio(const std::string& data, const audio::Pipeline
 // Audio files of a folder (recursively), e.g. --noise-dir; each at the rate of `p`.
 std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const audio::PipelineOptions& p);
 
-class SpeechTask : public ClassifierTask {
+class SpeechTask : public ModelTask<audio::SpeechClassifier> {
  public:
   // With augment options that touch the waveform, features are recomputed per training batch
   // (seeded by the step's seed and the item); SpecAugment applies to training batches only.
   SpeechTask(audio::SpeechClassifier& model, const audio::PipelineOptions& features,
              const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
              audio::AugmentOptions augment = {});
-  int num_labels() const override { return model_.config().num_labels; }
-  ParameterList parameters() override { return model_.parameters(); }
   void forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) override;
-  void backward(const float* dlogits) override { model_.backward(cache_, dlogits); }
   // Model frames per item (for batching by length).
   std::vector<int> lengths() const;
 
  private:
-  audio::SpeechClassifier& model_;
   audio::PipelineOptions features_;
   const std::vector<std::vector<float>>& waves_;
   const std::vector<std::string>& names_;
   audio::AugmentOptions augment_;
   std::vector<Tensor> clean_;  // features without augmentation
   std::vector<Tensor> batch_;  // this batch's augmented features
-  audio::SpeechClassifier::Cache cache_;
 };
 
 }  // namespace attn::tools::speech

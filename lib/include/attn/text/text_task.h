@@ -24,20 +24,15 @@ struct TextPredictions {
 TextPredictions predict_texts(const TextClassifier& model, const Tokenizer& tokenizer, std::vector<std::string> texts,
                               const DocumentOptions* documents, bool explain);
 
-class TextTask : public ClassifierTask {
+class TextTask : public ModelTask<TextClassifier> {
  public:
-  TextTask(TextClassifier& model, const std::vector<TokenizedText>& tokens) : model_(model), tokens_(tokens) {}
-  int num_labels() const override { return model_.config().num_labels; }
-  ParameterList parameters() override { return model_.parameters(); }
+  TextTask(TextClassifier& model, const std::vector<TokenizedText>& tokens) : ModelTask(model), tokens_(tokens) {}
   void forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) override;
-  void backward(const float* dlogits) override { model_.backward(cache_, dlogits); }
   // Tokens per item (for batching by length).
   std::vector<int> lengths() const;
 
  private:
-  TextClassifier& model_;
   const std::vector<TokenizedText>& tokens_;
-  TextClassifier::Cache cache_;
 };
 
 }  // namespace attn::text

@@ -63,6 +63,21 @@ class ClassifierTask {
   virtual void backward(const float* dlogits) = 0;
 };
 
+// A ClassifierTask over a model that has config().num_labels, parameters(), a Cache and
+// backward(cache, dlogits): what a task adds is its forward (into cache_).
+template <class Model>
+class ModelTask : public ClassifierTask {
+ public:
+  explicit ModelTask(Model& model) : model_(model) {}
+  int num_labels() const override { return model_.config().num_labels; }
+  ParameterList parameters() override { return model_.parameters(); }
+  void backward(const float* dlogits) override { model_.backward(cache_, dlogits); }
+
+ protected:
+  Model& model_;
+  typename Model::Cache cache_;
+};
+
 // attn::fit's view of a ClassifierTask: forward, loss, backward per batch; accuracy counts an
 // item right when its top label is one of its labels.
 class ClassifierTrainable : public TrainableModel {
