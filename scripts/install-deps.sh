@@ -7,6 +7,7 @@ build_packages=(
   g++ cmake make pkg-config
   libcli11-dev libeigen3-dev libopenblas-dev libfmt-dev libsndfile1-dev libstb-dev
   doctest-dev nlohmann-json3-dev libsamplerate0-dev zlib1g-dev
+  libfftw3-dev  # Eigen's FFT backend (cmake -DATTN_FFTW=OFF builds without it)
   python3 python3-numpy
   parallel  # tests/cli/test_text_predict_kit.sh runs --shard through GNU parallel
   time  # tests/cli/test_speech_memory.sh measures peak RSS with /usr/bin/time

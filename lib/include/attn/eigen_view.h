@@ -1,7 +1,8 @@
 #pragma once
 // The one header that includes Eigen: row-major views over attn's buffers.
 #include <Eigen/Core>
-// FFT of real frames (kissfft inside Eigen), used by attn/audio.
+// FFT of real frames, used by attn/audio: FFTW inside Eigen's FFT module with ATTN_FFTW (the
+// default build), else Eigen's own KISS FFT.
 #include <unsupported/Eigen/FFT>
 
 namespace attn {

@@ -32,13 +32,39 @@ double lane_sum(const float* x, int n) {
 
 // One FFT object per thread, looked up at each call (a scratch may move between threads): it
 // keeps its plans (twiddles per length), so they are made once per thread, not per utterance.
+// FFTW's planner is not thread-safe by default, and each thread's object makes and frees plans.
 Eigen::FFT<float>& thread_fft() {
+#ifdef ATTN_FFTW
+  static const bool planner_thread_safe = (fftwf_make_planner_thread_safe(), true);
+  (void)planner_thread_safe;
+#endif
   thread_local Eigen::FFT<float> fft = [] {
     Eigen::FFT<float> made;
     made.SetFlag(Eigen::FFT<float>::HalfSpectrum);
     return made;
   }();
   return fft;
+}
+
+// The half spectrum of the window zero-padded to n, by a direct DFT in double (once per
+// FeatureComputer, and only for frames whose mean is kept: see compute_frame).
+std::vector<std::complex<float>> window_spectrum(const std::vector<float>& window, int n) {
+  std::vector<double> c(n), s(n);
+  for (int i = 0; i < n; ++i) {
+    c[i] = std::cos(2.0 * std::numbers::pi * i / n);
+    s[i] = -std::sin(2.0 * std::numbers::pi * i / n);
+  }
+  std::vector<std::complex<float>> spectrum(size_t(n / 2 + 1));
+  for (int k = 0; k <= n / 2; ++k) {
+    double re = 0, im = 0;
+    for (size_t i = 0; i < window.size(); ++i) {
+      const size_t t = (size_t(k) * i) % size_t(n);
+      re += window[i] * c[t];
+      im += window[i] * s[t];
+    }
+    spectrum[k] = {float(re), float(im)};
+  }
+  return spectrum;
 }
 
 }  // namespace
@@ -120,6 +146,8 @@ std::vector<float> lifter_coeffs(int num_ceps, float q) {
 FeatureComputer::FeatureComputer(const FeatureOptions& options, double mel_warp) : options_(options) {
   options_.validate();
   window_ = window_function(options_.frame);
+  if (!options_.frame.remove_dc_offset)
+    window_spectrum_ = window_spectrum(window_, options_.frame.padded_window_size());
   banks_ = mel_banks(options_.frame, options_.mel, mel_warp);
   const int m_bins = options_.mel.num_bins, bins = options_.frame.padded_window_size() / 2;
   band_.assign(size_t(m_bins), {0, 0});
@@ -151,25 +179,40 @@ void FeatureComputer::compute_frame(const float* samples, float* out, FeatureScr
     const float mean = float(lane_sum<false>(x, len) / len);
     for (int i = 0; i < len; ++i) x[i] -= mean;
   }
-  auto log_energy = [&] {
-    const double e = lane_sum<true>(x, n_fft);
+  auto log_energy = [&](const float* v) {
+    const double e = lane_sum<true>(v, len);
     float le = std::log(std::max(float(e), kEpsilon));
     if (o.energy_floor > 0.0f) le = std::max(le, std::log(o.energy_floor));
     return le;
   };
   float energy = 0.0f;
-  if (o.use_energy && o.raw_energy) energy = log_energy();  // before pre-emphasis and window
+  if (o.use_energy && o.raw_energy) energy = log_energy(x);  // before pre-emphasis and window
   if (o.frame.preemphasis_coefficient != 0.0f) {
     const float c = o.frame.preemphasis_coefficient;
     for (int i = len - 1; i > 0; --i) x[i] -= c * x[i - 1];
     x[0] -= c * x[0];
   }
+  // A frame whose mean is kept: the mean's large spectrum, rounded to float with the rest, would
+  // swamp the small bins (1e-3 in MFCCs against double precision). So the mean goes before the
+  // window and the FFT, and mean x the window's exact spectrum is added to the result.
+  float mean = 0.0f;
+  if (!window_spectrum_.empty()) {
+    if (o.use_energy && !o.raw_energy) {  // the energy of the windowed frame, mean included
+      s.power.resize(len);
+      for (int i = 0; i < len; ++i) s.power[i] = x[i] * window_[i];
+      energy = log_energy(s.power.data());
+    }
+    mean = float(lane_sum<false>(x, len) / len);
+    for (int i = 0; i < len; ++i) x[i] -= mean;
+  }
   for (int i = 0; i < len; ++i) x[i] *= window_[i];
-  if (o.use_energy && !o.raw_energy) energy = log_energy();
+  if (o.use_energy && !o.raw_energy && window_spectrum_.empty()) energy = log_energy(x);
 
   const int bins = n_fft / 2;
   s.spectrum.resize(bins + 1);
   thread_fft().fwd(s.spectrum.data(), x, n_fft);  // (N) -> (N/2 + 1)
+  if (mean != 0.0f)
+    for (int i = 0; i <= bins; ++i) s.spectrum[i] += mean * window_spectrum_[i];
   s.power.resize(bins + 1);
   const bool magnitude = o.kind == FeatureKind::Fbank && !o.use_power;
   for (int i = 0; i <= bins; ++i) {

@@ -66,6 +66,7 @@ class FeatureComputer {
   std::vector<std::pair<int, int>> band_;  // (M): each filter's non-zero bins [first, last)
   std::vector<float> dct_;     // (num_ceps, M)
   std::vector<float> lifter_;  // (num_ceps) or empty
+  std::vector<std::complex<float>> window_spectrum_;  // (N/2 + 1) without DC removal, else empty
 };
 
 // Copies frame `frame`'s L samples of wave (n) into out (L), reflecting at the ends as Kaldi's
