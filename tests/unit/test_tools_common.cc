@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,7 @@
 #include "common/output.h"
 #include "common/progress.h"
 #include "common/run_guarded.h"
+#include "common/settings_table.h"
 
 namespace fs = std::filesystem;
 using namespace attn::tools;
@@ -331,4 +333,33 @@ TEST_CASE("ItemBatch runs full batches as they fill and the rest on flush, in or
   batch.flush();  // nothing left: no empty batch
   CHECK(sizes == std::vector<size_t>{3, 3, 1});
   CHECK(seen == std::vector<std::string>{"i0=0", "i1=10", "i2=20", "i3=30", "i4=40", "i5=50", "i6=60"});
+}
+
+TEST_CASE("SettingsTable: one list gives the settings line and --init's conflict check") {
+  SettingsTable model;
+  model.fix("dim", 32).fix("patch", 4).note("(16 patches)").show("dropout", 0.2f).group();
+  model.fix_quietly("frame-shift", 10.0f).fix("residual", false);
+  SettingsTable s;
+  s.show("items", 10).group().append(model);
+  CHECK(s.line() == "settings: items 10 | dim 32 patch 4 (16 patches) dropout 0.2 | residual false");
+  CHECK(s.fixed() == FixedSettings{{"--dim", "32"}, {"--patch", "4"}, {"--frame-shift", "10"}, {"--residual", "false"}});
+
+  const auto check = [&](std::vector<std::string> words) {
+    CLI::App cmd{"train"};
+    int dim = 0, patch = 0;
+    float shift = 0, dropout = 0;
+    bool residual = false;
+    cmd.add_option("--dim", dim);
+    cmd.add_option("--patch", patch);
+    cmd.add_option("--frame-shift", shift);
+    cmd.add_option("--dropout", dropout);
+    cmd.add_flag("--residual", residual);
+    std::reverse(words.begin(), words.end());
+    cmd.parse(words);
+    return error_of([&] { s.refuse_init_conflicts(cmd, "base.safetensors"); });
+  };
+  CHECK(check({"--dim", "32", "--frame-shift", "10.0", "--dropout", "0.5"}) == "(no exception)");
+  CHECK(check({"--dim", "64"}) == "--dim 64 conflicts with --init base.safetensors (dim 32); leave it out to keep the model's");
+  CHECK(check({"--frame-shift", "12"}).starts_with("--frame-shift 12 conflicts"));  // fixed, though not in the line
+  CHECK(check({"--residual"}).starts_with("--residual"));
 }

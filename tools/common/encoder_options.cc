@@ -22,10 +22,9 @@ void EncoderOptions::check() const {
                      std::to_string(heads) + ")");
 }
 
-FixedSettings EncoderOptions::fixed() const {
-  FixedSettings f{{"--dim", std::to_string(dim)}, {"--layers", std::to_string(layers)}, {"--heads", std::to_string(heads)}};
-  if (has_ff_dim) f.emplace_back("--ff-dim", std::to_string(ff_dim));
-  return f;
+void EncoderOptions::add_shape(SettingsTable& settings) const {
+  settings.fix("dim", dim).fix("layers", layers).fix("heads", heads);
+  if (has_ff_dim) settings.fix("ff-dim", ff_dim);
 }
 
 }  // namespace attn::tools

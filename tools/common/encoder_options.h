@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/fine_tune.h"
+#include "common/settings_table.h"
 
 namespace attn::tools {
 
@@ -36,9 +36,9 @@ struct EncoderOptions {
   void register_flags(CLI::App& cmd, const std::string& group = "");
   // Throws UsageError when --dim is not a multiple of --heads.
   void check() const;
-  // train --init: the saved model's encoder shape (these options made from its config) as the
-  // flags it fixes; --dropout is a training setting, so it is not among them.
-  FixedSettings fixed() const;
+  // The encoder's shape (--dim --layers --heads [--ff-dim]) as settings --init fixes; --dropout
+  // is a training setting, which a tool shows where its line wants it.
+  void add_shape(SettingsTable& settings) const;
   // train --init: the saved config keeps its dropout unless --dropout is given.
   template <class Config>
   void apply_given_dropout(Config& c, const CLI::App& cmd) const {

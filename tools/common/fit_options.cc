@@ -1,7 +1,5 @@
 #include "common/fit_options.h"
 
-#include <fmt/format.h>
-
 #include "attn/parallel.h"
 #include "common/cli.h"
 
@@ -42,10 +40,10 @@ FitConfig FitOptions::to_config(uint64_t seed) const {
   return c;
 }
 
-std::string fit_settings(const FitConfig& f) {
-  return fmt::format("epochs {} batch-size {} lr {} warmup {} weight-decay {} clip {} seed {} threads {}", f.epochs,
-                     f.batching.max_items, f.adamw.lr, f.warmup_fraction, f.adamw.weight_decay, f.clip_norm, f.seed,
-                     attn::threads());
+void add_fit_settings(SettingsTable& settings, const FitConfig& f) {
+  settings.show("epochs", f.epochs).show("batch-size", f.batching.max_items).show("lr", f.adamw.lr);
+  settings.show("warmup", f.warmup_fraction).show("weight-decay", f.adamw.weight_decay).show("clip", f.clip_norm);
+  settings.show("seed", f.seed).show("threads", attn::threads());
 }
 
 }  // namespace attn::tools

@@ -15,6 +15,7 @@
 
 #include "attn/checkpoint.h"
 #include "attn/train/fit.h"
+#include "common/settings_table.h"
 
 namespace attn::tools {
 
@@ -54,7 +55,7 @@ struct FitOptions {
 };
 
 // The end of a tool's "settings:" line: "epochs 8 batch-size 32 lr 0.002 warmup 0.05
-// weight-decay 0.01 clip 1 seed 1 threads 2".
-std::string fit_settings(const FitConfig& f);
+// weight-decay 0.01 clip 1 seed 1 threads 2", none of them fixed by --init.
+void add_fit_settings(SettingsTable& settings, const FitConfig& f);
 
 }  // namespace attn::tools

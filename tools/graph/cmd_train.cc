@@ -13,6 +13,7 @@
 #include "common/fit_options.h"
 #include "common/log.h"
 #include "common/run_guarded.h"
+#include "common/settings_table.h"
 #include "common/train_checks.h"
 #include "graph_input.h"
 
@@ -29,19 +30,16 @@ struct TrainArgs {
   FitOptions fit{{.epochs = 10000, .lr = 0.005f, .batch_size = 1, .warmup = 0.0f, .weight_decay = 5e-4f, .clip = 0.0}};
 };
 
-std::string flag_bool(bool b) { return b ? "true" : "false"; }
-
-// What --init takes from the saved model: its architecture and how it read the graph.
-FixedSettings fixed_by(const LoadedGatModel& base) {
-  const GatModelConfig& c = base.model->config();
-  const GraphOptions& g = base.graph;
-  return {{"--layers", std::to_string(c.layers)}, {"--heads", std::to_string(c.heads)},
-          {"--hidden", std::to_string(c.hidden)}, {"--output-heads", std::to_string(c.output_heads)},
-          {"--score", gat_score_name(c.score)}, {"--residual", flag_bool(c.residual)},
-          {"--negative-slope", fmt::format("{}", c.negative_slope)},
-          {"--features", feature_format_name(g.features)}, {"--feature-dim", std::to_string(g.feature_dim)},
-          {"--undirected", flag_bool(g.undirected)}, {"--self-loops", self_loops_name(g.self_loops)},
-          {"--no-normalize", flag_bool(!g.normalize_rows)}};
+// The settings a graph model is trained with: --init fixes its architecture and how it read the
+// graph; the dropouts are free.
+SettingsTable model_settings(const GatModelConfig& c, const GraphOptions& g) {
+  SettingsTable s;
+  s.fix("layers", c.layers).fix("heads", c.heads).fix("hidden", c.hidden).fix("output-heads", c.output_heads);
+  s.fix("score", gat_score_name(c.score)).fix("residual", c.residual).fix("negative-slope", c.negative_slope);
+  s.show("head-dropout", c.head_dropout).group().show("dropout", c.dropout).show("value-dropout", c.value_dropout);
+  s.show("attention-dropout", c.attention_dropout).group().fix("features", feature_format_name(g.features));
+  s.fix("feature-dim", g.feature_dim).fix("undirected", g.undirected).fix("self-loops", self_loops_name(g.self_loops));
+  return s.fix("no-normalize", !g.normalize_rows);
 }
 
 // The saved model's architecture; the dropout settings too, unless given.
@@ -61,7 +59,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   GraphOptions prep = graph_options(a.prep);
   if (!a.fit.init.empty()) {
     base = open_graph_model(a.fit.init, {});
-    refuse_init_conflicts(cmd, fixed_by(*base), a.fit.init);
+    model_settings(base->model->config(), base->graph).refuse_init_conflicts(cmd, a.fit.init);
     prep = base->graph;
   }
   LoadedGraph lg = load_graph(a.files, prep, common.keep_going);
@@ -106,13 +104,12 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
     start_from(model.parameters(), base->model->parameters(), base->labels, g.label_names, a.fit.init, output_layer);
     base.reset();  // its weights are copied
   }
-  log_info("settings: layers {} heads {} hidden {} output-heads {} score {} residual {} head-dropout {} | dropout "
-           "{} value-dropout {} attention-dropout {} | keep {} lr {} weight-decay {} epochs {} patience {} "
-           "class-weight {} seed {} threads {} | train nodes {} val nodes {} | parameters {}",
-           a.model.layers, a.model.heads, a.model.hidden, a.model.output_heads, gat_score_name(a.model.score),
-           a.model.residual, a.model.head_dropout, a.model.dropout, a.model.value_dropout, a.model.attention_dropout,
-           a.keep, t.lr, t.weight_decay, t.epochs, t.patience, a.fit.class_weight, common.seed, attn::threads(),
-           train_nodes.size(), val_nodes.size(), model.parameter_count());
+  SettingsTable settings = model_settings(a.model, lg.options);
+  settings.group().show("keep", a.keep).show("lr", t.lr).show("weight-decay", t.weight_decay).show("epochs", t.epochs);
+  settings.show("patience", t.patience).show("class-weight", a.fit.class_weight).show("seed", common.seed);
+  settings.show("threads", attn::threads()).group().show("train nodes", train_nodes.size());
+  settings.show("val nodes", val_nodes.size()).group().show("parameters", model.parameter_count());
+  log_info("{}", settings.line());
   if (val_nodes.empty())
     log_info("no validation nodes: training all {} epochs, no early stopping", t.epochs);
   const TrainResult r = train_gat(

@@ -16,6 +16,7 @@
 #include "common/fit_options.h"
 #include "common/log.h"
 #include "common/run_guarded.h"
+#include "common/settings_table.h"
 #include "common/train_checks.h"
 #include "common/train_run.h"
 #include "image_data.h"
@@ -69,29 +70,24 @@ void derive_defaults(TrainArgs& a, const DataSummary& s, const CLI::App& cmd) {
   if (!given("--batch-size")) a.fit_options.batch_size = std::clamp(s.count / 20, 16, 128);
 }
 
-// What --init takes from the saved model: its architecture and how it reads an image.
-FixedSettings fixed_by(const vision::ImageModel& base) {
-  const vision::ViTConfig& c = base.vit->config();
-  FixedSettings fixed{{"--image-size", std::to_string(c.image_size)}, {"--channels", std::to_string(c.channels)},
-                      {"--fit", vision::to_string(base.input.fit)}, {"--patch", std::to_string(c.patch)},
-                      {"--stem", c.stem == vision::StemKind::Conv ? "conv" : "linear"},
-                      {"--mlp-ratio", fmt::format("{}", c.mlp_ratio)},
-                      {"--pool", c.pool == PoolKind::Cls ? "cls" : "mean"}};
-  for (auto& f : EncoderOptions::from(c).fixed()) fixed.push_back(std::move(f));
-  return fixed;
+// The settings an image model is trained with, from its config: --init fixes its architecture
+// and how it reads an image.
+SettingsTable model_settings(const vision::ViTConfig& m, vision::Fit fit) {
+  SettingsTable s;
+  s.fix("image-size", m.image_size).fix("channels", m.channels).fix("fit", vision::to_string(fit));
+  s.fix("stem", m.stem == vision::StemKind::Conv ? "conv" : "linear");
+  s.fix("patch", m.patch).note(fmt::format("({} patches)", m.tokens() - 1)).group();
+  EncoderOptions::from(m).add_shape(s);
+  s.fix("mlp-ratio", m.mlp_ratio).show("dropout", m.dropout).show("drop-path", m.drop_path);
+  return s.fix("pool", m.pool == PoolKind::Cls ? "cls" : "mean");
 }
 
-std::string settings_line(const TrainArgs& a, const vision::ViTConfig& m, const FitConfig& f, int items) {
-  const auto& g = a.train.augment;
-  return fmt::format(
-      "settings: images {} labels {} | image-size {} channels {} fit {} stem {} patch {} ({} patches) | "
-      "dim {} layers {} heads {} mlp-ratio {} dropout {} drop-path {} pool {} | crop-padding {} "
-      "flip {} erase {} mixup {} cutmix {} label-smoothing {} | {}",
-      items, m.num_labels, m.image_size, m.channels, a.fit, m.stem == vision::StemKind::Conv ? "conv" : "linear",
-      m.patch, m.tokens() - 1, m.dim, m.layers, m.heads, m.mlp_ratio, m.dropout, m.drop_path,
-      m.pool == PoolKind::Cls ? "cls" : "mean", g.crop_padding,
-      g.flip ? "on" : "off", g.erase_prob, g.mixup_alpha, g.cutmix_alpha, a.train.label_smoothing,
-      fit_settings(f));
+// The run's augmentation and loss settings (free under --init).
+SettingsTable augment_settings(const vision::ViTTrainConfig& t) {
+  const auto& g = t.augment;
+  SettingsTable s;
+  s.show("crop-padding", g.crop_padding).show("flip", g.flip ? "on" : "off").show("erase", g.erase_prob);
+  return s.show("mixup", g.mixup_alpha).show("cutmix", g.cutmix_alpha).show("label-smoothing", t.label_smoothing);
 }
 
 int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
@@ -109,7 +105,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
   std::optional<vision::ImageModel> base;
   if (!init.empty()) {
     base = vision::load_image_model(open_model_or_builtin(init, {}));
-    refuse_init_conflicts(cmd, fixed_by(*base), init);
+    model_settings(base->vit->config(), base->input.fit).refuse_init_conflicts(cmd, init);
     const vision::ViTConfig& c = base->vit->config();
     a.image_size = c.image_size, a.channels = c.channels, a.patch = c.patch;
     a.fit = vision::to_string(base->input.fit);
@@ -156,7 +152,11 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
     model.input.stats = vision::channel_stats(sample);
   }
   const FitConfig config = a.fit_options.to_config(common.seed);
-  log_info("{}", settings_line(a, m, config, train.count()));
+  SettingsTable settings;
+  settings.show("images", train.count()).show("labels", m.num_labels).group().append(model_settings(m, fit));
+  settings.group().append(augment_settings(a.train)).group();
+  add_fit_settings(settings, config);
+  log_info("{}", settings.line());
   Rng rng(common.seed);
   model.vit->init(rng);
   if (base) {

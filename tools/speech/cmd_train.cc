@@ -9,7 +9,6 @@
 #include "attn/audio/speech_model_file.h"
 #include "attn/error.h"
 #include "attn/model_file.h"
-#include "attn/parallel.h"
 #include "attn/train/classify.h"
 #include "common/labels.h"
 #include "common/class_weights.h"
@@ -19,6 +18,7 @@
 #include "common/fit_options.h"
 #include "common/log.h"
 #include "common/run_guarded.h"
+#include "common/settings_table.h"
 #include "common/train_checks.h"
 #include "common/train_run.h"
 #include "speech/commands.h"
@@ -47,14 +47,13 @@ std::vector<std::vector<int32_t>> label_ids(const std::vector<std::string>& name
   return ids;
 }
 
-// What --init takes from the saved model: its encoder shape and feature options.
-FixedSettings fixed_by(const audio::SpeechModel& base) {
-  const audio::SpeechModelConfig& c = base.classifier->config();
-  FixedSettings fixed = speech::fixed_by(base.features);
-  for (auto& f : EncoderOptions::from(c).fixed()) fixed.push_back(std::move(f));
-  fixed.insert(fixed.end(), {{"--stack", std::to_string(c.stack)}, {"--subsample", std::to_string(c.subsample)},
-                             {"--window", std::to_string(c.window)}});
-  return fixed;
+// The settings a speech model is trained with: --init fixes its encoder and feature options.
+SettingsTable model_settings(const audio::SpeechModelConfig& c, const audio::PipelineOptions& p) {
+  SettingsTable s;
+  add_feature_settings(s, p);
+  s.group().fix("stack", c.stack).fix("subsample", c.subsample);
+  EncoderOptions::from(c).add_shape(s);
+  return s.fix("window", c.window).show("dropout", c.dropout);
 }
 
 int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, const std::string& command_line) {
@@ -65,7 +64,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   std::optional<audio::SpeechModel> base;
   if (!init.empty()) {
     base = load_model(init, {});
-    refuse_init_conflicts(cmd, fixed_by(*base), init);
+    model_settings(base->classifier->config(), base->features).refuse_init_conflicts(cmd, init);
     const audio::AudioOptions reading = p.audio;  // how to read the files is not in the model
     p = base->features;
     p.audio = reading;
@@ -98,11 +97,11 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
     noise = read_audio_folder(a.noise_dir, p);
     a.augment.noise_clips = &noise;
   }
-  log_info("settings: items {} labels {} features {} x {} | stack {} subsample {} dim {} layers {} heads {} "
-           "ff-dim {} window {} dropout {} | epochs {} batch-size {} lr {} seed {} threads {}",
-           train.paths.size(), labels.size(), p.features.kind == audio::FeatureKind::Fbank ? "fbank" : "mfcc", p.dim(), a.model.stack, a.model.subsample,
-           a.model.dim, a.model.layers, a.model.heads, a.model.ff_dim, a.model.window, a.model.dropout,
-           a.fit.epochs, a.fit.batch_size, a.fit.lr, common.seed, attn::threads());
+  const FitConfig config = a.fit.to_config(common.seed);
+  SettingsTable settings;
+  settings.show("items", train.paths.size()).show("labels", labels.size()).group().append(model_settings(a.model, p)).group();
+  add_fit_settings(settings, config);
+  log_info("{}", settings.line());
   log_info("parameters: {}", model.classifier->parameter_count());
 
   SpeechTask task(*model.classifier, p, train.waves, train.paths, a.augment);
@@ -117,7 +116,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   const ClassifyConfig classify{LossKind::Softmax, 0.0f, class_weights(a.fit.class_weight, labels, ids)};
   ClassifierTrainable trainable(task, classify, ids);
   const TrainRun run{int64_t(train.paths.size()), valid_task ? validation(*valid_task, classify, valid_ids) : nullptr, {}};
-  run_fit(trainable, task.lengths(), a.fit.to_config(common.seed), run);
+  run_fit(trainable, task.lengths(), config, run);
   save_speech_model(a.output, model, train_metadata(command_line, init), a.fit.storage);
   log_info("wrote {}", a.output);
   return errors.finish();

@@ -94,28 +94,24 @@ audio::PipelineOptions resolve(const FeatureFlags& f) {
   return p;
 }
 
-FixedSettings fixed_by(const audio::PipelineOptions& p) {
+void add_feature_settings(SettingsTable& s, const audio::PipelineOptions& p) {
   const audio::FeatureOptions& o = p.features;
   const audio::FrameOptions& f = o.frame;
-  auto num = [](auto v) { return fmt::format("{}", v); };
-  auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
-  FixedSettings fixed{{"--features", o.kind == audio::FeatureKind::Fbank ? "fbank" : "mfcc"},
-          {"--sample-frequency", num(f.sample_frequency)}, {"--frame-length", num(f.frame_length_ms)},
-          {"--frame-shift", num(f.frame_shift_ms)}, {"--dither", num(f.dither)},
-          {"--preemphasis-coefficient", num(f.preemphasis_coefficient)},
-          {"--remove-dc-offset", flag(f.remove_dc_offset)}, {"--window-type", audio::window_type_name(f.window_type)},
-          {"--blackman-coeff", num(f.blackman_coeff)}, {"--round-to-power-of-two", flag(f.round_to_power_of_two)},
-          {"--snip-edges", flag(f.snip_edges)}, {"--num-mel-bins", num(o.mel.num_bins)},
-          {"--low-freq", num(o.mel.low_freq)}, {"--high-freq", num(o.mel.high_freq)},
-          {"--num-ceps", num(o.num_ceps)}, {"--cepstral-lifter", num(o.cepstral_lifter)},
-          {"--use-log-fbank", flag(o.use_log_fbank)}, {"--use-power", flag(o.use_power)},
-          {"--use-energy", flag(o.use_energy)}, {"--raw-energy", flag(o.raw_energy)},
-          {"--energy-floor", num(o.energy_floor)}, {"--htk-compat", flag(o.htk_compat)},
-          {"--deltas", flag(p.deltas.order > 0)}, {"--delta-window", num(p.deltas.window)},
-          {"--cmvn", p.cmvn == audio::CmvnMode::Utterance ? "utt" : "none"}, {"--norm-vars", flag(p.norm_vars)}};
+  s.fix("features", o.kind == audio::FeatureKind::Fbank ? "fbank" : "mfcc").note(fmt::format("x {}", p.dim()));
+  s.fix_quietly("sample-frequency", f.sample_frequency).fix_quietly("frame-length", f.frame_length_ms);
+  s.fix_quietly("frame-shift", f.frame_shift_ms).fix_quietly("dither", f.dither);
+  s.fix_quietly("preemphasis-coefficient", f.preemphasis_coefficient).fix_quietly("remove-dc-offset", f.remove_dc_offset);
+  s.fix_quietly("window-type", audio::window_type_name(f.window_type)).fix_quietly("blackman-coeff", f.blackman_coeff);
+  s.fix_quietly("round-to-power-of-two", f.round_to_power_of_two).fix_quietly("snip-edges", f.snip_edges);
+  s.fix_quietly("num-mel-bins", o.mel.num_bins).fix_quietly("low-freq", o.mel.low_freq).fix_quietly("high-freq", o.mel.high_freq);
+  s.fix_quietly("num-ceps", o.num_ceps).fix_quietly("cepstral-lifter", o.cepstral_lifter);
+  s.fix_quietly("use-log-fbank", o.use_log_fbank).fix_quietly("use-power", o.use_power);
+  s.fix_quietly("use-energy", o.use_energy).fix_quietly("raw-energy", o.raw_energy);
+  s.fix_quietly("energy-floor", o.energy_floor).fix_quietly("htk-compat", o.htk_compat);
+  s.fix_quietly("deltas", p.deltas.order > 0).fix_quietly("delta-window", p.deltas.window);
+  s.fix_quietly("cmvn", p.cmvn == audio::CmvnMode::Utterance ? "utt" : "none").fix_quietly("norm-vars", p.norm_vars);
   // Without deltas the saved order is 0 and --delta-order (default 2) changes nothing.
-  if (p.deltas.order > 0) fixed.emplace_back("--delta-order", num(p.deltas.order));
-  return fixed;
+  if (p.deltas.order > 0) s.fix_quietly("delta-order", p.deltas.order);
 }
 
 }  // namespace attn::tools::speech

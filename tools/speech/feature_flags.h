@@ -7,7 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "attn/audio/pipeline.h"
-#include "common/fine_tune.h"
+#include "common/settings_table.h"
 
 namespace attn::tools::speech {
 
@@ -32,7 +32,8 @@ void add_audio_flags(CLI::App& cmd, FeatureFlags& flags);
 // The options the flags describe; throws attn::tools::UsageError for values that cannot work.
 audio::PipelineOptions resolve(const FeatureFlags& flags);
 
-// train --init: the flags above that a saved model's feature options fix, with its values.
-FixedSettings fixed_by(const audio::PipelineOptions& p);
+// The feature options as train's settings, all fixed by --init; the line shows only the kind
+// and the feature dimension ("features mfcc x 39").
+void add_feature_settings(SettingsTable& settings, const audio::PipelineOptions& p);
 
 }  // namespace attn::tools::speech

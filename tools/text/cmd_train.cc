@@ -12,6 +12,7 @@
 #include "common/fit_options.h"
 #include "common/labels.h"
 #include "common/log.h"
+#include "common/settings_table.h"
 #include "common/train_checks.h"
 #include "common/train_run.h"
 #include "text_input.h"
@@ -29,31 +30,19 @@ struct TrainArgs {
   FitOptions fit{{.epochs = 8, .lr = 2e-3f, .batch_size = 32, .warmup = 0.05f, .weight_decay = 0.01f}};
 };
 
-std::string settings_line(const TrainArgs& a, const FitConfig& f, size_t items, int vocab) {
-  const auto& m = a.model;
-  const auto& t = a.tokenizer;
-  return fmt::format(
-      "settings: items {} labels {} loss {} | dim {} layers {} heads {} ff-dim {} dropout {} pos {} "
-      "pool {} | vocab {} (min-count {}, max-words {}) buckets {} ngrams {}-{} max-len {} | {}",
-      items, m.num_labels, to_string(m.loss), m.dim, m.layers, m.heads, m.ff_dim, m.dropout,
-      attn::text::to_string(m.pos), attn::text::to_string(m.pool), vocab, t.min_count, t.max_words, t.buckets, t.ngram_min,
-      t.ngram_max, t.max_len, fit_settings(f));
-}
-
-// What --init takes from the saved model, so flags that say otherwise are refused.
-FixedSettings fixed_by(const attn::text::TextModel& base) {
-  const auto& c = base.classifier->config();
-  const auto& t = base.classifier->tokenizer().config();
-  FixedSettings fixed = EncoderOptions::from(c).fixed();
-  fixed.insert(fixed.end(),
-         {{"--loss", to_string(c.loss)}, {"--pos", attn::text::to_string(c.pos)},
-          {"--pool", attn::text::to_string(c.pool)}, {"--max-len", std::to_string(t.max_len)},
-          {"--truncation", attn::text::to_string(t.truncation)},
-          {"--min-count", std::to_string(t.min_count)}, {"--max-words", std::to_string(t.max_words)},
-          {"--buckets", std::to_string(t.buckets)}, {"--ngram-min", std::to_string(t.ngram_min)},
-          {"--ngram-max", std::to_string(t.ngram_max)},
-          {"--email-headers", base.documents.email_from ? "subject,from,type" : "subject"}});
-  return fixed;
+// The settings a text model is trained with, from its config: --init fixes the architecture,
+// tokenizer and document options.
+SettingsTable model_settings(const attn::text::TextClassifier& c, const attn::text::DocumentOptions& documents) {
+  const auto& m = c.config();
+  const auto& t = c.tokenizer().config();
+  SettingsTable s;
+  s.fix("loss", to_string(m.loss)).show("label-smoothing", m.label_smoothing).group();
+  EncoderOptions::from(m).add_shape(s);
+  s.show("dropout", m.dropout).fix("pos", attn::text::to_string(m.pos)).fix("pool", attn::text::to_string(m.pool)).group();
+  s.show("vocab", c.tokenizer().vocab_size()).fix("min-count", t.min_count).fix("max-words", t.max_words);
+  s.fix("buckets", t.buckets).fix("ngram-min", t.ngram_min).fix("ngram-max", t.ngram_max).fix("max-len", t.max_len);
+  s.fix("truncation", attn::text::to_string(t.truncation));
+  return s.fix("email-headers", documents.email_from ? "subject,from,type" : "subject");
 }
 
 // The model to train: fresh, with a vocabulary from the items; or with --init the saved one's
@@ -92,7 +81,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   std::optional<attn::text::TextModel> base;
   if (!a.fit.init.empty()) {
     base = attn::text::load_text_model(open_model_or_builtin(a.fit.init, {}));
-    refuse_init_conflicts(cmd, fixed_by(*base), a.fit.init);
+    model_settings(*base->classifier, base->documents).refuse_init_conflicts(cmd, a.fit.init);
     a.input.documents = base->documents;
   }
   BatchErrors errors(common.keep_going);
@@ -108,7 +97,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   TextClassifier& classifier = *model.classifier;
   FitConfig config = a.fit.to_config(common.seed);
   config.batching.sort_window = a.fit.batch_size * 16;
-  log_info("{}", settings_line(a, config, items.size(), classifier.tokenizer().vocab_size()));
+  SettingsTable settings;
+  settings.show("items", items.size()).show("labels", labels.size()).group().append(model_settings(classifier, model.documents)).group();
+  add_fit_settings(settings, config);
+  log_info("{}", settings.line());
   log_info("parameters: {}", classifier.parameter_count());
 
   const LabelledTokens train = tokenize_items(classifier.tokenizer(), items, labels);
