@@ -9,6 +9,7 @@
 
 #include "attn/data/atomic_file.h"
 #include "attn/data/labelled_files.h"
+#include "attn/data/labels.h"
 #include "attn/error.h"
 
 using namespace attn::data;
@@ -134,4 +135,23 @@ TEST_CASE("AtomicFileWriter: all or nothing, no temporary file left") {
   std::string s((std::istreambuf_iterator<char>(in)), {});
   CHECK(s == "whole");
   CHECK_THROWS_WITH_AS(AtomicFileWriter(d.path.string()), doctest::Contains("is a directory"), attn::Error);
+}
+
+TEST_CASE("labels: distinct and sorted; an unknown one names where it was and what is known") {
+  const std::vector<std::string> labels = distinct_labels({"spam", "ham", "spam", "eggs"});
+  CHECK(labels == std::vector<std::string>{"eggs", "ham", "spam"});
+  const LabelIndex index(labels);
+  CHECK(index.id("spam", "x") == 2);
+  CHECK(index.contains("eggs"));
+  CHECK_FALSE(index.contains("toast"));
+  CHECK_THROWS_WITH_AS(index.id("toast", "data.tsv:6"), "data.tsv:6: unknown label \"toast\" (known: eggs, ham, spam)",
+                       attn::Error);
+  CHECK_THROWS_WITH_AS(index.id("toast", ""), "unknown label \"toast\" (known: eggs, ham, spam)", attn::Error);
+  std::vector<std::string> many;
+  for (int i = 0; i < 20; ++i) many.push_back("l" + std::to_string(100 + i));
+  const LabelIndex big(many);
+  CHECK_THROWS_WITH_AS(big.id("x", ""),
+                       "unknown label \"x\" (known: l100, l101, l102, l103, l104, l105, l106, l107, l108, l109, "
+                       "l110, l111, ... (20 in all))",
+                       attn::Error);
 }

@@ -18,7 +18,6 @@
 #include "common/cli.h"
 #include "common/embedded_model.h"
 #include "common/item_batch.h"
-#include "common/labels.h"
 #include "attn/data/input.h"
 #include "common/log.h"
 #include "common/output.h"
@@ -299,25 +298,6 @@ TEST_CASE("AtomicOutputFile: all or nothing") {
 TEST_CASE("open_model_or_builtin needs a model from somewhere") {
   CHECK_THROWS_AS(open_model_or_builtin("", {}), UsageError);
   CHECK_THROWS_AS(open_model_or_builtin("/nonexistent/model.safetensors", {}), attn::Error);
-}
-
-TEST_CASE("labels: distinct and sorted; an unknown one names where it was and what is known") {
-  const std::vector<std::string> labels = attn::tools::distinct_labels({"spam", "ham", "spam", "eggs"});
-  CHECK(labels == std::vector<std::string>{"eggs", "ham", "spam"});
-  const attn::tools::LabelIndex index(labels);
-  CHECK(index.id("spam", "x") == 2);
-  CHECK(index.contains("eggs"));
-  CHECK_FALSE(index.contains("toast"));
-  CHECK_THROWS_WITH_AS(index.id("toast", "data.tsv:6"), "data.tsv:6: unknown label \"toast\" (known: eggs, ham, spam)",
-                       attn::Error);
-  CHECK_THROWS_WITH_AS(index.id("toast", ""), "unknown label \"toast\" (known: eggs, ham, spam)", attn::Error);
-  std::vector<std::string> many;
-  for (int i = 0; i < 20; ++i) many.push_back("l" + std::to_string(100 + i));
-  const attn::tools::LabelIndex big(many);
-  CHECK_THROWS_WITH_AS(big.id("x", ""),
-                       "unknown label \"x\" (known: l100, l101, l102, l103, l104, l105, l106, l107, l108, l109, "
-                       "l110, l111, ... (20 in all))",
-                       attn::Error);
 }
 
 TEST_CASE("ItemBatch runs full batches as they fill and the rest on flush, in order") {

@@ -33,6 +33,10 @@ class BatchErrors {
 
   // Records a failed item by hand (same reporting as run()).
   void fail(std::string_view item, std::string_view message);
+  // fail() as the callback a library reader calls for a bad item (attn::text::BadItemHandler).
+  auto on_bad_item() {
+    return [this](const std::string& item, const Error& e) { fail(item, e.what()); };
+  }
 
   int64_t failures() const { return failures_; }
   bool keep_going() const { return keep_going_; }

@@ -1,4 +1,4 @@
-#include "common/labels.h"
+#include "attn/data/labels.h"
 #include "common/class_weights.h"
 
 #include <charconv>
@@ -15,7 +15,7 @@ namespace {
 
 std::vector<float> read_weight_file(const std::string& path, const std::vector<std::string>& labels) {
   std::vector<float> weights(labels.size(), 1.0f);
-  const LabelIndex index(labels);
+  const data::LabelIndex index(labels);
   data::LineReader reader(path);
   std::string line;
   while (reader.next(line)) {

@@ -100,6 +100,8 @@ CLI::Option* add_enum_option(CLI::App& cmd, const std::string& flag, E& value,
 }
 // -k/--top-k K: how many labels per item (>= 1); `k` holds the default (usually 1).
 CLI::Option* add_top_k_option(CLI::App& cmd, int& k);
+// Whether `flag` (an option of `cmd`) was given on the command line, not just defaulted.
+inline bool given(const CLI::App& cmd, const std::string& flag) { return cmd.get_option(flag)->count() > 0; }
 // INPUT... positional arguments; none given means "-" (stdin).
 CLI::Option* add_inputs_argument(CLI::App& cmd, std::vector<std::string>& inputs,
                                  const std::string& description);

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/cli.h"
 #include "common/settings_table.h"
 
 namespace attn::tools {
@@ -42,7 +43,7 @@ struct EncoderOptions {
   // train --init: the saved config keeps its dropout unless --dropout is given.
   template <class Config>
   void apply_given_dropout(Config& c, const CLI::App& cmd) const {
-    if (cmd.get_option("--dropout")->count() > 0) c.dropout = dropout;
+    if (given(cmd, "--dropout")) c.dropout = dropout;
   }
 };
 

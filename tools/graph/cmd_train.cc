@@ -7,14 +7,7 @@
 #include "attn/graph/train.h"
 #include "attn/parallel.h"
 #include "commands.h"
-#include "common/class_weights.h"
-#include "common/command_line.h"
-#include "common/fine_tune.h"
-#include "common/fit_options.h"
-#include "common/log.h"
-#include "common/run_guarded.h"
-#include "common/settings_table.h"
-#include "common/train_checks.h"
+#include "common/train_kit.h"
 #include "graph_input.h"
 
 namespace attn::tools::graph {
@@ -45,11 +38,10 @@ SettingsTable model_settings(const GatModelConfig& c, const GraphOptions& g) {
 // The saved model's architecture; the dropout settings too, unless given.
 GatModelConfig init_config(const TrainArgs& a, const CLI::App& cmd, const GatModelConfig& base) {
   GatModelConfig c = base;
-  auto given = [&](const char* flag) { return cmd.get_option(flag)->count() > 0; };
-  if (given("--dropout")) c.dropout = a.model.dropout;
-  if (given("--value-dropout")) c.value_dropout = a.model.value_dropout;
-  if (given("--attention-dropout")) c.attention_dropout = a.model.attention_dropout;
-  if (given("--head-dropout")) c.head_dropout = a.model.head_dropout;
+  if (given(cmd, "--dropout")) c.dropout = a.model.dropout;
+  if (given(cmd, "--value-dropout")) c.value_dropout = a.model.value_dropout;
+  if (given(cmd, "--attention-dropout")) c.attention_dropout = a.model.attention_dropout;
+  if (given(cmd, "--head-dropout")) c.head_dropout = a.model.head_dropout;
   return c;
 }
 

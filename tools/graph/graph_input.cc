@@ -4,7 +4,7 @@
 
 #include "attn/error.h"
 #include "attn/graph/readers.h"
-#include "common/labels.h"
+#include "attn/data/labels.h"
 #include "common/embedded_model.h"
 #include "attn/data/input.h"
 #include "common/log.h"
@@ -141,7 +141,7 @@ LoadedGatModel open_graph_model(const std::string& path, std::span<const unsigne
 }
 
 std::vector<int32_t> labels_for_model(const GraphData& g, const std::vector<std::string>& model_labels) {
-  const LabelIndex index(model_labels);
+  const data::LabelIndex index(model_labels);
   std::vector<int32_t> out(g.nodes(), -1);
   for (int i = 0; i < g.nodes(); ++i)
     if (g.labels[i] >= 0)

@@ -5,20 +5,9 @@
 #include <optional>
 
 #include "attn/error.h"
-#include "attn/rng.h"
 #include "attn/vision/model_file.h"
 #include "commands.h"
-#include "common/embedded_model.h"
-#include "common/class_weights.h"
-#include "common/command_line.h"
-#include "common/encoder_options.h"
-#include "common/fine_tune.h"
-#include "common/fit_options.h"
-#include "common/log.h"
-#include "common/run_guarded.h"
-#include "common/settings_table.h"
-#include "common/train_checks.h"
-#include "common/train_run.h"
+#include "common/train_kit.h"
 #include "image_data.h"
 
 namespace attn::tools::image {
@@ -55,19 +44,18 @@ int default_patch(int size) {
 
 // Defaults from what the images are: their size, their number and whether any is in colour.
 void derive_defaults(TrainArgs& a, const DataSummary& s, const CLI::App& cmd) {
-  auto given = [&](const char* flag) { return cmd.get_option(flag)->count() > 0; };
   if (!a.channels) a.channels = s.colour ? 3 : 1;
   if (!a.image_size) a.image_size = std::clamp(s.median_side / 4 * 4, 8, 64);
   if (!a.patch) a.patch = default_patch(a.image_size);
   // Many images train for few epochs, where regularisation only slows learning (measured on a
   // Fashion-MNIST validation slice, assets/models/README.md); few images need it.
   const bool many = s.count >= 20000;
-  if (!given("--crop-padding")) a.train.augment.crop_padding = many ? 0 : std::max(1, a.image_size / 8);
-  if (!given("--erase")) a.train.augment.erase_prob = many ? 0.0f : 0.25f;
-  if (!given("--drop-path")) a.model.drop_path = many ? 0.0f : 0.1f;
-  if (!given("--label-smoothing")) a.train.label_smoothing = many ? 0.0f : 0.1f;
-  if (!given("--epochs")) a.fit_options.epochs = std::clamp(300000 / std::max(1, s.count), 10, 200);
-  if (!given("--batch-size")) a.fit_options.batch_size = std::clamp(s.count / 20, 16, 128);
+  if (!given(cmd, "--crop-padding")) a.train.augment.crop_padding = many ? 0 : std::max(1, a.image_size / 8);
+  if (!given(cmd, "--erase")) a.train.augment.erase_prob = many ? 0.0f : 0.25f;
+  if (!given(cmd, "--drop-path")) a.model.drop_path = many ? 0.0f : 0.1f;
+  if (!given(cmd, "--label-smoothing")) a.train.label_smoothing = many ? 0.0f : 0.1f;
+  if (!given(cmd, "--epochs")) a.fit_options.epochs = std::clamp(300000 / std::max(1, s.count), 10, 200);
+  if (!given(cmd, "--batch-size")) a.fit_options.batch_size = std::clamp(s.count / 20, 16, 128);
 }
 
 // The settings an image model is trained with, from its config: --init fixes its architecture

@@ -8,7 +8,7 @@
 #include "attn/vision/model_file.h"
 #include "attn/data/input.h"
 #include "attn/data/labelled_files.h"
-#include "common/labels.h"
+#include "attn/data/labels.h"
 
 namespace attn::tools::image {
 namespace {
@@ -84,7 +84,7 @@ DataSummary summarize(const DataSource& source, BatchErrors& errors) {
 vision::ImageSet load_set(const DataSource& source, const std::vector<std::string>& labels,
                           int size, int channels, vision::Fit fit, BatchErrors& errors,
                           const DataSummary* summary) {
-  const LabelIndex index(labels);
+  const data::LabelIndex index(labels);
   auto label_id = [&](const std::string& label) { return index.id(label, ""); };
   vision::ImageSet set;
   set.size = size;

@@ -2,7 +2,7 @@
 // recordings, with the features the model was trained on.
 #include <memory>
 
-#include "common/labels.h"
+#include "attn/data/labels.h"
 #include "common/output.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
@@ -26,7 +26,7 @@ int run_eval(const EvalArgs& a, const CommonOptions& common) {
   p.audio.resample = !a.audio.no_resample;
   BatchErrors errors(common.keep_going);
   const LabelledAudio data = read_labelled_audio(a.data, p, errors);
-  const LabelIndex index(model.labels);
+  const data::LabelIndex index(model.labels);
   LabelIds ids;
   for (size_t i = 0; i < data.labels.size(); ++i) ids.push_back({index.id(data.labels[i], data.paths[i])});
   SpeechTask task(*model.classifier, p, data.waves, data.paths);

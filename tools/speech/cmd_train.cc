@@ -10,17 +10,7 @@
 #include "attn/error.h"
 #include "attn/model_file.h"
 #include "attn/train/classify.h"
-#include "common/labels.h"
-#include "common/class_weights.h"
-#include "common/command_line.h"
-#include "common/encoder_options.h"
-#include "common/fine_tune.h"
-#include "common/fit_options.h"
-#include "common/log.h"
-#include "common/run_guarded.h"
-#include "common/settings_table.h"
-#include "common/train_checks.h"
-#include "common/train_run.h"
+#include "common/train_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
 #include "speech/model_args.h"
@@ -41,7 +31,7 @@ struct TrainArgs {
 
 std::vector<std::vector<int32_t>> label_ids(const std::vector<std::string>& names, const std::vector<std::string>& labels,
                                             const std::string& data) {
-  const LabelIndex index(labels);
+  const data::LabelIndex index(labels);
   std::vector<std::vector<int32_t>> ids;
   for (const std::string& n : names) ids.push_back({index.id(n, data)});
   return ids;
@@ -73,7 +63,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
 
   BatchErrors errors(common.keep_going);
   const LabelledAudio train = read_labelled_audio(a.data, p, errors);
-  const std::vector<std::string> labels = distinct_labels(train.labels);
+  const std::vector<std::string> labels = data::distinct_labels(train.labels);
   check_labels(labels, a.data);
   const auto ids = label_ids(train.labels, labels, a.data);
 

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "common/batch_errors.h"
 #include "common/embedded_model.h"
 #include "common/output.h"
 #include "text_input.h"
@@ -19,7 +20,7 @@ int run_eval(EvalArgs& a, const CommonOptions& common, std::span<const unsigned 
   auto model = attn::text::load_text_model(open_model_or_builtin(a.model, builtin));
   a.input.documents = model.documents;  // read documents as the model was trained
   BatchErrors errors(common.keep_going);
-  const LabelledTokens data = tokenize_items(model.classifier->tokenizer(), read_labelled(a.data, a.input, errors), model.labels);
+  const LabelledTokens data = tokenize_items(model.classifier->tokenizer(), read_labelled_texts(a.data, a.input, errors.on_bad_item()), model.labels);
   attn::text::TextTask task(*model.classifier, data.tokens);
   const auto& c = model.classifier->config();
   const Evaluation ev = evaluate(task, {c.loss, c.label_smoothing, {}}, data.ids);

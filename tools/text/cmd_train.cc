@@ -2,19 +2,8 @@
 #include <memory>
 #include <optional>
 
-#include "attn/rng.h"
 #include "commands.h"
-#include "common/class_weights.h"
-#include "common/command_line.h"
-#include "common/embedded_model.h"
-#include "common/encoder_options.h"
-#include "common/fine_tune.h"
-#include "common/fit_options.h"
-#include "common/labels.h"
-#include "common/log.h"
-#include "common/settings_table.h"
-#include "common/train_checks.h"
-#include "common/train_run.h"
+#include "common/train_kit.h"
 #include "text_input.h"
 
 namespace attn::tools::text {
@@ -50,24 +39,17 @@ SettingsTable model_settings(const attn::text::TextClassifier& c, const attn::te
 std::unique_ptr<TextClassifier> build_model(TrainArgs& a, const CLI::App& cmd, attn::text::TextModel* base,
                                             const std::vector<TextItem>& items,
                                             const std::vector<std::string>& labels, Rng& rng) {
-  std::unique_ptr<TextClassifier> model;
   if (base == nullptr) {
     a.encoder.apply_to(a.model);
     a.model.num_labels = static_cast<int>(labels.size());
     a.tokenizer.truncation = attn::text::truncation_from_string(a.truncation);
-    attn::text::VocabBuilder vocab(a.tokenizer);
-    for (const auto& item : items) vocab.add(item.text);
-    model = std::make_unique<TextClassifier>(a.model, vocab.build());
-    model->init(rng);
-    return model;
+    return attn::text::new_text_classifier(a.model, a.tokenizer, items, rng);
   }
   attn::text::TextModelConfig c = base->classifier->config();
   a.encoder.apply_given_dropout(c, cmd);
-  if (cmd.get_option("--label-smoothing")->count() > 0) c.label_smoothing = a.model.label_smoothing;
+  if (given(cmd, "--label-smoothing")) c.label_smoothing = a.model.label_smoothing;
   c.num_labels = static_cast<int>(labels.size());
-  a.model = c;
-  a.tokenizer = base->classifier->tokenizer().config();
-  model = std::make_unique<TextClassifier>(c, base->classifier->tokenizer());
+  auto model = std::make_unique<TextClassifier>(c, base->classifier->tokenizer());
   model->init(rng);
   start_from(model->parameters(), base->classifier->parameters(), base->labels, labels, a.fit.init);
   return model;
@@ -85,10 +67,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
     a.input.documents = base->documents;
   }
   BatchErrors errors(common.keep_going);
-  const auto items = read_labelled(a.data, a.input, errors);
+  const auto items = read_labelled_texts(a.data, a.input, errors.on_bad_item());
   std::vector<std::string> names;
   for (const auto& item : items) names.insert(names.end(), item.labels.begin(), item.labels.end());
-  const auto labels = distinct_labels(std::move(names));
+  const auto labels = data::distinct_labels(std::move(names));
   check_labels(labels, a.data);
   Rng rng(common.seed);
   attn::text::TextModel model{build_model(a, cmd, base ? &*base : nullptr, items, labels, rng), labels,
@@ -105,8 +87,8 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
 
   const LabelledTokens train = tokenize_items(classifier.tokenizer(), items, labels);
   LabelledTokens valid;
-  if (!a.fit.valid.empty()) valid = tokenize_items(classifier.tokenizer(), read_labelled(a.fit.valid, a.input, errors), labels);
-  const ClassifyConfig classify{a.model.loss, a.model.label_smoothing,
+  if (!a.fit.valid.empty()) valid = tokenize_items(classifier.tokenizer(), read_labelled_texts(a.fit.valid, a.input, errors.on_bad_item()), labels);
+  const ClassifyConfig classify{classifier.config().loss, classifier.config().label_smoothing,
                                 class_weights(a.fit.class_weight, labels, train.ids)};
 
   attn::text::TextTask task(classifier, train.tokens), valid_task(classifier, valid.tokens);

@@ -1,7 +1,6 @@
 #include "text_input.h"
 
 #include "common/cli.h"
-#include "common/labels.h"
 
 namespace attn::tools::text {
 
@@ -12,23 +11,6 @@ void add_text_input_flags(CLI::App& cmd, DataOptions& options) {
                   {{"auto", LineFormat::kAuto}, {"fasttext", LineFormat::kFastText}, {"tsv", LineFormat::kTsv}},
                   "Line format (auto: from the first line)");
   cmd.add_option("--label-prefix", options.line_format.label_prefix, "fastText label prefix")->capture_default_str();
-}
-
-std::vector<TextItem> read_labelled(const std::string& path, const DataOptions& options, BatchErrors& errors) {
-  return attn::text::read_labelled_texts(path, options, [&](const std::string& item, const Error& e) { errors.fail(item, e.what()); });
-}
-
-LabelledTokens tokenize_items(const attn::text::Tokenizer& tokenizer, const std::vector<TextItem>& items,
-                              const std::vector<std::string>& labels) {
-  const LabelIndex index(labels);
-  LabelledTokens out;
-  std::vector<std::string> texts;
-  for (const auto& item : items) {
-    texts.push_back(item.text);
-    out.ids.push_back(index.ids(item.labels, item.id));
-  }
-  out.tokens = attn::text::tokenize_all(tokenizer, texts);
-  return out;
 }
 
 }  // namespace attn::tools::text

@@ -1,5 +1,7 @@
 #include "attn/text/text_task.h"
 
+#include "attn/data/labels.h"
+
 namespace attn::text {
 
 std::vector<TokenizedText> tokenize_all(const Tokenizer& tokenizer, const std::vector<std::string>& texts,
@@ -9,6 +11,28 @@ std::vector<TokenizedText> tokenize_all(const Tokenizer& tokenizer, const std::v
 #pragma omp parallel for schedule(dynamic, 4)
   for (int64_t i = 0; i < n; ++i) out[i] = tokenizer.encode(texts[i], true, keep_surface);
   return out;
+}
+
+LabelledTokens tokenize_items(const Tokenizer& tokenizer, const std::vector<TextItem>& items,
+                              const std::vector<std::string>& labels) {
+  const data::LabelIndex index(labels);
+  LabelledTokens out;
+  std::vector<std::string> texts;
+  for (const TextItem& item : items) {
+    texts.push_back(item.text);
+    out.ids.push_back(index.ids(item.labels, item.id));
+  }
+  out.tokens = tokenize_all(tokenizer, texts);
+  return out;
+}
+
+std::unique_ptr<TextClassifier> new_text_classifier(const TextModelConfig& config, const TokenizerConfig& tokenizer,
+                                                    const std::vector<TextItem>& items, Rng& rng) {
+  VocabBuilder vocab(tokenizer);
+  for (const TextItem& item : items) vocab.add(item.text);
+  auto model = std::make_unique<TextClassifier>(config, vocab.build());
+  model->init(rng);
+  return model;
 }
 
 TextPredictions predict_texts(const TextClassifier& model, const Tokenizer& tokenizer, std::vector<std::string> texts,

@@ -1,5 +1,5 @@
 #pragma once
-// Label names and their ids (positions in a model's label list), shared by every tool's train,
+// Label names and their ids (positions in a model's label list), for every modality's train,
 // eval and class-weight reading, so that an unknown label reads the same everywhere:
 //   data.tsv:6: unknown label "music" (known: ham, spam)
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace attn::tools {
+namespace attn::data {
 
 // The distinct names, sorted: a training set's label list.
 std::vector<std::string> distinct_labels(std::vector<std::string> names);
@@ -27,4 +27,4 @@ class LabelIndex {
   std::unordered_map<std::string, int32_t> ids_;
 };
 
-}  // namespace attn::tools
+}  // namespace attn::data

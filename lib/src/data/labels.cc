@@ -1,4 +1,4 @@
-#include "common/labels.h"
+#include "attn/data/labels.h"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 #include "attn/error.h"
 #include "attn/text/utf8.h"
 
-namespace attn::tools {
+namespace attn::data {
 
 std::vector<std::string> distinct_labels(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
@@ -36,4 +36,4 @@ std::vector<int32_t> LabelIndex::ids(const std::vector<std::string>& labels, con
   return out;
 }
 
-}  // namespace attn::tools
+}  // namespace attn::data
