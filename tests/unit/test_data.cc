@@ -10,6 +10,7 @@
 #include "attn/data/atomic_file.h"
 #include "attn/data/labelled_files.h"
 #include "attn/data/labels.h"
+#include "attn/data/output_file.h"
 #include "attn/error.h"
 
 using namespace attn::data;
@@ -137,6 +138,28 @@ TEST_CASE("AtomicFileWriter: all or nothing, no temporary file left") {
   CHECK_THROWS_WITH_AS(AtomicFileWriter(d.path.string()), doctest::Contains("is a directory"), attn::Error);
 }
 
+TEST_CASE("AtomicOutputFile: all or nothing over an old file; a device is written in place") {
+  TempDir d;
+  d.write("out.txt", "old contents\n");
+  const std::string path = (d.path / "out.txt").string();
+  const auto contents = [&] {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  {
+    AtomicOutputFile out(path);
+    out.write("half of the new");
+    // destroyed without commit(), as when an exception unwinds
+  }
+  CHECK(contents() == "old contents\n");
+  CHECK(std::distance(fs::directory_iterator(d.path), fs::directory_iterator{}) == 1);  // no temp file left
+  write_file_atomically(path, "new contents\n");
+  CHECK(contents() == "new contents\n");
+  write_file_atomically("/dev/null", "into a device, in place\n");
+  CHECK_THROWS_WITH_AS(AtomicOutputFile(d.path.string()), doctest::Contains(": is a directory"), attn::Error);
+  CHECK_THROWS_AS(AtomicOutputFile((d.path / "no/such/dir/x").string()), attn::Error);
+}
+
 TEST_CASE("labels: distinct and sorted; an unknown one names where it was and what is known") {
   const std::vector<std::string> labels = distinct_labels({"spam", "ham", "spam", "eggs"});
   CHECK(labels == std::vector<std::string>{"eggs", "ham", "spam"});
@@ -148,7 +171,7 @@ TEST_CASE("labels: distinct and sorted; an unknown one names where it was and wh
                        attn::Error);
   CHECK_THROWS_WITH_AS(index.id("toast", ""), "unknown label \"toast\" (known: eggs, ham, spam)", attn::Error);
   std::vector<std::string> many;
-  for (int i = 0; i < 20; ++i) many.push_back("l" + std::to_string(100 + i));
+  for (int i = 100; i < 120; ++i) many.push_back(std::string("l").append(std::to_string(i)));
   const LabelIndex big(many);
   CHECK_THROWS_WITH_AS(big.id("x", ""),
                        "unknown label \"x\" (known: l100, l101, l102, l103, l104, l105, l106, l107, l108, l109, "

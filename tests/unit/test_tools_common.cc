@@ -47,11 +47,6 @@ struct TempDir {
   }
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // A stream over `bytes` for LineReader.
 struct MemoryFile {
   std::string bytes;
@@ -276,23 +271,6 @@ TEST_CASE("progress lines") {
   CHECK(narrow.find("loss 0.4321") != std::string::npos);
   EpochResult r{0.5, 0.75, 0.6, std::nullopt, std::nullopt};
   CHECK(format_epoch_line(2, 5, r, 100, 12.34) == "epoch 2/5  loss 0.5000  acc 0.7500  valid loss 0.6000  100 items/s  12.3s");
-}
-
-TEST_CASE("AtomicOutputFile: all or nothing") {
-  TempDir dir;
-  const std::string path = dir.file("out.txt", "old contents\n");
-  {
-    AtomicOutputFile out(path);
-    out.write("half of the new");
-    // destroyed without commit(), as when an exception unwinds
-  }
-  CHECK(slurp(path) == "old contents\n");
-  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);  // no temp file left
-  write_file_atomically(path, "new contents\n");
-  CHECK(slurp(path) == "new contents\n");
-  write_file_atomically("/dev/null", "into a device, in place\n");
-  CHECK(error_of([&] { AtomicOutputFile out(dir.path.string()); }) == dir.path.string() + ": is a directory");
-  CHECK_THROWS_AS(AtomicOutputFile((dir.path / "no/such/dir/x").string()), attn::Error);
 }
 
 TEST_CASE("open_model_or_builtin needs a model from somewhere") {

@@ -1,10 +1,7 @@
 #include "common/output.h"
 
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -15,25 +12,9 @@
 namespace attn::tools {
 namespace {
 
-[[noreturn]] void throw_output_error(std::string_view name, int err) {
-  throw OutputError(fmt::format("writing to {}: {}", name, std::strerror(err)), err == EPIPE);
-}
-
 double round6(double p) { return std::round(p * 1e6) / 1e6; }
 
 }  // namespace
-
-void write_bytes(std::FILE* out, std::string_view bytes, std::string_view name) {
-  if (bytes.empty()) return;
-  errno = 0;
-  if (std::fwrite(bytes.data(), 1, bytes.size(), out) != bytes.size())
-    throw_output_error(name, errno != 0 ? errno : EIO);
-}
-
-void flush_output(std::FILE* out, std::string_view name) {
-  errno = 0;
-  if (std::fflush(out) != 0 || std::ferror(out)) throw_output_error(name, errno != 0 ? errno : EIO);
-}
 
 // ---- prediction lines -------------------------------------------------------------------
 
@@ -119,36 +100,6 @@ void write_metrics(ReportFormat format, const ConfusionMatrix& confusion,
     write_bytes(out, metrics_text(confusion, label_names));
     flush_output(out);
   }
-}
-
-// ---- whole output files -----------------------------------------------------------------
-
-AtomicOutputFile::AtomicOutputFile(std::string path) : path_(std::move(path)) {
-  if (path_ != "-") file_.emplace(path_);
-}
-
-void AtomicOutputFile::write(std::string_view bytes) {
-  if (file_)
-    file_->write(bytes);
-  else
-    write_bytes(stdout, bytes);
-}
-
-void AtomicOutputFile::flush() {
-  if (!file_) flush_output(stdout);
-}
-
-void AtomicOutputFile::commit() {
-  if (file_)
-    file_->commit();
-  else
-    flush_output(stdout);
-}
-
-void write_file_atomically(const std::string& path, std::string_view contents) {
-  AtomicOutputFile file(path);
-  file.write(contents);
-  file.commit();
 }
 
 }  // namespace attn::tools

@@ -1,20 +1,18 @@
 #pragma once
-// Writing results: prediction lines (TSV or JSON lines), metrics reports, and whole output files
-// written atomically. Every write is checked: a failed write to the results stream (disk full,
-// closed pipe) throws OutputError, which run_guarded turns into exit code 1.
+// Writing results: prediction lines (TSV or JSON lines) and metrics reports, through the data
+// layer's checked writes (attn/data/output_file.h): a failed write to the results stream (disk
+// full, closed pipe) throws OutputError, which run_guarded turns into exit code 1.
 #include <cstdint>
 #include <cstdio>
 #include <functional>
-#include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "attn/data/atomic_file.h"
+#include "attn/data/output_file.h"
 
 namespace attn {
 class ConfusionMatrix;
@@ -22,24 +20,12 @@ class ConfusionMatrix;
 
 namespace attn::tools {
 
-// The results stream could not be written. Deliberately not an attn::Error: a --keep-going loop
-// (BatchErrors) must not mistake it for one bad item and carry on writing into the void.
-class OutputError : public std::runtime_error {
- public:
-  OutputError(const std::string& message, bool broken_pipe)
-      : std::runtime_error(message), broken_pipe_(broken_pipe) {}
-  // The reader went away (EPIPE, e.g. `attn-text predict ... | head -1`): run_guarded exits 1
-  // without a message, as a process killed by SIGPIPE would print nothing either.
-  bool broken_pipe() const { return broken_pipe_; }
-
- private:
-  bool broken_pipe_;
-};
-
-// Writes `bytes` to `out`. Throws OutputError naming `name` ("stdout", a path) on failure.
-void write_bytes(std::FILE* out, std::string_view bytes, std::string_view name = "stdout");
-// fflush(out) and check its error flag; throws OutputError on failure.
-void flush_output(std::FILE* out, std::string_view name = "stdout");
+// Checked stream writes and the atomic-or-stdout output file live in the data layer.
+using data::AtomicOutputFile;
+using data::flush_output;
+using data::OutputError;
+using data::write_bytes;
+using data::write_file_atomically;
 
 // ---- prediction lines -------------------------------------------------------------------
 
@@ -96,27 +82,5 @@ void write_json_line(const nlohmann::ordered_json& value, std::FILE* out = stdou
 // eval's report: attn::metrics_text (a table) or attn::metrics_json (one JSON line).
 void write_metrics(ReportFormat format, const ConfusionMatrix& confusion,
                    const std::vector<std::string>& label_names, std::FILE* out = stdout);
-
-// ---- whole output files -----------------------------------------------------------------
-
-// An output file that appears complete or not at all (attn::data::AtomicFileWriter), or stdout
-// for "-". Failures throw attn::Error naming the path (exit code 1).
-class AtomicOutputFile {
- public:
-  explicit AtomicOutputFile(std::string path);
-  const std::string& path() const { return path_; }
-  void write(std::string_view bytes);
-  // Pushes what was written on to stdout's reader now (a file's bytes go straight to the
-  // temporary file, so there is nothing to do for one).
-  void flush();
-  void commit();
-
- private:
-  std::string path_;
-  std::optional<attn::data::AtomicFileWriter> file_;  // empty for stdout
-};
-
-// Writes `contents` to `path` atomically (see AtomicOutputFile).
-void write_file_atomically(const std::string& path, std::string_view contents);
 
 }  // namespace attn::tools

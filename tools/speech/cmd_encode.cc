@@ -9,7 +9,6 @@
 #include "common/predict_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
-#include "speech/feature_output.h"
 #include "speech/feature_source.h"
 #include "speech/model_args.h"
 
@@ -31,17 +30,17 @@ int run_encode(const EncodeArgs& a, const CommonOptions& common) {
   p.audio = a.audio.pipeline.audio;
   p.audio.resample = !a.audio.no_resample;
   FeatureSource source(a.inputs, a.lists, p);
-  FeatureOutput out(a.output);
+  const auto out = open_feature_output(a.output);
   BatchErrors errors(common.keep_going);
   const int C = model.classifier->config().dim;
   source.each(a.shard, errors, [&](FeatureItem& item) {
-    out.write(item.utt, C, [&](const audio::FrameSink& sink) {
+    out->write(item.utt, C, [&](const audio::FrameSink& sink) {
       audio::EncodeStream encoder(*model.classifier, sink);
       source.stream([&](const float* rows, int64_t n) { encoder.push(rows, n); });
       encoder.finish();
     });
   });
-  out.commit();
+  out->commit();
   return errors.finish();
 }
 

@@ -8,7 +8,6 @@
 #include "common/predict_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
-#include "speech/feature_output.h"
 #include "speech/utterances.h"
 
 namespace attn::tools::speech {
@@ -25,7 +24,7 @@ struct FeatureArgs {
 int run_features(const FeatureArgs& args, const CommonOptions& common) {
   audio::PipelineOptions p = resolve(args.features);
   p.dither_seed = common.seed;
-  FeatureOutput out(args.output);
+  const auto out = open_feature_output(args.output);
   Utterances utterances(args.inputs, args.lists);
   BatchErrors errors(common.keep_going);
   for (int64_t index = 0;; ++index) {
@@ -36,12 +35,12 @@ int run_features(const FeatureArgs& args, const CommonOptions& common) {
     if (!more) break;
     if (!args.shard.mine(index)) continue;  // another shard's
     errors.run(u.where, [&] {
-      out.write(u.entry.utt, p.dim(), [&](const audio::FrameSink& sink) {
+      out->write(u.entry.utt, p.dim(), [&](const audio::FrameSink& sink) {
         audio::compute_file_features(u.entry.path, p, sink);
       });
     });
   }
-  out.commit();
+  out->commit();
   return errors.finish();
 }
 

@@ -1,5 +1,7 @@
 #include "speech/feature_flags.h"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "attn/error.h"
@@ -92,6 +94,23 @@ audio::PipelineOptions resolve(const FeatureFlags& f) {
   }
   if (p.norm_vars && p.cmvn == audio::CmvnMode::None) throw UsageError("--norm-vars needs --cmvn utt");
   return p;
+}
+
+void add_feature_output_flags(CLI::App& cmd, FeatureOutputFlags& f) {
+  add_choice_option(cmd, "--format", f.format, {"text", "ark", "jsonl", "npy"},
+                    "text: Kaldi text archive (copy-feats ark,t:); ark: Kaldi binary archive; "
+                    "jsonl: {\"id\",\"frames\"} per line; npy: one <utt>.npy per utterance in the -o folder");
+  add_output_option(cmd, f.output, false, "Output file ('-': stdout), or the folder for --format npy");
+  cmd.add_option("--scp", f.scp, "With --format ark: also write a Kaldi .scp index (utt ark:offset)")->type_name("PATH");
+}
+
+std::unique_ptr<audio::FeatureOutput> open_feature_output(const FeatureOutputFlags& f) {
+  try {
+    return std::make_unique<audio::FeatureOutput>(
+        audio::FeatureOutputOptions{audio::parse_feature_format(f.format), f.output, f.scp});
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
 }
 
 void add_feature_settings(SettingsTable& s, const audio::PipelineOptions& p) {

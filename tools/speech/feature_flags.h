@@ -1,11 +1,13 @@
 #pragma once
 // Kaldi's feature options as flags, with Kaldi's names (compute-mfcc-feats, add-deltas,
 // apply-cmvn), registered on a subcommand and turned into attn::audio::PipelineOptions.
+#include <memory>
 #include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "attn/audio/feature_output.h"
 #include "attn/audio/pipeline.h"
 #include "common/settings_table.h"
 
@@ -28,6 +30,16 @@ struct FeatureFlags {
 void add_feature_flags(CLI::App& cmd, FeatureFlags& flags, std::optional<audio::FeatureKind> kind);
 // Only the audio-reading flags (--channel, --no-resample, --sample-frequency when `with_rate`).
 void add_audio_flags(CLI::App& cmd, FeatureFlags& flags);
+
+// --format, -o/--output and --scp of the commands that write features (mfcc, fbank, encode).
+struct FeatureOutputFlags {
+  std::string format = "text";
+  std::string output = "-";
+  std::string scp;
+};
+void add_feature_output_flags(CLI::App& cmd, FeatureOutputFlags& flags);
+// The output they name (attn/audio/feature_output.h); UsageError for flags that do not go together.
+std::unique_ptr<audio::FeatureOutput> open_feature_output(const FeatureOutputFlags& flags);
 
 // The options the flags describe; throws attn::tools::UsageError for values that cannot work.
 audio::PipelineOptions resolve(const FeatureFlags& flags);

@@ -12,31 +12,30 @@
 #include <set>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "attn/audio/pipeline.h"
-#include "common/output.h"
+#include "attn/data/output_file.h"
 
-namespace attn::tools::speech {
+namespace attn::audio {
 
 enum class FeatureFormat { KaldiText, KaldiBinary, Jsonl, Npy };
-FeatureFormat parse_feature_format(const std::string& s);  // "text", "ark", "jsonl", "npy"
+// "text", "ark", "jsonl", "npy"; std::invalid_argument for another name.
+FeatureFormat parse_feature_format(const std::string& s);
 
-// --format, -o/--output and --scp on `cmd`.
-struct FeatureOutputFlags {
-  std::string format = "text";
-  std::string output = "-";
-  std::string scp;
+struct FeatureOutputOptions {
+  FeatureFormat format = FeatureFormat::KaldiText;
+  std::string output = "-";  // a file, "-" for stdout, or the folder for Npy
+  std::string scp;           // KaldiBinary into a file: also this .scp index (utt ark:offset)
 };
-void add_feature_output_flags(CLI::App& cmd, FeatureOutputFlags& flags);
 
 class FeatureOutput {
  public:
-  explicit FeatureOutput(const FeatureOutputFlags& flags);  // UsageError for bad combinations
+  // std::invalid_argument for options that do not go together (an scp without a binary archive
+  // in a file, Npy to stdout); attn::Error when the Npy folder cannot be made.
+  explicit FeatureOutput(const FeatureOutputOptions& options);
   ~FeatureOutput();
   // Runs produce(sink), collecting the rows it gives (dim columns each), then writes them as
   // utterance `utt`. If produce throws, nothing is written and the exception propagates.
-  void write(const std::string& utt, int dim, const std::function<void(const audio::FrameSink&)>& produce);
+  void write(const std::string& utt, int dim, const std::function<void(const FrameSink&)>& produce);
   void commit();
 
  private:
@@ -44,9 +43,9 @@ class FeatureOutput {
   void emit(const std::string& utt, int dim, Spool& spool);
   FeatureFormat format_;
   std::string output_, scp_path_;
-  std::unique_ptr<AtomicOutputFile> out_, scp_;
+  std::unique_ptr<data::AtomicOutputFile> out_, scp_;
   uint64_t offset_ = 0;  // bytes written to the archive (for .scp offsets)
   std::set<std::string> npy_names_;
 };
 
-}  // namespace attn::tools::speech
+}  // namespace attn::audio

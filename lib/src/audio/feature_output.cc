@@ -1,16 +1,15 @@
-#include "speech/feature_output.h"
+#include "attn/audio/feature_output.h"
 
 #include <filesystem>
+#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "attn/audio/feature_io.h"
 #include "attn/error.h"
-#include "common/cli.h"
-#include "common/run_guarded.h"
 
-namespace attn::tools::speech {
+namespace attn::audio {
 
 namespace fs = std::filesystem;
 
@@ -19,15 +18,7 @@ FeatureFormat parse_feature_format(const std::string& s) {
   if (s == "ark") return FeatureFormat::KaldiBinary;
   if (s == "jsonl") return FeatureFormat::Jsonl;
   if (s == "npy") return FeatureFormat::Npy;
-  throw UsageError("unknown --format " + s);
-}
-
-void add_feature_output_flags(CLI::App& cmd, FeatureOutputFlags& f) {
-  add_choice_option(cmd, "--format", f.format, {"text", "ark", "jsonl", "npy"},
-                    "text: Kaldi text archive (copy-feats ark,t:); ark: Kaldi binary archive; "
-                    "jsonl: {\"id\",\"frames\"} per line; npy: one <utt>.npy per utterance in the -o folder");
-  add_output_option(cmd, f.output, false, "Output file ('-': stdout), or the folder for --format npy");
-  cmd.add_option("--scp", f.scp, "With --format ark: also write a Kaldi .scp index (utt ark:offset)")->type_name("PATH");
+  throw std::invalid_argument("unknown --format " + s);
 }
 
 // An utterance's rows: in memory up to a small limit, then in an unnamed temporary file, so that
@@ -82,26 +73,25 @@ class FeatureOutput::Spool {
   int64_t rows_ = 0;
 };
 
-FeatureOutput::FeatureOutput(const FeatureOutputFlags& f)
-    : format_(parse_feature_format(f.format)), output_(f.output), scp_path_(f.scp) {
-  if (!scp_path_.empty() && format_ != FeatureFormat::KaldiBinary) throw UsageError("--scp needs --format ark");
-  if (!scp_path_.empty() && output_ == "-") throw UsageError("--scp needs the archive in a file (-o feats.ark)");
+FeatureOutput::FeatureOutput(const FeatureOutputOptions& o) : format_(o.format), output_(o.output), scp_path_(o.scp) {
+  if (!scp_path_.empty() && format_ != FeatureFormat::KaldiBinary) throw std::invalid_argument("--scp needs --format ark");
+  if (!scp_path_.empty() && output_ == "-") throw std::invalid_argument("--scp needs the archive in a file (-o feats.ark)");
   if (format_ == FeatureFormat::Npy) {
-    if (output_ == "-") throw UsageError("--format npy needs -o FOLDER");
+    if (output_ == "-") throw std::invalid_argument("--format npy needs -o FOLDER");
     std::error_code ec;
     fs::create_directories(output_, ec);
     if (!fs::is_directory(output_)) throw Error(fmt::format("{}: cannot create the output folder", output_));
     return;
   }
-  out_ = std::make_unique<AtomicOutputFile>(output_);
-  if (!scp_path_.empty()) scp_ = std::make_unique<AtomicOutputFile>(scp_path_);
+  out_ = std::make_unique<data::AtomicOutputFile>(output_);
+  if (!scp_path_.empty()) scp_ = std::make_unique<data::AtomicOutputFile>(scp_path_);
 }
 
 FeatureOutput::~FeatureOutput() = default;
 
 void FeatureOutput::write(const std::string& utt, int dim,
-                          const std::function<void(const audio::FrameSink&)>& produce) {
-  if (!audio::valid_utterance_id(utt))
+                          const std::function<void(const FrameSink&)>& produce) {
+  if (!valid_utterance_id(utt))
     throw Error(fmt::format("'{}' is not a Kaldi utterance id (empty or with whitespace); name it in a list (utt<TAB>path)", utt));
   Spool spool;
   produce([&](const float* rows, int64_t n) { spool.add(rows, n, dim); });
@@ -119,34 +109,34 @@ void FeatureOutput::emit(const std::string& utt, int dim, Spool& spool) {
   };
   switch (format_) {
     case FeatureFormat::KaldiText:
-      audio::kaldi_text_begin(bytes, utt);
+      kaldi_text_begin(bytes, utt);
       spool.replay(dim, [&](const float* r, int64_t n) {
-        audio::kaldi_text_rows(bytes, r, n, dim);
+        kaldi_text_rows(bytes, r, n, dim);
         flush(false);
       });
-      audio::kaldi_text_end(bytes, spool.rows());
+      kaldi_text_end(bytes, spool.rows());
       flush(true);
       break;
     case FeatureFormat::KaldiBinary: {
       size_t object = 0;
-      audio::kaldi_binary_header(bytes, utt, spool.rows(), dim, &object);
+      kaldi_binary_header(bytes, utt, spool.rows(), dim, &object);
       if (scp_) scp_->write(fmt::format("{} {}:{}\n", utt, output_, offset_ + object));
       spool.replay(dim, [&](const float* r, int64_t n) {
-        audio::float_rows(bytes, r, n, dim);
+        float_rows(bytes, r, n, dim);
         flush(false);
       });
       flush(true);
       break;
     }
     case FeatureFormat::Jsonl: {
-      audio::jsonl_begin(bytes, utt);
+      jsonl_begin(bytes, utt);
       bool first = true;
       spool.replay(dim, [&](const float* r, int64_t n) {
-        audio::jsonl_rows(bytes, r, n, dim, first);
+        jsonl_rows(bytes, r, n, dim, first);
         first = false;
         flush(false);
       });
-      audio::jsonl_end(bytes);
+      jsonl_end(bytes);
       flush(true);
       break;
     }
@@ -156,11 +146,11 @@ void FeatureOutput::emit(const std::string& utt, int dim, Spool& spool) {
         if (c == '/' || c == '\\') c = '_';
       if (!npy_names_.insert(name).second)
         throw Error(fmt::format("two utterances would both be written to {}.npy", name));
-      AtomicOutputFile file((fs::path(output_) / (name + ".npy")).string());
-      file.write(audio::npy_header(spool.rows(), dim));
+      data::AtomicOutputFile file((fs::path(output_) / (name + ".npy")).string());
+      file.write(npy_header(spool.rows(), dim));
       spool.replay(dim, [&](const float* r, int64_t n) {
         std::string chunk;
-        audio::float_rows(chunk, r, n, dim);
+        float_rows(chunk, r, n, dim);
         file.write(chunk);
       });
       file.commit();
@@ -175,4 +165,4 @@ void FeatureOutput::commit() {
   if (scp_) scp_->commit();
 }
 
-}  // namespace attn::tools::speech
+}  // namespace attn::audio
