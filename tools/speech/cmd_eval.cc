@@ -3,11 +3,12 @@
 #include <memory>
 
 #include "attn/data/labels.h"
+#include "common/batch_errors.h"
 #include "common/output.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
 #include "speech/model_args.h"
-#include "speech/speech_task.h"
+#include "attn/audio/speech_task.h"
 
 namespace attn::tools::speech {
 
@@ -25,11 +26,11 @@ int run_eval(const EvalArgs& a, const CommonOptions& common) {
   p.audio = a.audio.pipeline.audio;
   p.audio.resample = !a.audio.no_resample;
   BatchErrors errors(common.keep_going);
-  const LabelledAudio data = read_labelled_audio(a.data, p, errors);
+  const audio::LabelledAudio data = audio::read_labelled_audio(a.data, p, errors.on_bad_item());
   const data::LabelIndex index(model.labels);
   LabelIds ids;
   for (size_t i = 0; i < data.labels.size(); ++i) ids.push_back({index.id(data.labels[i], data.paths[i])});
-  SpeechTask task(*model.classifier, p, data.waves, data.paths);
+  audio::SpeechTask task(*model.classifier, p, data.waves, data.paths);
   const Evaluation ev = evaluate(task, ClassifyConfig{}, ids);
   write_metrics(a.format, ev.confusion, model.labels);
   return errors.finish();

@@ -8,7 +8,7 @@
 #include "common/predict_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
-#include "speech/utterances.h"
+#include "attn/audio/utterances.h"
 
 namespace attn::tools::speech {
 
@@ -25,10 +25,10 @@ int run_features(const FeatureArgs& args, const CommonOptions& common) {
   audio::PipelineOptions p = resolve(args.features);
   p.dither_seed = common.seed;
   const auto out = open_feature_output(args.output);
-  Utterances utterances(args.inputs, args.lists);
+  audio::Utterances utterances(args.inputs, args.lists);
   BatchErrors errors(common.keep_going);
   for (int64_t index = 0;; ++index) {
-    Utterance u;
+    audio::Utterance u;
     bool more = true;
     // A bad list line is one failed item; the list goes on with the next line.
     if (!errors.run("", [&] { more = utterances.next(u); })) continue;

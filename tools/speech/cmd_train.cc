@@ -14,7 +14,7 @@
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
 #include "speech/model_args.h"
-#include "speech/speech_task.h"
+#include "attn/audio/speech_task.h"
 
 namespace attn::tools::speech {
 
@@ -62,7 +62,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   p.dither_seed = common.seed;
 
   BatchErrors errors(common.keep_going);
-  const LabelledAudio train = read_labelled_audio(a.data, p, errors);
+  const audio::LabelledAudio train = audio::read_labelled_audio(a.data, p, errors.on_bad_item());
   const std::vector<std::string> labels = data::distinct_labels(train.labels);
   check_labels(labels, a.data);
   const auto ids = label_ids(train.labels, labels, a.data);
@@ -84,7 +84,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   }
   std::vector<std::vector<float>> noise;
   if (!a.noise_dir.empty()) {
-    noise = read_audio_folder(a.noise_dir, p);
+    noise = audio::read_audio_folder(a.noise_dir, p);
     a.augment.noise_clips = &noise;
   }
   const FitConfig config = a.fit.to_config(common.seed);
@@ -94,12 +94,12 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   log_info("{}", settings.line());
   log_info("parameters: {}", model.classifier->parameter_count());
 
-  SpeechTask task(*model.classifier, p, train.waves, train.paths, a.augment);
-  std::optional<LabelledAudio> valid;
-  std::optional<SpeechTask> valid_task;
+  audio::SpeechTask task(*model.classifier, p, train.waves, train.paths, a.augment);
+  std::optional<audio::LabelledAudio> valid;
+  std::optional<audio::SpeechTask> valid_task;
   std::vector<std::vector<int32_t>> valid_ids;
   if (!a.fit.valid.empty()) {
-    valid = read_labelled_audio(a.fit.valid, p, errors);
+    valid = audio::read_labelled_audio(a.fit.valid, p, errors.on_bad_item());
     valid_ids = label_ids(valid->labels, labels, a.fit.valid);
     valid_task.emplace(*model.classifier, p, valid->waves, valid->paths);
   }

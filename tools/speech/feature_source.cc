@@ -40,7 +40,7 @@ FeatureSource::~FeatureSource() {
 }
 
 bool FeatureSource::next(FeatureItem& item) {
-  Utterance u;
+  audio::Utterance u;
   if (audio_ && audio_->next(u)) {
     item.utt = u.entry.utt;
     item.where = u.where;

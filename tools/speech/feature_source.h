@@ -13,7 +13,7 @@
 #include "attn/audio/pipeline.h"
 #include "common/batch_errors.h"
 #include "common/predict_kit.h"
-#include "speech/utterances.h"
+#include "attn/audio/utterances.h"
 
 namespace attn::tools::speech {
 
@@ -46,7 +46,7 @@ class FeatureSource {
   std::FILE* archive_file_ = nullptr;
   std::FILE* stdin_ = nullptr;  // stdin behind its first line, once "-" was looked at
   std::optional<audio::ArchiveReader> archive_;
-  std::optional<Utterances> audio_;
+  std::optional<audio::Utterances> audio_;
   audio::PipelineOptions pipeline_;
   void check_dim(int dim) const;
   std::string pending_path_;

@@ -5,13 +5,19 @@
 // before any work is done on the items.
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "attn/data/input.h"
+#include "attn/error.h"
 
 namespace attn::data {
+
+// A bad item of a reader that can skip it: `item` names it (a path; empty when the error names
+// it already, e.g. "file:line"). The handler throws to stop, or returns to skip the item.
+using BadItemHandler = std::function<void(const std::string& item, const Error& error)>;
 
 struct LabelledFile {
   std::filesystem::path path;

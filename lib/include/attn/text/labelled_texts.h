@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "attn/data/labelled_files.h"
 #include "attn/error.h"
 #include "attn/text/model_file.h"
 #include "attn/text/readers.h"
@@ -27,8 +28,7 @@ struct TextDataOptions {
 std::string document_text(const std::string& bytes, const DocumentOptions& options);
 
 // A bad item: `item` is the document's path, or empty for a line (its error names the line).
-// The handler throws to stop, or returns to skip the item.
-using BadItemHandler = std::function<void(const std::string& item, const Error& error)>;
+using data::BadItemHandler;
 
 // The items at `path` ("-": stdin, for lines). Without on_bad_item the first bad item throws.
 // An input with no examples is attn::Error("<path>: no examples").

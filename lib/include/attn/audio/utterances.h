@@ -8,10 +8,10 @@
 #include "attn/audio/wav_list.h"
 #include "attn/data/input.h"
 
-namespace attn::tools::speech {
+namespace attn::audio {
 
 struct Utterance {
-  audio::WavEntry entry;
+  WavEntry entry;
   std::string where;  // what messages call it: the path, or "list:line"
 };
 
@@ -31,4 +31,4 @@ class Utterances {
   std::optional<data::LineReader> list_;
 };
 
-}  // namespace attn::tools::speech
+}  // namespace attn::audio

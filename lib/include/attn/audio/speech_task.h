@@ -9,9 +9,9 @@
 #include "attn/audio/augment.h"
 #include "attn/audio/speech_model_file.h"
 #include "attn/train/classify.h"
-#include "common/batch_errors.h"
+#include "attn/data/labelled_files.h"
 
-namespace attn::tools::speech {
+namespace attn::audio {
 
 struct LabelledAudio {
   std::vector<std::string> paths;
@@ -20,29 +20,31 @@ struct LabelledAudio {
 };
 
 // A folder per label or a path<TAB>label list; every file read (in parallel) at the rate of
-// `p`. A file that cannot be read is an `errors` item naming it (--keep-going: skipped).
-LabelledAudio read_labelled_audio(const std::string& data, const audio::PipelineOptions& p, BatchErrors& errors);
+// `p`. A file that cannot be read goes to on_bad_item, which skips it by returning (without a
+// handler, the first such error is thrown).
+LabelledAudio read_labelled_audio(const std::string& data, const PipelineOptions& p,
+                                  const data::BadItemHandler& on_bad_item = {});
 // Audio files of a folder (recursively), e.g. --noise-dir; each at the rate of `p`.
-std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const audio::PipelineOptions& p);
+std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const PipelineOptions& p);
 
-class SpeechTask : public ModelTask<audio::SpeechClassifier> {
+class SpeechTask : public ModelTask<SpeechClassifier> {
  public:
   // With augment options that touch the waveform, features are recomputed per training batch
   // (seeded by the step's seed and the item); SpecAugment applies to training batches only.
-  SpeechTask(audio::SpeechClassifier& model, const audio::PipelineOptions& features,
+  SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
              const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
-             audio::AugmentOptions augment = {});
+             AugmentOptions augment = {});
   void forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) override;
   // Model frames per item (for batching by length).
   std::vector<int> lengths() const;
 
  private:
-  audio::PipelineOptions features_;
+  PipelineOptions features_;
   const std::vector<std::vector<float>>& waves_;
   const std::vector<std::string>& names_;
-  audio::AugmentOptions augment_;
+  AugmentOptions augment_;
   std::vector<Tensor> clean_;  // features without augmentation
   std::vector<Tensor> batch_;  // this batch's augmented features
 };
 
-}  // namespace attn::tools::speech
+}  // namespace attn::audio

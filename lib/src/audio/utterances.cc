@@ -1,8 +1,8 @@
-#include "speech/utterances.h"
+#include "attn/audio/utterances.h"
 
 #include "attn/error.h"
 
-namespace attn::tools::speech {
+namespace attn::audio {
 
 Utterances::Utterances(std::vector<std::string> args, std::vector<std::string> lists, std::FILE* stdin_stream)
     : args_(std::move(args)), lists_(std::move(lists)), stdin_stream_(stdin_stream) {}
@@ -13,7 +13,7 @@ bool Utterances::next(Utterance& u) {
       std::string line;
       if (list_->next(line)) {
         try {
-          auto e = audio::parse_wav_list_line(line);
+          auto e = parse_wav_list_line(line);
           if (!e) continue;
           u.entry = std::move(*e);
         } catch (const Error& err) {
@@ -45,4 +45,4 @@ bool Utterances::next(Utterance& u) {
   }
 }
 
-}  // namespace attn::tools::speech
+}  // namespace attn::audio

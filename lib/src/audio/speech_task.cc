@@ -1,4 +1,6 @@
-#include "speech/speech_task.h"
+#include "attn/audio/speech_task.h"
+
+#include <algorithm>
 
 #include <exception>
 #include <filesystem>
@@ -6,15 +8,15 @@
 #include "attn/data/labelled_files.h"
 #include "attn/error.h"
 
-namespace attn::tools::speech {
+namespace attn::audio {
 
 namespace {
 
 // Reads every path in parallel. Without `failed` the first error (in input order) is rethrown;
 // with it, each path's error (or null) is stored there.
-std::vector<std::vector<float>> read_all(const std::vector<std::string>& paths, const audio::PipelineOptions& p,
+std::vector<std::vector<float>> read_all(const std::vector<std::string>& paths, const PipelineOptions& p,
                                          std::vector<std::exception_ptr>* failed = nullptr) {
-  audio::AudioOptions a = p.audio;
+  AudioOptions a = p.audio;
   a.sample_frequency = p.features.frame.sample_frequency;
   std::vector<std::vector<float>> waves(paths.size());
   std::vector<std::exception_ptr> errors(paths.size());
@@ -22,7 +24,7 @@ std::vector<std::vector<float>> read_all(const std::vector<std::string>& paths, 
 #pragma omp parallel for schedule(dynamic, 8)
   for (int64_t i = 0; i < n; ++i) {
     try {
-      waves[i] = audio::read_audio(paths[i], a);
+      waves[i] = read_audio(paths[i], a);
       if (waves[i].empty()) throw Error(paths[i] + ": no audio samples");
     } catch (...) {
       errors[i] = std::current_exception();
@@ -37,7 +39,8 @@ std::vector<std::vector<float>> read_all(const std::vector<std::string>& paths, 
 
 }  // namespace
 
-LabelledAudio read_labelled_audio(const std::string& data, const audio::PipelineOptions& p, BatchErrors& errors) {
+LabelledAudio read_labelled_audio(const std::string& data, const PipelineOptions& p,
+                                  const data::BadItemHandler& on_bad_item) {
   LabelledAudio all;
   for (const auto& f : attn::data::read_labelled_files(data)) {
     all.paths.push_back(f.path.string());
@@ -48,8 +51,13 @@ LabelledAudio read_labelled_audio(const std::string& data, const audio::Pipeline
   all.waves = read_all(all.paths, p, &failed);
   LabelledAudio out;  // the readable ones, in order; the others are errors' items
   for (size_t i = 0; i < all.paths.size(); ++i) {
-    if (failed[i]) {  // reported (with --keep-going) or thrown (without) by errors.run
-      errors.run(all.paths[i], [&] { std::rethrow_exception(failed[i]); });
+    if (failed[i]) {  // skipped if the handler returns
+      if (!on_bad_item) std::rethrow_exception(failed[i]);
+      try {
+        std::rethrow_exception(failed[i]);
+      } catch (const Error& e) {
+        on_bad_item(all.paths[i], e);
+      }
       continue;
     }
     out.paths.push_back(std::move(all.paths[i]));
@@ -60,7 +68,7 @@ LabelledAudio read_labelled_audio(const std::string& data, const audio::Pipeline
   return out;
 }
 
-std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const audio::PipelineOptions& p) {
+std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const PipelineOptions& p) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder");
@@ -72,9 +80,9 @@ std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const 
   return read_all(paths, p);
 }
 
-SpeechTask::SpeechTask(audio::SpeechClassifier& model, const audio::PipelineOptions& features,
+SpeechTask::SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
                        const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
-                       audio::AugmentOptions augment)
+                       AugmentOptions augment)
     : ModelTask(model), features_(features), waves_(waves), names_(names), augment_(augment) {
   clean_.resize(waves_.size());
   std::vector<std::exception_ptr> errors(waves_.size());
@@ -82,7 +90,7 @@ SpeechTask::SpeechTask(audio::SpeechClassifier& model, const audio::PipelineOpti
 #pragma omp parallel for schedule(dynamic, 8)
   for (int64_t i = 0; i < n; ++i) {
     try {
-      clean_[i] = audio::compute_wave_features(waves_[i], features_, names_[i]);
+      clean_[i] = compute_wave_features(waves_[i], features_, names_[i]);
     } catch (...) {
       errors[i] = std::current_exception();
     }
@@ -93,7 +101,7 @@ SpeechTask::SpeechTask(audio::SpeechClassifier& model, const audio::PipelineOpti
 
 std::vector<int> SpeechTask::lengths() const {
   std::vector<int> out;
-  for (const Tensor& f : clean_) out.push_back(int(audio::model_frames(f.dim(0), model_.config().subsample)));
+  for (const Tensor& f : clean_) out.push_back(int(model_frames(f.dim(0), model_.config().subsample)));
   return out;
 }
 
@@ -111,21 +119,21 @@ void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& c
       Rng rng(ctx.seed ^ (uint64_t(item) * 0x9E3779B97F4A7C15ull));  // per step and item
       if (augment_.recomputes_features()) {
         std::vector<float> wave = waves_[item];
-        audio::augment_wave(wave, augment_, rng);
-        const double warp = audio::draw_mel_warp(augment_, rng);
+        augment_wave(wave, augment_, rng);
+        const double warp = draw_mel_warp(augment_, rng);
         try {
-          batch_[b] = audio::compute_wave_features(wave, features_, names_[item], warp);
+          batch_[b] = compute_wave_features(wave, features_, names_[item], warp);
         } catch (const Error&) {
           batch_[b] = clean_[item];  // perturbed below one frame: train on the clean copy
         }
       } else {
         batch_[b] = clean_[item];
       }
-      audio::spec_augment(batch_[b], augment_, rng);
+      spec_augment(batch_[b], augment_, rng);
     }
     for (size_t b = 0; b < items.size(); ++b) feats[b] = &batch_[b];
   }
   model_.forward(feats, logits, cache_, ctx, training);
 }
 
-}  // namespace attn::tools::speech
+}  // namespace attn::audio
