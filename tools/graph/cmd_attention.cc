@@ -107,7 +107,7 @@ int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin b
     throw UsageError("--layer " + std::to_string(a.layer) + ": the model has " +
                      std::to_string(m.model->layer_count()) + " layers");
   if (a.format == "dot" && a.node.empty()) throw UsageError("--format dot needs --node ID");
-  const LoadedGraph lg = load_graph(a.files, m.graph, common.keep_going);
+  const LoadedGraph lg = read_graph(a.files, m.graph, common.keep_going);
   GatModelCache cache;  // inference with the probabilities kept
   std::vector<float> probs = m.model->forward(lg.data.features, lg.built.csr, cache, RunContext{}, true);
   if (a.format == "dot") {

@@ -20,7 +20,7 @@ struct EvalArgs {
 
 int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
   const LoadedGatModel m = open_graph_model(a.model, builtin);
-  const LoadedGraph lg = load_graph(a.files, m.graph, common.keep_going);
+  const LoadedGraph lg = read_graph(a.files, m.graph, common.keep_going);
   const std::vector<int32_t> labels = labels_for_model(lg.data, m.labels);
   std::vector<int32_t> nodes;
   for (int32_t i : select_nodes(lg.data, a.nodes))

@@ -21,7 +21,7 @@ struct PredictArgs {
 
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
   const LoadedGatModel m = open_graph_model(a.model, builtin);
-  const LoadedGraph lg = load_graph(a.files, m.graph, common.keep_going);
+  const LoadedGraph lg = read_graph(a.files, m.graph, common.keep_going);
   std::string which = a.nodes;
   if (which == "auto") {  // the nodes without a label, or all when every node has one
     which = lg.data.labelled() < lg.data.nodes() ? "unlabelled" : "all";

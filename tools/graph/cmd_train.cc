@@ -54,7 +54,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
     model_settings(base->model->config(), base->graph).refuse_init_conflicts(cmd, a.fit.init);
     prep = base->graph;
   }
-  LoadedGraph lg = load_graph(a.files, prep, common.keep_going);
+  LoadedGraph lg = read_graph(a.files, prep, common.keep_going);
   const GraphData& g = lg.data;
   check_labels(g.label_names, g.node_file);
   // Training nodes: the split's train nodes with a label, or every labelled node without a split.

@@ -7,15 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "attn/graph/csr.h"
-#include "attn/graph/model_file.h"
+#include "attn/graph/load.h"
 
 namespace attn::tools::graph {
 
-struct GraphFiles {
-  std::string content, cites;       // Cora form
-  std::string nodes, edges, split;  // TSV form
-};
+using attn::graph::GraphFiles;
+using attn::graph::labels_for_model;
+using attn::graph::LoadedGraph;
+using attn::graph::select_nodes;
 
 // How to read and prepare the graph: flags for train, the model's record otherwise.
 struct GraphFlags {
@@ -30,27 +29,13 @@ void add_graph_files_flags(CLI::App& cmd, GraphFiles& files);
 void add_graph_prep_flags(CLI::App& cmd, GraphFlags& flags);
 attn::graph::GraphOptions graph_options(const GraphFlags& flags);
 
-struct LoadedGraph {
-  attn::graph::GraphData data;
-  attn::graph::BuiltGraph built;
-  attn::graph::GraphOptions options;  // with the feature format as read (never auto)
-};
-
-// Reads and prepares the graph, logs what was found (counts of nodes, edges, duplicates,
-// isolated nodes, dropped edges). keep_going drops edges naming unknown nodes, with a warning.
-LoadedGraph load_graph(const GraphFiles& files, const attn::graph::GraphOptions& options,
-                       bool keep_going);
-
-// The nodes of a split, "unlabelled" (no label), "labelled" or "all".
-std::vector<int32_t> select_nodes(const attn::graph::GraphData& g, const std::string& which);
+// The files the flags name, through attn::graph::load_graph, and what was found logged (counts
+// of nodes, edges, duplicates, isolated nodes, dropped edges). UsageError for flags that do not
+// go together; keep_going drops edges naming unknown nodes, with a warning.
+LoadedGraph read_graph(const GraphFiles& files, const attn::graph::GraphOptions& options, bool keep_going);
 
 // --model or the built-in Cora model, loaded and checked.
 attn::graph::LoadedGatModel open_graph_model(const std::string& path,
                                              std::span<const unsigned char> builtin);
-
-// The graph's labels as the model's label indices (-1: none); a label the model does not
-// know is an error naming the node's line.
-std::vector<int32_t> labels_for_model(const attn::graph::GraphData& g,
-                                      const std::vector<std::string>& model_labels);
 
 }  // namespace attn::tools::graph
