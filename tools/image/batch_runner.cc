@@ -1,9 +1,6 @@
 #include "batch_runner.h"
 
-#include <algorithm>
-
-#include "attn/ops.h"
-#include "attn/vision/heatmap.h"
+#include "attn/vision/predict.h"
 #include "common/item_batch.h"
 #include "image_data.h"
 
@@ -33,21 +30,11 @@ void BatchRunner::run(const std::vector<std::string>& inputs, BatchErrors& error
 }
 
 void BatchRunner::forward(const std::vector<std::string>& paths, const std::vector<vision::Image>& images) {
-  const int B = static_cast<int>(images.size());
-  const vision::ViT& vit = *model_.vit;
-  const int K = vit.config().num_labels;
-  const size_t n = images.front().pixels.size();
-  std::vector<float> x(n * B);
-  for (int b = 0; b < B; ++b) vision::normalize(images[b], model_.input.stats, x.data() + n * b);
-  Tensor logits;
-  vision::ViT::Cache cache;
-  vit.forward(B, x.data(), logits, cache, {}, /*keep_activations=*/layer_ >= 0);
-  std::vector<float> probs(size_t(B) * K);
-  ops::softmax_rows(B, K, logits.data(), probs.data());
-  for (int b = 0; b < B; ++b) {
-    ImageResult r{paths[b], &images[b], {probs.begin() + b * K, probs.begin() + (b + 1) * K}, {}};
-    if (layer_ >= 0)
-      r.patches = vision::class_attention(vit.config().tokens(), vit.attention_maps(cache, b), layer_);
+  vision::ImagePredictions p = vision::predict_images(model_, images, layer_);
+  const size_t K = size_t(model_.vit->config().num_labels);
+  for (size_t b = 0; b < images.size(); ++b) {
+    ImageResult r{paths[b], &images[b], {p.probs.begin() + b * K, p.probs.begin() + (b + 1) * K}, {}};
+    if (layer_ >= 0) r.patches = std::move(p.patches[b]);
     emit_(r);
   }
 }

@@ -1,0 +1,29 @@
+#include "attn/vision/predict.h"
+
+#include "attn/ops.h"
+#include "attn/vision/heatmap.h"
+#include "attn/vision/normalize.h"
+
+namespace attn::vision {
+
+ImagePredictions predict_images(const ImageModel& model, const std::vector<Image>& images, int attention_layer) {
+  const int B = static_cast<int>(images.size());
+  const ViT& vit = *model.vit;
+  const int K = vit.config().num_labels;
+  ImagePredictions out;
+  if (B == 0) return out;
+  const size_t n = images.front().pixels.size();
+  std::vector<float> x(n * B);
+  for (int b = 0; b < B; ++b) normalize(images[b], model.input.stats, x.data() + n * b);
+  Tensor logits;
+  ViT::Cache cache;
+  vit.forward(B, x.data(), logits, cache, {}, /*keep_activations=*/attention_layer >= 0);
+  out.probs.resize(size_t(B) * K);
+  ops::softmax_rows(B, K, logits.data(), out.probs.data());
+  if (attention_layer >= 0)
+    for (int b = 0; b < B; ++b)
+      out.patches.push_back(class_attention(vit.config().tokens(), vit.attention_maps(cache, b), attention_layer));
+  return out;
+}
+
+}  // namespace attn::vision
