@@ -72,6 +72,26 @@ attn-speech mfcc --sample-frequency 8000 --wav-scp "$T/one.scp" | attn-speech pr
 [ "$(cat "$T/piped.txt")" = "$direct" ] && _pass || _fail "piped: $(cat "$T/piped.txt") direct: $direct"
 case "$direct" in x$'\t'sweep$'\t'*) _pass ;; *) _fail "expected sweep: $direct" ;; esac
 
+step "test-time warp averaging: --test-warps in eval and predict, stored by train, refused out of range"
+run attn-speech predict --model "$T/m.safetensors" --wav-scp "$T/one.scp" --test-warps 1
+[ "$(cat "$OUT")" = "$direct" ] && _pass || _fail "warp 1 alone: $(cat "$OUT") direct: $direct"
+run attn-speech predict --model "$T/m.safetensors" --wav-scp "$T/one.scp" --test-warps 0.8,1.2
+expect_exit 0
+[ "$(cat "$OUT")" != "$direct" ] && _pass || _fail "warps 0.8,1.2 changed nothing"
+run attn-speech eval --model "$T/m.safetensors" --data "$T/test" --format json --test-warps 0.9,1,1.1
+expect_exit 0
+acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$OUT")
+"$PY" -c "assert $acc >= 0.9" && _pass || _fail "accuracy $acc below 0.9 with warps"
+SHORT=("${TINY[@]}"); SHORT[13]=2  # --epochs 2
+run attn-speech train --data "$T/train" -o "$T/w.safetensors" "${SHORT[@]}" --test-warps 0.9,1,1.1 --quiet
+expect_exit 0
+attn-speech info --model "$T/w.safetensors" --format json >"$T/w.json"
+"$PY" -c "
+import json,sys; w=json.load(open(sys.argv[1]))['config']['inference']['mel_warps']
+assert [round(x, 3) for x in w]==[0.9,1,1.1], w" "$T/w.json" && _pass || _fail "mel_warps not stored"
+run attn-speech eval --model "$T/m.safetensors" --data "$T/test" --test-warps 2
+expect_exit 2
+
 step "a bare '-' reads a Kaldi archive (text or binary) on stdin as a pipe does; a list still works"
 attn-speech mfcc --sample-frequency 8000 --wav-scp "$T/one.scp" | attn-speech predict --model "$T/m.safetensors" - >"$T/bare.txt"
 [ "$(cat "$T/bare.txt")" = "$direct" ] && _pass || _fail "bare -: $(cat "$T/bare.txt")"

@@ -144,9 +144,10 @@ TEST_CASE("a resampled stream equals the whole file resampled at once") {
   for (size_t i = 0; i < whole.size(); i += 97) CHECK(streamed[i] == doctest::Approx(whole[i]).epsilon(1e-4).scale(1));
 }
 
-TEST_CASE("streamed features with per-utterance CMVN equal the whole utterance's") {
+TEST_CASE("streamed features with per-utterance CMVN (and VAD) equal the whole utterance's") {
   // A short file's frames are kept from the statistics pass (one sink call); a long one's
-  // (70 s of 39 features, past the 1 MiB kept) come from a second pass, block by block.
+  // (70 s of 39 features, past the 1 MiB kept) come from a second pass (VAD: a third), block by
+  // block.
   TempDir dir;
   PipelineOptions p;
   p.features.frame.sample_frequency = 8000;
@@ -154,20 +155,28 @@ TEST_CASE("streamed features with per-utterance CMVN equal the whole utterance's
   p.cmvn = CmvnMode::Utterance;
   p.norm_vars = true;
   for (const int seconds : {1, 70}) {
-    CAPTURE(seconds);
     std::vector<float> wave = sine(8000 * seconds, 440, 8000, 0.5);
-    for (size_t i = 0; i < wave.size(); ++i) wave[i] *= float(0.2 + 0.8 * (i % 24000) / 24000.0);  // changing loudness
+    for (size_t i = 0; i < wave.size(); ++i)  // changing loudness, and 0.25 s of silence every 3 s
+      wave[i] *= (i % 24000) < 2000 ? 0.0f : float(0.2 + 0.8 * (i % 24000) / 24000.0);
     write_audio(dir.file("w.wav"), wave, 8000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
-    const attn::Tensor whole = compute_file_features(dir.file("w.wav"), p);
-    std::vector<float> streamed;
-    int calls = 0;
-    compute_file_features(dir.file("w.wav"), p, [&](const float* rows, int64_t n) {
-      streamed.insert(streamed.end(), rows, rows + n * p.dim());
-      ++calls;
-    });
-    CHECK(streamed == whole.storage());
-    if (seconds == 1) CHECK(calls == 1);
-    else CHECK(calls > 10);
+    int64_t all_frames = 0;
+    for (const bool vad : {false, true}) {
+      CAPTURE(seconds);
+      CAPTURE(vad);
+      p.vad.enabled = vad;
+      const attn::Tensor whole = compute_file_features(dir.file("w.wav"), p);
+      std::vector<float> streamed;
+      int calls = 0;
+      compute_file_features(dir.file("w.wav"), p, [&](const float* rows, int64_t n) {
+        streamed.insert(streamed.end(), rows, rows + n * p.dim());
+        ++calls;
+      });
+      CHECK(streamed == whole.storage());
+      if (seconds == 1) CHECK(calls == 1);
+      else CHECK(calls > 10);
+      if (!vad) all_frames = whole.dim(0);
+      else CHECK(whole.dim(0) < all_frames - 20 * seconds / 3);  // the silences are gone
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <vector>
 
@@ -153,8 +154,11 @@ TEST_CASE("model files keep the feature options and refuse what does not fit") {
   p.features.frame.snip_edges = false;
   p.deltas.order = 2;
   p.cmvn = CmvnMode::Utterance;
+  p.vad.enabled = true;
+  p.vad.frames_context = 2;
+  p.vad.proportion_threshold = 0.25f;
   Rng rng(1);
-  SpeechModel m{std::make_unique<SpeechClassifier>(tiny(p.dim())), {"a", "b", "c"}, p};
+  SpeechModel m{std::make_unique<SpeechClassifier>(tiny(p.dim())), {"a", "b", "c"}, p, {0.9f, 1.1f}};
   m.classifier->init(rng);
   save_speech_model(path, m, {{"attn.train_command", "x"}});
   const SpeechModel back = load_speech_model(SafeTensorsFile::open(path));
@@ -162,12 +166,17 @@ TEST_CASE("model files keep the feature options and refuse what does not fit") {
   CHECK(back.features.features.frame.sample_frequency == 8000);
   CHECK(!back.features.features.frame.snip_edges);
   CHECK(back.features.cmvn == CmvnMode::Utterance);
+  CHECK(back.features.vad.enabled);
+  CHECK(back.features.vad.frames_context == 2);
+  CHECK(back.features.vad.proportion_threshold == 0.25f);
+  CHECK(back.features.vad.energy_mean_scale == 0.5f);
+  CHECK(back.mel_warps == std::vector<float>{0.9f, 1.1f});
   CHECK(back.labels == m.labels);
   CHECK(back.classifier->config().window == 2);
 
   // Features of another dimension than the model reads: refused, naming the field.
   p.deltas.order = 0;
-  SpeechModel wrong{std::make_unique<SpeechClassifier>(tiny(39)), {"a", "b", "c"}, p};
+  SpeechModel wrong{std::make_unique<SpeechClassifier>(tiny(39)), {"a", "b", "c"}, p, {}};
   save_speech_model(path, wrong);
   try {
     load_speech_model(SafeTensorsFile::open(path));
@@ -176,4 +185,13 @@ TEST_CASE("model files keep the feature options and refuse what does not fit") {
     CHECK(std::string(e.what()).find("model.input_dim 39 differs from the features' dimension 13") != std::string::npos);
   }
   std::filesystem::remove(path);
+}
+
+TEST_CASE("a model saved before VAD and test-time warps existed (the shipped one) loads without them") {
+  const char* src = std::getenv("ATTN_SOURCE_DIR");
+  const std::filesystem::path root = src && *src ? std::filesystem::path(src) : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  const SpeechModel shipped = load_speech_model(SafeTensorsFile::open((root / "assets/models/speech-digits.safetensors").string()));
+  CHECK(!shipped.features.vad.enabled);
+  CHECK(shipped.mel_warps.empty());
+  CHECK(shipped.features.cmvn == CmvnMode::Utterance);
 }

@@ -18,6 +18,8 @@ struct EvalArgs {
   std::string model, data;
   FeatureFlags audio;
   ReportFormat format = ReportFormat::Text;
+  std::vector<float> warps;
+  CLI::Option* warps_flag = nullptr;
 };
 
 int run_eval(const EvalArgs& a, const CommonOptions& common) {
@@ -30,7 +32,7 @@ int run_eval(const EvalArgs& a, const CommonOptions& common) {
   const data::LabelIndex index(model.labels);
   LabelIds ids;
   for (size_t i = 0; i < data.labels.size(); ++i) ids.push_back({index.id(data.labels[i], data.paths[i])});
-  audio::SpeechTask task(*model.classifier, p, data.waves, data.paths);
+  audio::SpeechTask task(*model.classifier, p, data.waves, data.paths, {}, test_warps(a.warps_flag, a.warps, model));
   const Evaluation ev = evaluate(task, ClassifyConfig{}, ids);
   write_metrics(a.format, ev.confusion, model.labels);
   return errors.finish();
@@ -44,6 +46,7 @@ Command add_eval_command(CLI::App& app, CommonOptions& common) {
   add_data_option(*cmd, args->data, true, "Recordings: a folder per label, or a path<TAB>label list");
   add_audio_flags(*cmd, args->audio);
   add_report_format_option(*cmd, args->format);
+  args->warps_flag = add_test_warps_option(*cmd, args->warps, kTestWarpsHelp);
   return [args, &common] { return run_eval(*args, common); };
 }
 

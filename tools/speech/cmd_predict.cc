@@ -2,6 +2,7 @@
 // feature archives (ark:feats.ark, ark:- for a pipe).
 #include <memory>
 
+#include "attn/audio/speech_predict.h"
 #include "attn/error.h"
 #include "common/batch_errors.h"
 #include "common/output.h"
@@ -20,6 +21,8 @@ struct PredictArgs {
   std::vector<std::string> inputs, lists;
   FeatureFlags audio;
   PredictOptions out;
+  std::vector<float> warps;
+  CLI::Option* warps_flag = nullptr;
 };
 
 int run_predict(const PredictArgs& a, const CommonOptions& common) {
@@ -31,10 +34,20 @@ int run_predict(const PredictArgs& a, const CommonOptions& common) {
   PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
   const int K = model.classifier->config().num_labels;
+  const std::vector<float> warps = test_warps(a.warps_flag, a.warps, model);
   // One utterance at a time keeps the output streaming and memory bounded.
   source.each(a.out.shard, errors, [&](FeatureItem& item) {
-    source.load(item);
-    const std::vector<float> probs = predict_probs(*model.classifier, {&item.feats});
+    std::vector<float> probs;
+    if (warps.empty() || source.from_archive()) {  // an archive's features are used as they are
+      source.load(item);
+      probs = audio::predict_probs(*model.classifier, {&item.feats});
+    } else {
+      std::vector<Tensor> at;
+      for (const float w : warps) at.push_back(source.load_recording(w));
+      std::vector<std::vector<const Tensor*>> batches;
+      for (const Tensor& t : at) batches.push_back({&t});
+      probs = audio::mean_probs(*model.classifier, batches);
+    }
     output.write(output.make(item.utt, std::span<const float>(probs.data(), K)));
   });
   return errors.finish();
@@ -50,6 +63,7 @@ Command add_predict_command(CLI::App& app, CommonOptions& common) {
               "Example: attn-speech mfcc --sample-frequency 8000 --deltas --cmvn utt a.wav | attn-speech predict ark:-");
   add_audio_flags(*cmd, args->audio);
   add_predict_options(*cmd, args->out);
+  args->warps_flag = add_test_warps_option(*cmd, args->warps, std::string(kTestWarpsHelp) + "; archive inputs are used as they are");
   cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");
   cmd->add_option("inputs", args->inputs, "Recordings, '-' (a list on stdin), or ark:FILE / ark:-");
   return [args, &common] { return run_predict(*args, common); };

@@ -25,6 +25,7 @@ struct TrainArgs {
   FeatureFlags features;
   audio::SpeechModelConfig model;
   audio::AugmentOptions augment;
+  std::vector<float> test_warps;
   EncoderOptions encoder = EncoderOptions::from(audio::SpeechModelConfig{});
   FitOptions fit{{.epochs = 30, .lr = 2e-3f, .batch_size = 32, .warmup = 0.05f, .weight_decay = 0.01f}};
 };
@@ -75,7 +76,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
     a.model.input_dim = p.dim();
   }
   a.model.num_labels = int(labels.size());
-  audio::SpeechModel model{std::make_unique<audio::SpeechClassifier>(a.model), labels, p};
+  audio::SpeechModel model{std::make_unique<audio::SpeechClassifier>(a.model), labels, p, a.test_warps};
   Rng rng(common.seed);
   model.classifier->init(rng);
   if (base) {
@@ -101,7 +102,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   if (!a.fit.valid.empty()) {
     valid = audio::read_labelled_audio(a.fit.valid, p, errors.on_bad_item());
     valid_ids = label_ids(valid->labels, labels, a.fit.valid);
-    valid_task.emplace(*model.classifier, p, valid->waves, valid->paths);
+    valid_task.emplace(*model.classifier, p, valid->waves, valid->paths, audio::AugmentOptions{}, a.test_warps);
   }
   const ClassifyConfig classify{LossKind::Softmax, 0.0f, class_weights(a.fit.class_weight, labels, ids)};
   ClassifierTrainable trainable(task, classify, ids);
@@ -128,6 +129,10 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--subsample", m.subsample, "Keep every n-th stacked frame")->group(mg)->check(CLI::Range(1, 32));
   args->encoder.register_flags(*cmd, mg);
   cmd->add_option("--window", m.window, "Self-attention reaches +-window (subsampled) frames")->group(mg)->check(CLI::Range(1, 100000));
+  add_test_warps_option(*cmd, args->test_warps,
+                        "Test-time warp averaging, stored in the model: eval, predict and the validation here average the "
+                        "probabilities over the features at these mel warps (e.g. 0.9,0.95,1,1.05,1.1; default: none)")
+      ->group(mg);
   args->fit.register_flags(*cmd, "utterances", tg);
   cmd->get_option("--init")->description("Fine-tune from this saved speech model: its encoder and feature options are kept; a head for other labels starts afresh");
   cmd->add_flag("--speed-perturb", g.speed, "Speed perturbation: 0.9, 1.0 or 1.1 per utterance (resampling)")->group(ag);

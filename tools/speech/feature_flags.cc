@@ -65,7 +65,7 @@ void add_feature_flags(CLI::App& cmd, FeatureFlags& f, std::optional<audio::Feat
   flag("--raw-energy", o.raw_energy, "Energy before pre-emphasis and windowing");
   opt("--energy-floor", o.energy_floor, "Floor on the energy (not log); 0 = none");
   flag("--htk-compat", o.htk_compat, "HTK order: energy or C0 last (C0 scaled by sqrt 2)");
-  const std::string g2 = "Post-processing (add-deltas, apply-cmvn)";
+  const std::string g2 = "Post-processing (add-deltas, compute-vad + select-voiced-frames, apply-cmvn)";
   cmd.add_flag("--deltas", f.deltas, "Append deltas (add-deltas)")->group(g2);
   cmd.add_option("--delta-order", p.deltas.order, "Delta order with --deltas (2: 13 -> 39)")->group(g2)->check(CLI::Range(1, 4));
   cmd.add_option("--delta-window", p.deltas.window, "Delta window with --deltas")->group(g2)->check(CLI::Range(1, 100));
@@ -73,6 +73,14 @@ void add_feature_flags(CLI::App& cmd, FeatureFlags& f, std::optional<audio::Feat
       ->group(g2)
       ->check(CLI::IsMember({"none", "utt"}));
   cmd.add_flag("--norm-vars", p.norm_vars, "With --cmvn utt, also scale to unit variance")->group(g2);
+  audio::VadOptions& v = p.vad;
+  cmd.add_flag("--vad", v.enabled,
+               "Keep only the voiced frames (Kaldi compute-vad on the log energy in column 0), after deltas and before CMVN")
+      ->group(g2);
+  cmd.add_option("--vad-energy-threshold", v.energy_threshold, "With --vad: log-energy threshold, added to the mean scale's share")->group(g2);
+  cmd.add_option("--vad-energy-mean-scale", v.energy_mean_scale, "With --vad: this times the utterance's mean log energy is added to the threshold")->group(g2);
+  cmd.add_option("--vad-frames-context", v.frames_context, "With --vad: frames either side that vote on a frame")->group(g2);
+  cmd.add_option("--vad-proportion-threshold", v.proportion_threshold, "With --vad: share of the voting frames that must be above the threshold")->group(g2);
   p.deltas.order = 2;
   add_audio_flags(cmd, f);
 }
@@ -93,6 +101,16 @@ audio::PipelineOptions resolve(const FeatureFlags& f) {
     throw UsageError(e.what());
   }
   if (p.norm_vars && p.cmvn == audio::CmvnMode::None) throw UsageError("--norm-vars needs --cmvn utt");
+  if (p.vad.enabled) {
+    const audio::FeatureOptions& o = p.features;
+    if (o.htk_compat || (o.kind == audio::FeatureKind::Fbank && !o.use_energy))
+      throw UsageError("--vad reads the log energy in column 0: it needs mfcc, or fbank with --use-energy, without --htk-compat");
+    try {
+      p.vad.validate();
+    } catch (const Error& e) {
+      throw UsageError(e.what());
+    }
+  }
   return p;
 }
 
@@ -129,6 +147,11 @@ void add_feature_settings(SettingsTable& s, const audio::PipelineOptions& p) {
   s.fix_quietly("energy-floor", o.energy_floor).fix_quietly("htk-compat", o.htk_compat);
   s.fix_quietly("deltas", p.deltas.order > 0).fix_quietly("delta-window", p.deltas.window);
   s.fix_quietly("cmvn", p.cmvn == audio::CmvnMode::Utterance ? "utt" : "none").fix_quietly("norm-vars", p.norm_vars);
+  s.fix_quietly("vad", p.vad.enabled);
+  if (p.vad.enabled) {
+    s.fix_quietly("vad-energy-threshold", p.vad.energy_threshold).fix_quietly("vad-energy-mean-scale", p.vad.energy_mean_scale);
+    s.fix_quietly("vad-frames-context", p.vad.frames_context).fix_quietly("vad-proportion-threshold", p.vad.proportion_threshold);
+  }
   // Without deltas the saved order is 0 and --delta-order (default 2) changes nothing.
   if (p.deltas.order > 0) s.fix_quietly("delta-order", p.deltas.order);
 }

@@ -85,6 +85,12 @@ void FeatureSource::load(FeatureItem& item) {
   std::copy(rows.begin(), rows.end(), item.feats.data());
 }
 
+Tensor FeatureSource::load_recording(double mel_warp) const {
+  audio::PipelineOptions p = pipeline_;
+  p.mel_warp = mel_warp;
+  return audio::compute_file_features(pending_path_, p);
+}
+
 void FeatureSource::stream(const audio::FrameSink& sink) {
   if (!from_archive_) {
     audio::compute_file_features(pending_path_, pipeline_, sink);

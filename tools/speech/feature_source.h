@@ -31,6 +31,9 @@ class FeatureSource {
   bool next(FeatureItem& item);
   // Reads or computes item's features; attn::Error for a bad recording or matrix.
   void load(FeatureItem& item);
+  // The features of the recording next() named at a mel warp (test-time warp averaging).
+  Tensor load_recording(double mel_warp) const;
+  bool from_archive() const { return from_archive_; }
   // The features of the item next() named, to sink in order, (n, dim) rows at a time, in bounded
   // memory: a recording is read in blocks (twice with --cmvn utt: statistics, then frames), an
   // archive's matrix a block of rows at a time. attn::Error as load().

@@ -1,6 +1,5 @@
 #include "speech/model_args.h"
 
-#include "attn/train/classify.h"
 #include "common/builtin_model.h"
 #include "common/embedded_model.h"
 
@@ -12,13 +11,15 @@ audio::SpeechModel load_model(const std::string& path, std::span<const unsigned 
   return audio::load_speech_model(open_model_or_builtin(path, builtin));
 }
 
-std::vector<float> predict_probs(const audio::SpeechClassifier& model, const std::vector<const Tensor*>& feats) {
-  audio::SpeechClassifier::Cache cache;
-  Tensor logits;
-  model.forward(feats, logits, cache, RunContext{}, false);
-  const int B = int(feats.size()), K = model.config().num_labels;
-  probabilities(LossKind::Softmax, B, K, logits.data(), logits.data());
-  return logits.storage();
+CLI::Option* add_test_warps_option(CLI::App& cmd, std::vector<float>& warps, const std::string& help) {
+  return cmd.add_option("--test-warps", warps, help)
+      ->delimiter(',')
+      ->expected(1, 32)
+      ->check(CLI::Range(float(audio::kMinMelWarp), float(audio::kMaxMelWarp)));
+}
+
+std::vector<float> test_warps(const CLI::Option* flag, const std::vector<float>& given, const audio::SpeechModel& model) {
+  return flag->count() > 0 ? given : model.mel_warps;
 }
 
 }  // namespace attn::tools::speech

@@ -1,6 +1,8 @@
 #include "attn/audio/pipeline.h"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -49,26 +51,42 @@ void FrameStream::finish(std::vector<float>& out) {
 
 namespace {
 
-// Frames -> deltas -> sink, optionally CMVN'd with given stats.
+// Frames -> deltas -> voiced frames (with a VAD threshold) -> sink, optionally CMVN'd with given
+// stats.
 class Stage {
  public:
-  Stage(const PipelineOptions& o, int dim, const FrameSink& sink, const CmvnStats* cmvn)
-      : deltas_(dim, o.deltas), sink_(sink), cmvn_(cmvn), norm_vars_(o.norm_vars) {}
+  Stage(const PipelineOptions& o, int dim, const FrameSink& sink, const CmvnStats* cmvn,
+        std::optional<float> vad_threshold)
+      : deltas_(dim, o.deltas), sink_(sink), cmvn_(cmvn), norm_vars_(o.norm_vars) {
+    if (vad_threshold) vad_.emplace(deltas_.out_dim(), o.vad, *vad_threshold);
+  }
   void push(std::vector<float>& frames, int dim) {
     if (frames.empty()) return;
     out_.clear();
     deltas_.push(frames.data(), int64_t(frames.size()) / dim, out_);
     frames.clear();
-    flush();
+    select();
   }
   void finish() {
     out_.clear();
     deltas_.finish(out_);
+    select();
+    if (!vad_) return;
+    out_.clear();
+    vad_->finish(out_);
     flush();
   }
   int64_t frames() const { return frames_; }
 
  private:
+  void select() {
+    if (vad_ && !out_.empty()) {
+      voiced_.clear();
+      vad_->push(out_.data(), int64_t(out_.size()) / deltas_.out_dim(), voiced_);
+      out_.swap(voiced_);
+    }
+    flush();
+  }
   void flush() {
     if (out_.empty()) return;
     const int64_t n = int64_t(out_.size()) / deltas_.out_dim();
@@ -77,12 +95,25 @@ class Stage {
     frames_ += n;
   }
   DeltaStream deltas_;
+  std::optional<VadStream> vad_;
   const FrameSink& sink_;
   const CmvnStats* cmvn_;
   bool norm_vars_;
-  std::vector<float> out_;
+  std::vector<float> out_, voiced_;
   int64_t frames_ = 0;
 };
+
+// The utterance-level steps on a whole utterance: VAD, then CMVN over the frames kept.
+void finish_utterance(Tensor& feats, const PipelineOptions& o) {
+  if (o.vad.enabled) feats = select_voiced_frames(feats, o.vad);
+  if (o.cmvn == CmvnMode::Utterance) apply_cmvn(feats, o.norm_vars);
+}
+
+Tensor rows_tensor(const std::vector<float>& rows, int dim) {
+  Tensor out({int64_t(rows.size()) / dim, int64_t(dim)});
+  std::copy(rows.begin(), rows.end(), out.data());
+  return out;
+}
 
 AudioOptions audio_options(const PipelineOptions& o) {
   AudioOptions a = o.audio;
@@ -99,9 +130,9 @@ void check_frames(const std::string& name, const FrameStream& frames, const Feat
 
 // One pass over the stream through frames and deltas into sink.
 void run(AudioStream& stream, const FeatureComputer& computer, const PipelineOptions& o,
-         const FrameSink& sink, const CmvnStats* cmvn) {
+         const FrameSink& sink, const CmvnStats* cmvn, std::optional<float> vad_threshold = std::nullopt) {
   FrameStream frames(computer, o.dither_seed);
-  Stage stage(o, computer.dim(), sink, cmvn);
+  Stage stage(o, computer.dim(), sink, cmvn, vad_threshold);
   std::vector<float> block, rows;
   while (stream.next(block)) {
     frames.push(block.data(), int64_t(block.size()), rows);
@@ -116,24 +147,27 @@ void run(AudioStream& stream, const FeatureComputer& computer, const PipelineOpt
 }  // namespace
 
 void compute_file_features(const std::string& path, const PipelineOptions& options, const FrameSink& sink) {
-  const FeatureComputer computer(options.features);
-  if (options.cmvn == CmvnMode::None) {
+  const FeatureComputer computer(options.features, options.mel_warp);
+  if (options.cmvn == CmvnMode::None && !options.vad.enabled) {
     AudioStream stream(path, audio_options(options));
     run(stream, computer, options, sink, nullptr);
     return;
   }
-  // Per-utterance CMVN needs the whole utterance's statistics first: one pass to count, one to
-  // apply, so memory stays bounded. The first pass keeps the frames while they are few, so a
-  // short file (under about a minute) is read once.
+  // Per-utterance CMVN and VAD need the whole utterance's statistics first: one pass to count,
+  // one to apply (VAD: one more, for the voiced frames' CMVN statistics), so memory stays
+  // bounded. The first pass keeps the frames while they are few, so a short file (under about a
+  // minute) is read once.
   constexpr size_t kKeepFloats = size_t{256} << 10;  // 1 MiB
   const int dim = options.dim();
   CmvnStats stats(dim);
+  double sum_log_energy = 0.0;
   std::vector<float> kept;
   bool all_kept = true;
   {
     AudioStream stream(path, audio_options(options));
     run(stream, computer, options, [&](const float* rows, int64_t n) {
       stats.accumulate(rows, n);
+      for (int64_t t = 0; t < n; ++t) sum_log_energy += rows[t * dim];
       if (all_kept && kept.size() + size_t(n) * dim <= kKeepFloats) {
         kept.insert(kept.end(), rows, rows + n * dim);
       } else if (all_kept) {
@@ -143,44 +177,49 @@ void compute_file_features(const std::string& path, const PipelineOptions& optio
     }, nullptr);
   }
   if (all_kept) {
-    const int64_t t = int64_t(kept.size()) / dim;
-    stats.apply(kept.data(), t, options.norm_vars);
-    sink(kept.data(), t);
+    Tensor feats = rows_tensor(kept, dim);
+    finish_utterance(feats, options);
+    sink(feats.data(), feats.dim(0));
     return;
   }
+  std::optional<float> threshold;
+  if (options.vad.enabled) {
+    threshold = vad_threshold(options.vad, sum_log_energy, stats.count());
+    CmvnStats voiced(dim);
+    AudioStream stream(path, audio_options(options));
+    run(stream, computer, options, [&](const float* rows, int64_t n) { voiced.accumulate(rows, n); }, nullptr, threshold);
+    if (voiced.count() == 0) threshold = -std::numeric_limits<float>::infinity();  // none voiced: keep all, as select_voiced_frames does
+    else stats = voiced;
+  }
   AudioStream stream(path, audio_options(options));
-  run(stream, computer, options, sink, &stats);
+  run(stream, computer, options, sink, options.cmvn == CmvnMode::Utterance ? &stats : nullptr, threshold);
 }
 
 void compute_reader_features(AudioReader reader, const PipelineOptions& options, const FrameSink& sink) {
-  const FeatureComputer computer(options.features);
+  const FeatureComputer computer(options.features, options.mel_warp);
   AudioStream stream(std::move(reader), audio_options(options));
   std::vector<float> all;
   run(stream, computer, options, [&](const float* rows, int64_t n) { all.insert(all.end(), rows, rows + n * options.dim()); }, nullptr);
-  const int64_t t = int64_t(all.size()) / options.dim();
-  if (options.cmvn == CmvnMode::Utterance) {
-    CmvnStats stats(options.dim());
-    stats.accumulate(all.data(), t);
-    stats.apply(all.data(), t, options.norm_vars);
-  }
-  sink(all.data(), t);
+  Tensor feats = rows_tensor(all, options.dim());
+  finish_utterance(feats, options);
+  sink(feats.data(), feats.dim(0));
 }
 
 Tensor compute_file_features(const std::string& path, const PipelineOptions& options) {
   std::vector<float> all;
   const int dim = options.dim();
   PipelineOptions once = options;
-  once.cmvn = CmvnMode::None;  // applied below on the kept frames, without a second read
+  once.cmvn = CmvnMode::None;  // VAD and CMVN are applied below on the kept frames, without a second read
+  once.vad.enabled = false;
   compute_file_features(path, once, [&](const float* rows, int64_t n) { all.insert(all.end(), rows, rows + n * dim); });
-  Tensor out({int64_t(all.size()) / dim, int64_t(dim)});
-  std::copy(all.begin(), all.end(), out.data());
-  if (options.cmvn == CmvnMode::Utterance) apply_cmvn(out, options.norm_vars);
+  Tensor out = rows_tensor(all, dim);
+  finish_utterance(out, options);
   return out;
 }
 
 Tensor compute_wave_features(const std::vector<float>& wave, const PipelineOptions& options,
-                             const std::string& name, double mel_warp) {
-  const FeatureComputer computer(options.features, mel_warp);
+                             const std::string& name) {
+  const FeatureComputer computer(options.features, options.mel_warp);
   FrameStream frames(computer, options.dither_seed);
   std::vector<float> rows, all;
   frames.push(wave.data(), int64_t(wave.size()), rows);
@@ -188,12 +227,11 @@ Tensor compute_wave_features(const std::vector<float>& wave, const PipelineOptio
   check_frames(name, frames, options.features);
   const int dim = options.dim();
   FrameSink sink = [&](const float* r, int64_t n) { all.insert(all.end(), r, r + n * dim); };
-  Stage stage(options, computer.dim(), sink, nullptr);
+  Stage stage(options, computer.dim(), sink, nullptr, std::nullopt);
   stage.push(rows, computer.dim());
   stage.finish();
-  Tensor out({int64_t(all.size()) / dim, int64_t(dim)});
-  std::copy(all.begin(), all.end(), out.data());
-  if (options.cmvn == CmvnMode::Utterance) apply_cmvn(out, options.norm_vars);
+  Tensor out = rows_tensor(all, dim);
+  finish_utterance(out, options);
   return out;
 }
 

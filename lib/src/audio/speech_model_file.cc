@@ -13,10 +13,27 @@ namespace {
 using nlohmann::json;
 
 json postprocess_json(const PipelineOptions& p) {
+  const VadOptions& v = p.vad;
   return {{"delta_order", p.deltas.order},
           {"delta_window", p.deltas.window},
+          {"vad", {{"enabled", v.enabled}, {"energy_threshold", v.energy_threshold},
+                   {"energy_mean_scale", v.energy_mean_scale}, {"frames_context", v.frames_context},
+                   {"proportion_threshold", v.proportion_threshold}}},
           {"cmvn", p.cmvn == CmvnMode::Utterance ? "utt" : "none"},
           {"norm_vars", p.norm_vars}};
+}
+
+// Models saved before VAD existed have no "vad": off.
+VadOptions vad_from(const ConfigReader& post) {
+  VadOptions v;
+  if (!post.has("vad")) return v;
+  const ConfigReader r = post.object("vad");
+  v.enabled = r.boolean("enabled");
+  v.energy_threshold = float(r.number("energy_threshold", -1e4, 1e4));
+  v.energy_mean_scale = float(r.number("energy_mean_scale", 0.0, 10.0));
+  v.frames_context = int(r.integer("frames_context", 0, 1000));
+  v.proportion_threshold = float(r.number("proportion_threshold", 1e-6, 1.0 - 1e-6));
+  return v;
 }
 
 PipelineOptions pipeline_from(const ConfigReader& config) {
@@ -32,7 +49,20 @@ PipelineOptions pipeline_from(const ConfigReader& config) {
   p.deltas.window = int(post.integer("delta_window", 1, 100));
   p.cmvn = post.choice<CmvnMode>("cmvn", {{"none", CmvnMode::None}, {"utt", CmvnMode::Utterance}});
   p.norm_vars = post.boolean("norm_vars");
+  p.vad = vad_from(post);
   return p;
+}
+
+std::vector<float> mel_warps_from(const ConfigReader& inference) {
+  const json& w = inference.value().at("mel_warps");
+  if (!w.is_array() || w.size() > 32) throw Error(inference.path("mel_warps") + ": not an array of up to 32 numbers");
+  std::vector<float> warps;
+  for (const json& v : w) {
+    if (!v.is_number() || !(v.get<double>() >= kMinMelWarp && v.get<double>() <= kMaxMelWarp))
+      throw Error(fmt::format("{}: {} is not a number in [{}, {}]", inference.path("mel_warps"), v.dump(), kMinMelWarp, kMaxMelWarp));
+    warps.push_back(v.get<float>());
+  }
+  return warps;
 }
 
 SpeechModelConfig model_config_from(const ConfigReader& m) {
@@ -61,6 +91,7 @@ void save_speech_model(const std::string& path, SpeechModel& model,
                        const std::map<std::string, std::string>& extra_metadata, DType storage) {
   json config = json::parse(pipeline_to_json(model.features));
   config["model"] = json::parse(speech_config_to_json(model.classifier->config()));
+  config["inference"] = {{"mel_warps", model.mel_warps}};
   const ModelHeader h{std::string(kSpeechTask), std::string(kSpeechFormatVersion), config, model.labels,
                       extra_metadata};
   save_model(path, h, model.classifier->parameters(), storage);
@@ -76,6 +107,7 @@ SpeechModel load_speech_model(const SafeTensorsFile& file) {
     if (mc.input_dim != m.features.dim())
       throw Error(fmt::format("attn.config: model.input_dim {} differs from the features' dimension {}", mc.input_dim,
                               m.features.dim()));
+    if (config.has("inference")) m.mel_warps = mel_warps_from(config.object("inference"));  // older models: none
     m.labels = header.labels;
     if (int(m.labels.size()) != mc.num_labels)
       throw Error(fmt::format("attn.labels: {} labels but model.num_labels is {}", m.labels.size(), mc.num_labels));

@@ -1,10 +1,11 @@
 #include "attn/audio/speech_task.h"
 
 #include <algorithm>
-
+#include <cmath>
 #include <exception>
 #include <filesystem>
 
+#include "attn/audio/speech_predict.h"
 #include "attn/data/labelled_files.h"
 #include "attn/error.h"
 
@@ -82,21 +83,29 @@ std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const 
 
 SpeechTask::SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
                        const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
-                       AugmentOptions augment)
+                       AugmentOptions augment, std::vector<float> mel_warps)
     : ModelTask(model), features_(features), waves_(waves), names_(names), augment_(augment) {
-  clean_.resize(waves_.size());
+  clean_ = compute_all(1.0);
+  for (const float w : mel_warps) warped_.push_back(compute_all(w));
+}
+
+std::vector<Tensor> SpeechTask::compute_all(double mel_warp) const {
+  audio::PipelineOptions p = features_;
+  p.mel_warp = mel_warp;
+  std::vector<Tensor> feats(waves_.size());
   std::vector<std::exception_ptr> errors(waves_.size());
   const int64_t n = int64_t(waves_.size());
 #pragma omp parallel for schedule(dynamic, 8)
   for (int64_t i = 0; i < n; ++i) {
     try {
-      clean_[i] = compute_wave_features(waves_[i], features_, names_[i]);
+      feats[i] = compute_wave_features(waves_[i], p, names_[i]);
     } catch (...) {
       errors[i] = std::current_exception();
     }
   }
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+  return feats;
 }
 
 std::vector<int> SpeechTask::lengths() const {
@@ -107,6 +116,15 @@ std::vector<int> SpeechTask::lengths() const {
 
 void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) {
   std::vector<const Tensor*> feats(items.size());
+  if (!training && !warped_.empty()) {
+    std::vector<std::vector<const Tensor*>> at(warped_.size());
+    for (size_t w = 0; w < warped_.size(); ++w)
+      for (const int item : items) at[w].push_back(&warped_[w][item]);
+    const std::vector<float> probs = mean_probs(model_, at);
+    logits = Tensor({int64_t(items.size()), int64_t(model_.config().num_labels)});
+    for (size_t i = 0; i < probs.size(); ++i) logits[i] = std::log(std::max(probs[i], 1e-30f));
+    return;
+  }
   const bool augment = training && (augment_.recomputes_features() || augment_.time_masks > 0 || augment_.freq_masks > 0);
   if (!augment) {
     for (size_t b = 0; b < items.size(); ++b) feats[b] = &clean_[items[b]];
@@ -120,9 +138,10 @@ void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& c
       if (augment_.recomputes_features()) {
         std::vector<float> wave = waves_[item];
         augment_wave(wave, augment_, rng);
-        const double warp = draw_mel_warp(augment_, rng);
+        PipelineOptions warped = features_;
+        warped.mel_warp = draw_mel_warp(augment_, rng);
         try {
-          batch_[b] = compute_wave_features(wave, features_, names_[item], warp);
+          batch_[b] = compute_wave_features(wave, warped, names_[item]);
         } catch (const Error&) {
           batch_[b] = clean_[item];  // perturbed below one frame: train on the clean copy
         }

@@ -27,6 +27,11 @@ declare -A SETTINGS=(
   [base]=""
   [vtlp]="--vtlp 0.1"
   [espeak-vtlp]="+espeak --vtlp 0.1"
+  [vad]="--vad"
+  [vad-wide]="--vad --vad-frames-context 5 --vad-proportion-threshold 0.1"
+  [vtlp-vad]="--vtlp 0.1 --vad"
+  [espeak-vtlp-vad]="+espeak --vtlp 0.1 --vad"
+  [espeak-vtlp-tta]="+espeak --vtlp 0.1 --test-warps 0.9,0.95,1,1.05,1.1"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 

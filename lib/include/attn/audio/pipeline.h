@@ -1,8 +1,9 @@
 #pragma once
 // Audio file -> feature frames, in bounded memory: samples arrive in blocks (AudioStream), frames
-// are cut as soon as they are complete (FrameStream), deltas and CMVN follow. A 10-hour file
-// needs no more memory than a 10-second one; per-utterance CMVN reads a file of more than about
-// a minute twice (statistics, then frames).
+// are cut as soon as they are complete (FrameStream), deltas, voice activity detection and CMVN
+// follow. A 10-hour file needs no more memory than a 10-second one; per-utterance CMVN reads a
+// file of more than about a minute twice (statistics, then frames), VAD once more (the mean log
+// energy first).
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "attn/audio/features.h"
 #include "attn/audio/postprocess.h"
 #include "attn/audio/reader.h"
+#include "attn/audio/vad.h"
 
 namespace attn::audio {
 
@@ -44,7 +46,11 @@ struct PipelineOptions {
   DeltaOptions deltas;
   CmvnMode cmvn = CmvnMode::None;
   bool norm_vars = false;
+  VadOptions vad;  // enabled: only the voiced frames (after deltas, before CMVN)
   uint64_t dither_seed = 0;
+  // VTLP's warp of the mel filters' frequency axis (FeatureComputer; 1: none). Not stored in
+  // models: augmentation and test-time warp averaging set it per utterance.
+  double mel_warp = 1.0;
 
   int dim() const { return features.dim() * (deltas.order + 1); }
 };
@@ -57,9 +63,8 @@ void compute_file_features(const std::string& path, const PipelineOptions& optio
 void compute_reader_features(AudioReader reader, const PipelineOptions& options, const FrameSink& sink);
 // The whole utterance's features, (T, dim).
 Tensor compute_file_features(const std::string& path, const PipelineOptions& options);
-// Features of a waveform already at the features' sample rate: wave (n) -> (T, dim). mel_warp:
-// VTLP's warp of the mel filters (FeatureComputer; 1: none).
+// Features of a waveform already at the features' sample rate: wave (n) -> (T, dim).
 Tensor compute_wave_features(const std::vector<float>& wave, const PipelineOptions& options,
-                             const std::string& name, double mel_warp = 1.0);
+                             const std::string& name);
 
 }  // namespace attn::audio

@@ -2,7 +2,8 @@
 // Speech model files: safetensors with SpeechClassifier's tensors and
 //   attn.task = "speech-classification", attn.format_version = "1",
 //   attn.config = {"model": {...}, "features": {every Kaldi option},
-//                  "postprocess": {"delta_order", "delta_window", "cmvn", "norm_vars"}},
+//                  "postprocess": {"delta_order", "delta_window", "vad": {...}, "cmvn", "norm_vars"},
+//                  "inference": {"mel_warps": [...]}},
 //   attn.labels = ["0", "1", ...].
 // The feature options travel with the model, so eval, predict and encode compute exactly what
 // training saw, and refuse precomputed features of another dimension.
@@ -19,11 +20,15 @@ namespace attn::audio {
 
 inline constexpr const char* kSpeechTask = "speech-classification";
 inline constexpr const char* kSpeechFormatVersion = "1";
+inline constexpr double kMinMelWarp = 0.7, kMaxMelWarp = 1.3;  // test-time warps allowed
 
 struct SpeechModel {
   std::unique_ptr<SpeechClassifier> classifier;
   std::vector<std::string> labels;  // id order
   PipelineOptions features;         // dither_seed and audio reading options are not stored
+  // Test-time warp averaging: eval and predict average the probabilities over the features at
+  // these mel warps (empty: the features as they are).
+  std::vector<float> mel_warps;
 };
 
 std::string pipeline_to_json(const PipelineOptions& p);  // {"features", "postprocess"} members

@@ -31,9 +31,11 @@ class SpeechTask : public ModelTask<SpeechClassifier> {
  public:
   // With augment options that touch the waveform, features are recomputed per training batch
   // (seeded by the step's seed and the item); SpecAugment applies to training batches only.
+  // mel_warps: outside training, the logits are the log of the probabilities averaged over the
+  // features at these warps (test-time warp averaging; empty: none).
   SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
              const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
-             AugmentOptions augment = {});
+             AugmentOptions augment = {}, std::vector<float> mel_warps = {});
   void forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) override;
   // Model frames per item (for batching by length).
   std::vector<int> lengths() const;
@@ -43,7 +45,9 @@ class SpeechTask : public ModelTask<SpeechClassifier> {
   const std::vector<std::vector<float>>& waves_;
   const std::vector<std::string>& names_;
   AugmentOptions augment_;
+  std::vector<Tensor> compute_all(double mel_warp) const;  // every item's features at the warp
   std::vector<Tensor> clean_;  // features without augmentation
+  std::vector<std::vector<Tensor>> warped_;  // [warp][item]: at each of the test-time warps
   std::vector<Tensor> batch_;  // this batch's augmented features
 };
 
