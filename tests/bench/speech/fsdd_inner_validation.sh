@@ -18,7 +18,7 @@ source "$here/fsdd_lib.sh"
 fsdd_setup "$build" "${2:-$(mktemp -d /tmp/attn-fsdd-inner.XXXXXX)}"
 shift $(($# < 2 ? $# : 2))
 speakers=("${FSDD_SPEAKERS[@]}")
-if (($# > 0)); then settings=("$@"); else settings=(base vtlp espeak-vtlp); fi
+if (($# > 0)); then settings=("$@"); else settings=(base vtlp espeak-vtlp espeak-vtlp-tta); fi
 results="$work/inner.tsv"
 touch "$results"
 for s in "${settings[@]}"; do [ -n "${SETTINGS[$s]+x}" ] || { echo "unknown setting $s" >&2; exit 2; }; done
