@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <mutex>
+#include <vector>
 
 #include "attn/error.h"
 
@@ -99,12 +100,62 @@ void gemm_serial(Trans ta, Trans tb, int M, int N, int K, float alpha, const flo
                M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
+namespace {
+
+// A long reduction into a small C (a weight gradient dW = dy^T x, K = the batch's rows):
+// splitting M or N would make every thread pack all of the other operand, so K is cut into
+// chunks of about kReductionChunk, each thread packs only its chunks' share of A and B, and
+// the chunk products are summed in chunk order. The chunks depend on K only, not on the
+// thread count.
+constexpr int kReductionChunk = 512;
+
+bool long_reduction(int M, int N, int K) {
+  return K >= 4 * kReductionChunk && K >= 16 * std::max(M, N) && int64_t{M} * N <= (1 << 16);
+}
+
+void gemm_split_reduction(int nthreads, Trans ta, Trans tb, int M, int N, int K, float alpha,
+                          const float* A, int lda, const float* B, int ldb, float beta, float* C,
+                          int ldc) {
+  const int chunks = (K + kReductionChunk - 1) / kReductionChunk;
+  const int64_t mn = int64_t{M} * N;
+  thread_local std::vector<float> store;  // the calling thread's; grows only
+  if (store.size() < size_t(chunks * mn)) store.resize(size_t(chunks * mn));
+  float* partial = store.data();
+#pragma omp parallel num_threads(nthreads)
+  {
+#pragma omp for schedule(static)
+    for (int c = 0; c < chunks; ++c) {
+      const int k0 = static_cast<int>(int64_t{K} * c / chunks);
+      const int k1 = static_cast<int>(int64_t{K} * (c + 1) / chunks);
+      // op(A) is (M, K): columns k0.. of A, or rows k0.. of A^T; op(B) is (K, N) likewise.
+      const float* a = ta == Trans::No ? A + k0 : A + int64_t{k0} * lda;
+      const float* b = tb == Trans::No ? B + int64_t{k0} * ldb : B + k0;
+      gemm_serial(ta, tb, M, N, k1 - k0, alpha, a, lda, b, ldb, 0.0f, partial + c * mn, N);
+    }
+#pragma omp for schedule(static)
+    for (int i = 0; i < M; ++i) {
+      float* row = C + int64_t{i} * ldc;
+      for (int j = 0; j < N; ++j) {
+        float sum = partial[int64_t{i} * N + j];
+        for (int c = 1; c < chunks; ++c) sum += partial[c * mn + int64_t{i} * N + j];
+        row[j] = beta == 0.0f ? sum : beta * row[j] + sum;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda,
           const float* B, int ldb, float beta, float* C, int ldc) {
   if (M <= 0 || N <= 0) return;
   ensure_loaded();
   const int nthreads = omp_in_parallel() ? 1 : omp_get_max_threads();
   const double flops = 2.0 * M * N * std::max(K, 1);
+  if (long_reduction(M, N, K)) {  // on one thread too, so that the sums are the same
+    gemm_split_reduction(nthreads, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
   if (nthreads == 1 || flops < 2.0e5) {
     gemm_serial(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return;

@@ -18,8 +18,10 @@ std::string blas_description();  // e.g. "OpenBLAS 0.3.21 kernel SkylakeX (selec
 enum class Trans { No, Yes };
 
 // C = alpha * op(A) * op(B) + beta * C, row-major. op(A): (M, K), op(B): (K, N), C: (M, N).
-// Called outside a parallel region, splits rows of C over attn's threads;
-// inside one, runs on the calling thread only.
+// Called outside a parallel region, splits rows (or columns) of C over attn's threads;
+// inside one, runs on the calling thread only. A long reduction into a small C (K >= 2048 and
+// K >= 16 max(M, N), weight gradients) is cut into fixed chunks of K instead, summed in order:
+// its rounding differs from one sgemm call's, but not with the thread count.
 void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda,
           const float* B, int ldb, float beta, float* C, int ldc);
 

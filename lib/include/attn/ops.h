@@ -30,6 +30,11 @@ float gelu(float x);
 float gelu_derivative(float x);
 void gelu_forward(int64_t n, const float* x, float* y);                     // y may alias x
 void gelu_backward(int64_t n, const float* x, const float* dy, float* dx);  // dx = dy * gelu'(x)
+// Training's forward: y = gelu(x) and x = gelu'(x), in place, from one evaluation of Phi and
+// phi, so that backward is dx = dy * gelu'(x) (ops::mul) with no second erf. y must not alias x.
+void gelu_forward_slope(int64_t n, float* x, float* y);
+// y[i] = a[i] * b[i]   (y may alias a or b)
+void mul(int64_t n, const float* a, const float* b, float* y);
 
 // ELU (alpha 1): y = x for x > 0, else e^x - 1 (absolute error < 1e-7), vectorised; the
 // derivative from the output is 1 for y > 0, else y + 1.

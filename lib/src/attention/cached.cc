@@ -20,6 +20,24 @@ ProbLayout layout_of(const Plan& p, const AttentionCache& cache) {
   return ProbLayout{p.mask, p.T, p.H, p.window, cache.segment_offset.data()};
 }
 
+// True when every task covers a whole sequence of a dense mask (None, Causal), so a task's
+// block of probabilities is its sequence's (L, L) slice of the store, row stride L: forward
+// writes it in place and backward reads it in place, with no copies (short sequences: a ViT's
+// 50 tokens, where the copies cost as much as the products).
+bool whole_sequences(const Plan& p, const Segments& segs) {
+  if (p.mask == MaskKind::Window) return false;
+  const int block = query_block_rows(p);
+  for (int b = 0; b < segs.count(); ++b)
+    if (segs.length(b) > block) return false;
+  return true;
+}
+
+// The task's (L, L) block of the store (whole_sequences only).
+template <class Float>
+Float* sequence_block(Float* store, const AttentionCache& cache, const BlockTask& task, int L) {
+  return store + cache.segment_offset[task.seg] + int64_t{task.head} * L * L;
+}
+
 }  // namespace
 
 void forward_cached(const Plan& p, const Segments& segs, const float* q, const float* k,
@@ -40,13 +58,16 @@ void forward_cached(const Plan& p, const Segments& segs, const float* q, const f
   make_tasks(p, segs, query_block_rows(p), tasks);
   const int D = p.D, hd = p.hd;
   const int ntasks = static_cast<int>(tasks.size());
+  const bool in_place = whole_sequences(p, segs);
 #pragma omp parallel for schedule(static, 1) if (p.parallel)
   for (int t = 0; t < ntasks; ++t) {
     const BlockTask& task = tasks[t];
     const auto [s0, s1, h, i0, bq] = rows_of(segs, task);
     const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1), kr = khi - klo;
-    float* S = thread_scratch(int64_t{bq} * kr + kr);  // S: (bq, kr) | key column (kr)
-    score_block(p, q, k, h, i0, bq, klo, kr, S, kr, S + int64_t{bq} * kr);
+    // S: (bq, kr), then a key column of kr floats (Additive) in the scratch
+    float* scratch = thread_scratch(in_place ? kr : int64_t{bq} * kr + kr);
+    float* S = in_place ? sequence_block(probs, cache, task, kr) : scratch;
+    score_block(p, q, k, h, i0, bq, klo, kr, S, kr, in_place ? scratch : S + int64_t{bq} * kr);
     if (!block_fully_visible(p, s0, s1, i0, bq, klo, kr)) mask_block(p, s0, s1, i0, bq, klo, kr, S, kr);
     for (int r = 0; r < bq; ++r) {  // softmax; query i always sees key i, so the max is finite
       float* s = S + int64_t{r} * kr;
@@ -56,7 +77,7 @@ void forward_cached(const Plan& p, const Segments& segs, const float* q, const f
     // out_blk = P V_range; V_range: (kr, D) with row stride H*D.
     gemm_serial(Trans::No, Trans::No, bq, D, kr, 1.0f, S, kr, v + int64_t{klo} * hd + h * D, hd,
                 0.0f, out + int64_t{i0} * hd + h * D, hd);
-    layout.save(probs, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, S);
+    if (!in_place) layout.save(probs, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, S);
   }
 }
 
@@ -71,26 +92,14 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
                      float* dk, float* dv) {
   const ProbLayout layout = layout_of(p, cache);
   const float* probs = cache.probs.data();
-  // dscore in the layout of the probabilities; grows only.
-  thread_local std::vector<float> dscore_store;
-  if (dscore_store.size() < cache.probs.size()) dscore_store.resize(cache.probs.size());
-  float* dscore = dscore_store.data();
-
   std::vector<BlockTask> tasks;
   make_tasks(p, segs, query_block_rows(p), tasks);
   const int D = p.D, hd = p.hd, H = p.H;
   const bool dot_product = p.scoring == Scoring::DotProduct;
   const int ntasks = static_cast<int>(tasks.size());
 
-  // Phase 1, per query block: dscore and dq.
-#pragma omp parallel for schedule(static, 1) if (p.parallel)
-  for (int t = 0; t < ntasks; ++t) {
-    const BlockTask& task = tasks[t];
-    const auto [s0, s1, h, i0, bq] = rows_of(segs, task);
-    const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1), kr = khi - klo;
-    float* P = thread_scratch(2 * int64_t{bq} * kr);  // P: (bq, kr) | dP, then dscore: (bq, kr)
-    float* dS = P + int64_t{bq} * kr;
-    layout.load(probs, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, P);
+  // Per query block [i0, i0+bq) x keys [klo, klo+kr): dscore into dS (bq, kr) from P, and dq.
+  auto query_block = [&](int h, int i0, int bq, int klo, int kr, const float* P, float* dS) {
     // dP = dout_blk V_range^T (differentiates out_blk = P V_range)
     gemm_serial(Trans::No, Trans::Yes, bq, kr, D, 1.0f, dout + int64_t{i0} * hd + h * D, hd,
                 v + int64_t{klo} * hd + h * D, hd, 0.0f, dS, kr);
@@ -113,6 +122,53 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
     if (dot_product)  // dq_blk = scale * dscore K_range (differentiates S = scale * Q K^T)
       gemm_serial(Trans::No, Trans::No, bq, D, kr, p.scale, dS, kr, k + int64_t{klo} * hd + h * D,
                   hd, 0.0f, dq + int64_t{i0} * hd + h * D, hd);
+  };
+  // Per key block [j0, j0+bk) x queries [qlo, qlo+qr): dk and dv from P and dS, (qr, bk) each.
+  auto key_block = [&](int h, int j0, int bk, int qlo, int qr, const float* P, const float* dS) {
+    // dv_blk = P_blk^T dout_range (differentiates out = P V)
+    gemm_serial(Trans::Yes, Trans::No, bk, D, qr, 1.0f, P, bk, dout + int64_t{qlo} * hd + h * D,
+                hd, 0.0f, dv + int64_t{j0} * hd + h * D, hd);
+    if (dot_product) {  // dk_blk = scale * dscore_blk^T Q_range (differentiates S = scale * Q K^T)
+      gemm_serial(Trans::Yes, Trans::No, bk, D, qr, p.scale, dS, bk,
+                  q + int64_t{qlo} * hd + h * D, hd, 0.0f, dk + int64_t{j0} * hd + h * D, hd);
+    } else {  // dk_j = sum_i dscore_ij (differentiates s = leaky_relu(q_i + k_j))
+      for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] = 0.0f;
+      for (int r = 0; r < qr; ++r)
+        for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] += dS[int64_t{r} * bk + c];
+    }
+  };
+
+  if (whole_sequences(p, segs)) {
+    // One task owns all queries and keys of its sequence and head: both phases at once, with
+    // P read in place and dscore kept in the thread's scratch (the same products, in the same
+    // order, as the two phases below).
+#pragma omp parallel for schedule(static, 1) if (p.parallel)
+    for (int t = 0; t < ntasks; ++t) {
+      const BlockTask& task = tasks[t];
+      const auto [s0, s1, h, i0, L] = rows_of(segs, task);
+      const float* P = sequence_block(probs, cache, task, L);
+      float* dS = thread_scratch(int64_t{L} * L);
+      query_block(h, s0, L, s0, L, P, dS);
+      key_block(h, s0, L, s0, L, P, dS);
+    }
+    return;
+  }
+
+  // dscore in the layout of the probabilities; grows only.
+  thread_local std::vector<float> dscore_store;
+  if (dscore_store.size() < cache.probs.size()) dscore_store.resize(cache.probs.size());
+  float* dscore = dscore_store.data();
+
+  // Phase 1, per query block: dscore and dq.
+#pragma omp parallel for schedule(static, 1) if (p.parallel)
+  for (int t = 0; t < ntasks; ++t) {
+    const BlockTask& task = tasks[t];
+    const auto [s0, s1, h, i0, bq] = rows_of(segs, task);
+    const int klo = p.key_lo(i0, s0), khi = p.key_hi(i0 + bq - 1, s1), kr = khi - klo;
+    float* P = thread_scratch(2 * int64_t{bq} * kr);  // P: (bq, kr) | dP, then dscore: (bq, kr)
+    float* dS = P + int64_t{bq} * kr;
+    layout.load(probs, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, P);
+    query_block(h, i0, bq, klo, kr, P, dS);
     layout.save(dscore, task.seg, s0, s1 - s0, h, i0, bq, klo, kr, dS);
   }
 
@@ -126,17 +182,7 @@ void backward_cached(const Plan& p, const Segments& segs, const float* q, const 
     float* dS = P + int64_t{qr} * bk;
     layout.load(probs, task.seg, s0, s1 - s0, h, qlo, qr, j0, bk, P);
     layout.load(dscore, task.seg, s0, s1 - s0, h, qlo, qr, j0, bk, dS);
-    // dv_blk = P_blk^T dout_range (differentiates out = P V)
-    gemm_serial(Trans::Yes, Trans::No, bk, D, qr, 1.0f, P, bk, dout + int64_t{qlo} * hd + h * D,
-                hd, 0.0f, dv + int64_t{j0} * hd + h * D, hd);
-    if (dot_product) {  // dk_blk = scale * dscore_blk^T Q_range (differentiates S = scale * Q K^T)
-      gemm_serial(Trans::Yes, Trans::No, bk, D, qr, p.scale, dS, bk,
-                  q + int64_t{qlo} * hd + h * D, hd, 0.0f, dk + int64_t{j0} * hd + h * D, hd);
-    } else {  // dk_j = sum_i dscore_ij (differentiates s = leaky_relu(q_i + k_j))
-      for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] = 0.0f;
-      for (int r = 0; r < qr; ++r)
-        for (int c = 0; c < bk; ++c) dk[int64_t{j0 + c} * H + h] += dS[int64_t{r} * bk + c];
-    }
+    key_block(h, j0, bk, qlo, qr, P, dS);
   }
 }
 

@@ -17,19 +17,22 @@ void FeedForward::forward(int T, const float* x, float* y, Cache* cache,
                           const RunContext& ctx) const {
   const int64_t n = static_cast<int64_t>(T) * hidden_dim();
   static thread_local std::vector<float> scratch;
-  float* hidden;  // hidden: (T, F)
+  float* hidden;  // hidden: (T, F); training overwrites it with gelu'(hidden)
   float* act;     // act: (T, F)
   if (cache) {
-    cache->hidden.resize(n);
+    cache->slope.resize(n);
     cache->act.resize(n);
     cache->ctx = ctx;
-    hidden = cache->hidden.data();
+    hidden = cache->slope.data();
     act = cache->act.data();
   } else {
     hidden = act = detail::grow(scratch, n);  // inference: GELU in place
   }
-  fc1.forward(T, x, hidden);       // hidden = fc1(x)
-  Gelu::forward(n, hidden, act);   // act = gelu(hidden)
+  fc1.forward(T, x, hidden);  // hidden = fc1(x)
+  if (cache)
+    Gelu::forward_keep_slope(n, hidden, act);  // act = gelu(hidden), slope = gelu'(hidden)
+  else
+    Gelu::forward(n, hidden, act);  // act = gelu(hidden)
   drop.forward(n, act, act, ctx);  // act = dropout(act)
   fc2.forward(T, act, y);          // y = fc2(act)
 }
@@ -40,7 +43,7 @@ void FeedForward::backward(int T, const float* x, const float* dy, float* dx, co
   float* dact = detail::grow(scratch, n);              // dact: (T, F)
   fc2.backward(T, cache.act.data(), dy, dact);         // from y = fc2(act)
   drop.backward(n, dact, dact, cache.ctx);             // from act = dropout(act)
-  Gelu::backward(n, cache.hidden.data(), dact, dact);  // from act = gelu(hidden)
+  Gelu::backward_from_slope(n, cache.slope.data(), dact, dact);  // from act = gelu(hidden)
   fc1.backward(T, x, dact, dx);                        // from hidden = fc1(x)
 }
 

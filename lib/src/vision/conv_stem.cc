@@ -101,7 +101,7 @@ void ConvStem::forward(int B, const float* images, float* y, Cache& cache) const
   const size_t k = convs_.size();
   cache.B = B;
   cache.cols.resize(k);
-  cache.pre.resize(k);
+  cache.slope.resize(k);
   cache.act.resize(k);
   const float* x = images;  // (B, H, H, c_in) of conv i
   for (size_t i = 0; i < k; ++i) {
@@ -109,10 +109,11 @@ void ConvStem::forward(int B, const float* images, float* y, Cache& cache) const
     const int rows = B * Ho * Ho, c_out = convs_[i].out_features();
     cache.cols[i].resize(size_t(rows) * kTaps * c);
     im2col(B, H, c, x, cache.cols[i].data());  // cols = im2col(x)
-    cache.pre[i].resize(size_t(rows) * c_out);
-    convs_[i].forward(rows, cache.cols[i].data(), cache.pre[i].data());  // pre = cols W^T + b
-    cache.act[i].resize(cache.pre[i].size());
-    Gelu::forward(int64_t(cache.pre[i].size()), cache.pre[i].data(), cache.act[i].data());  // act = gelu(pre)
+    std::vector<float>& pre = cache.slope[i];  // pre = cols W^T + b, then gelu'(pre) in place
+    pre.resize(size_t(rows) * c_out);
+    convs_[i].forward(rows, cache.cols[i].data(), pre.data());
+    cache.act[i].resize(pre.size());
+    Gelu::forward_keep_slope(int64_t(pre.size()), pre.data(), cache.act[i].data());  // act = gelu(pre)
     x = cache.act[i].data();
   }
   proj_.forward(B * grid_ * grid_, x, y);  // y = act_k P^T + b   (B*N, dim)
@@ -125,7 +126,7 @@ void ConvStem::backward(int B, const float* dy, Cache& cache) {
   for (size_t i = k; i-- > 0;) {
     const int H = in_sizes_[i], c = in_channels_[i], Ho = H / 2, rows = B * Ho * Ho;
     // from act = gelu(pre): dpre = gelu'(pre) * dact, in place
-    Gelu::backward(int64_t(dact.size()), cache.pre[i].data(), dact.data(), dact.data());
+    Gelu::backward_from_slope(int64_t(dact.size()), cache.slope[i].data(), dact.data(), dact.data());
     if (i == 0) {  // pixels need no gradient
       convs_[i].backward(rows, cache.cols[i].data(), dact.data(), nullptr);  // from pre = cols W^T + b
       break;

@@ -12,7 +12,7 @@ namespace attn {
 class FeedForward {
  public:
   struct Cache {
-    std::vector<float> hidden;  // (T, F) fc1 output, before GELU
+    std::vector<float> slope;   // (T, F) GELU's derivative at the fc1 output
     std::vector<float> act;     // (T, F) dropout(gelu(hidden)): fc2's input
     RunContext ctx;             // the forward's context (dropout mask)
   };

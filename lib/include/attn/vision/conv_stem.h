@@ -21,7 +21,7 @@ class ConvStem {
   struct Cache {
     int B = 0;
     std::vector<std::vector<float>> cols;  // per conv: its im2col input (B*Ho*Wo, 9*c_in)
-    std::vector<std::vector<float>> pre;   // per conv: output before GELU (B*Ho*Wo, c_out)
+    std::vector<std::vector<float>> slope; // per conv: GELU's derivative at its output (B*Ho*Wo, c_out)
     std::vector<std::vector<float>> act;   // per conv: GELU(pre), the next layer's input
   };
 
