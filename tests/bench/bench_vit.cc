@@ -1,18 +1,21 @@
 // attn-bench-vit: ViT inference and training speed (images/s) at a given shape, and where the
-// time of one forward and one backward goes (GEMMs, attention, layer norm, GELU, data).
+// time of one forward and one backward goes (GEMMs, attention, layer norm, GELU, the patch
+// stem, data, the AdamW step).
 //
 // Usage: attn-bench-vit [--threads 1,2] [--seconds S] [--batch B] [--image S] [--patch P]
-//                       [--dim C] [--layers L] [--heads H] [--mlp-ratio R]
-// Output: "vit infer|train B T C L H threads images/s" lines and "part NAME ms" lines, read by
-// run_vit_bench.sh.
+//                       [--dim C] [--layers L] [--heads H] [--mlp-ratio R] [--stem linear|conv]
+// Output: "vit infer|train STEM B T C L H threads images/s" lines and
+// "part STEM PASS NAME ms ..." lines, read by run_vit_bench.sh.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "attn/attention.h"
+#include "attn/blas.h"
 #include "attn/layers/layer_norm.h"
 #include "attn/layers/loss.h"
 #include "attn/layers/linear.h"
@@ -21,6 +24,8 @@
 #include "attn/rng.h"
 #include "bench_timing.h"
 #include "attn/train/optimizer.h"
+#include "attn/vision/conv_stem.h"
+#include "attn/vision/patch_embedding.h"
 #include "attn/vision/vit.h"
 #include "attn/vision/vit_train.h"
 
@@ -58,6 +63,8 @@ Args parse(int argc, char** argv) {
     else if (k == "--layers") a.vit.layers = std::atoi(v);
     else if (k == "--heads") a.vit.heads = std::atoi(v);
     else if (k == "--mlp-ratio") a.vit.mlp_ratio = std::atof(v);
+    else if (k == "--stem" && (std::strcmp(v, "linear") == 0 || std::strcmp(v, "conv") == 0))
+      a.vit.stem = std::strcmp(v, "conv") == 0 ? attn::vision::StemKind::Conv : attn::vision::StemKind::Linear;
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       std::exit(2);
@@ -66,12 +73,17 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
+const char* stem_name(const attn::vision::ViTConfig& c) {
+  return c.stem == attn::vision::StemKind::Conv ? "conv" : "linear";
+}
+
 // The parts of one forward and one backward, timed alone at the model's shapes.
-void parts(const Args& a) {
+void parts(const Args& a, attn::vision::ViT& model) {
   using namespace attn;
   const auto& c = a.vit;
   const int B = a.batch, T1 = c.tokens(), T = B * T1, C = c.dim, F = c.ff_dim(), L = c.layers;
-  const int N = T1 - 1, P = c.patch * c.patch * c.channels;
+  const int N = T1 - 1;
+  const char* stem = stem_name(c);
   Rng rng(3);
   const auto x = random_vector(rng, size_t(T) * std::max(C, F)), dy = x;
   std::vector<float> y(size_t(T) * std::max(C, F)), dx(y.size());
@@ -96,12 +108,35 @@ void parts(const Args& a) {
   LayerNorm::Cache lnc;
   ln.weight.zero_grad();
   ln.bias.zero_grad();
+  // The patch stem: a linear map per patch, or the 3x3 stride-2 convolutions (im2col, GEMMs,
+  // GELU) and their 1x1 projection.
+  const auto pixels = random_vector(rng, size_t(B) * c.image_size * c.image_size * c.channels);
+  std::vector<float> tokens(size_t(B) * N * C), dtokens = random_vector(rng, tokens.size());
+  const bool conv_stem = c.stem == vision::StemKind::Conv;
+  std::optional<vision::ConvStem> conv;  // the conv stem needs a power-of-two patch
+  if (conv_stem) conv.emplace("stem", c.image_size, c.channels, c.patch, C);
+  vision::ConvStem::Cache conv_cache;
+  vision::PatchEmbedding embed("patch", c.image_size, c.channels, c.patch, C);
+  vision::PatchEmbedding::Cache embed_cache;
+  ParameterList stem_params;
+  if (conv) conv->init(rng), conv->collect(stem_params);
+  embed.init(rng);
+  embed.collect(stem_params);
+  for (Parameter* p : stem_params) p->zero_grad();
+  if (conv) conv->forward(B, pixels.data(), tokens.data(), conv_cache);
+  else embed.forward(B, pixels.data(), tokens.data(), embed_cache);
   for (int back = 0; back < 2; ++back) {
     const char* pass = back ? "backward" : "forward";
-    // Per layer: q, k, v, out (C -> C), fc1 (C -> F), fc2 (F -> C); plus patch embedding and head.
+    // Per layer: q, k, v, out (C -> C), fc1 (C -> F), fc2 (F -> C); plus the head.
     const double gemm = L * (4 * linear_ms(T, C, C, back) + linear_ms(T, C, F, back) +
                              linear_ms(T, F, C, back)) +
-                        linear_ms(B * N, P, C, back) + linear_ms(B, C, c.num_labels, back);
+                        linear_ms(B, C, c.num_labels, back);
+    const double stem_ms = 1e3 * best_seconds([&] {
+      if (conv && back) conv->backward(B, dtokens.data(), conv_cache);
+      else if (conv) conv->forward(B, pixels.data(), tokens.data(), conv_cache);
+      else if (back) embed.backward(B, dtokens.data(), nullptr, embed_cache);
+      else embed.forward(B, pixels.data(), tokens.data(), embed_cache);
+    }, a.seconds / 4);
     const double att = L * 1e3 * best_seconds([&] {
       if (back) attention_backward(spec, segs, x.data(), x.data(), x.data(), cache, dy.data(), dq.data(), dk.data(), dv.data());
       else attention_forward(spec, segs, x.data(), x.data(), x.data(), y.data(), &cache);
@@ -114,8 +149,15 @@ void parts(const Args& a) {
       if (back) ops::gelu_backward(int64_t(T) * F, x.data(), dy.data(), dx.data());
       else ops::gelu_forward(int64_t(T) * F, x.data(), y.data());
     }, a.seconds / 4);
-    std::printf("part %s gemm %.3f attention %.3f layer_norm %.3f gelu %.3f\n", pass, gemm, att, norm, gelu);
+    std::printf("part %s %s gemm %.3f attention %.3f layer_norm %.3f gelu %.3f stem %.3f\n", stem,
+                pass, gemm, att, norm, gelu, stem_ms);
   }
+  // The optimizer's share of a training step: AdamW over all parameters.
+  AdamW opt;
+  const ParameterList params = model.parameters();
+  for (Parameter* p : params) p->zero_grad();
+  const double adamw = 1e3 * best_seconds([&] { opt.step(params); }, a.seconds / 4);
+  std::printf("part %s step adamw %.3f\n", stem, adamw);
   // Data: normalising and augmenting one batch (crop with padding, erasing), as training does.
   vision::ImageSet set;
   set.size = c.image_size;
@@ -137,7 +179,7 @@ void parts(const Args& a) {
     vision::normalize_items(set, items, stats, images.data());
     for (int b = 0; b < B; ++b) vision::augment_image(c.image_size, c.channels, images.data() + b * set.image_bytes(), fill.data(), aug, rng);
   }, a.seconds / 4);
-  std::printf("part data normalise+augment %.3f\n", data);
+  std::printf("part %s data normalise+augment %.3f\n", stem, data);
 }
 
 }  // namespace
@@ -146,8 +188,9 @@ int main(int argc, char** argv) {
   using namespace attn;
   const Args a = parse(argc, argv);
   const auto& c = a.vit;
-  std::printf("# ViT batch %d, %d tokens (image %d, patch %d), dim %d, %d layers, %d heads, ff %d\n",
-              a.batch, c.tokens(), c.image_size, c.patch, c.dim, c.layers, c.heads, c.ff_dim());
+  std::printf("# ViT batch %d, %d tokens (image %d, patch %d, %s stem), dim %d, %d layers, %d heads, ff %d; %s\n",
+              a.batch, c.tokens(), c.image_size, c.patch, stem_name(c), c.dim, c.layers, c.heads,
+              c.ff_dim(), blas_description().c_str());
   Rng rng(1);
   vision::ViT model(c);
   model.init(rng);
@@ -172,10 +215,10 @@ int main(int argc, char** argv) {
       model.backward(cache, dlogits.data());
       opt.step(params);
     }, a.seconds);
-    std::printf("vit infer %d %d %d %d %d %d %.1f\n", B, c.tokens(), c.dim, c.layers, c.heads, threads, B / infer);
-    std::printf("vit train %d %d %d %d %d %d %.1f\n", B, c.tokens(), c.dim, c.layers, c.heads, threads, B / train);
+    std::printf("vit infer %s %d %d %d %d %d %d %.1f\n", stem_name(c), B, c.tokens(), c.dim, c.layers, c.heads, threads, B / infer);
+    std::printf("vit train %s %d %d %d %d %d %d %.1f\n", stem_name(c), B, c.tokens(), c.dim, c.layers, c.heads, threads, B / train);
     std::fflush(stdout);
-    if (threads == a.threads.back()) parts(a);
+    if (threads == a.threads.back()) parts(a, model);
   }
   return 0;
 }
