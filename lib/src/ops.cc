@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 
+#include <omp.h>
+
 namespace attn::ops {
 namespace {
 
@@ -43,30 +45,18 @@ void add_to(int64_t n, const float* x, float* y) {
   for (int64_t i = 0; i < n; ++i) y[i] += x[i];
 }
 
+ColumnSplit ColumnSplit::of(int N, bool parallel) {
+  const int units = (N + kUnit - 1) / kUnit;
+  return {N, parallel ? std::max(1, std::min(omp_get_max_threads(), units)) : 1};
+}
+
 void add_column_sums(int T, int N, const float* x, float* sum) {
-  // Threads split the columns; each column is still summed over t = 0, 1, ... in order,
-  // so the result does not depend on the thread count. Blocks of 16 columns (one AVX-512
-  // register, two AVX2 ones) give 64 columns, a model width, four blocks to share.
-  constexpr int kBlock = 16;
-  const int blocks = (N + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * N > kParallelElements)
-  for (int blk = 0; blk < blocks; ++blk) {
-    const int lo = blk * kBlock, width = std::min(N - lo, kBlock);
-    float acc[kBlock];  // in registers: sum may alias nothing the loop reads
-    std::copy(sum + lo, sum + lo + width, acc);
-    if (width == kBlock) {
-      for (int t = 0; t < T; ++t) {
-        const float* row = x + static_cast<int64_t>(t) * N + lo;
-        for (int j = 0; j < kBlock; ++j) acc[j] += row[j];
-      }
-    } else {
-      for (int t = 0; t < T; ++t) {
-        const float* row = x + static_cast<int64_t>(t) * N + lo;
-        for (int j = 0; j < width; ++j) acc[j] += row[j];
-      }
-    }
-    std::copy(acc, acc + width, sum + lo);
-  }
+  // Each column summed over t = 0, 1, ... in order, so the result does not depend on the
+  // thread count.
+  const ColumnSplit split = ColumnSplit::of(N, static_cast<int64_t>(T) * N > kParallelElements);
+#pragma omp parallel for schedule(static) num_threads(split.parts) if (split.parts > 1)
+  for (int part = 0; part < split.parts; ++part)
+    split.add_sums(part, T, sum, [&](int t, int j) { return x[static_cast<int64_t>(t) * N + j]; });
 }
 
 void broadcast_rows(int T, int N, const float* row, float* y) {

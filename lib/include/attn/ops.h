@@ -2,7 +2,9 @@
 // Small element-wise and row kernels shared by the layers. Raw pointers and sizes, loops
 // the compiler can vectorise; parallel over rows (static schedule) when the work is large.
 // Every reduction runs in a fixed order, so results depend at most on the thread count.
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 
 namespace attn::ops {
 
@@ -14,6 +16,43 @@ void add(int64_t n, const float* a, const float* b, float* y);
 void add_to(int64_t n, const float* x, float* y);
 // sum[j] += sum_t x[t*N + j]   x: (T, N), sum: (N); each column summed in row order.
 void add_column_sums(int T, int N, const float* x, float* sum);
+// How column reductions share N columns among threads: one contiguous range per thread, in
+// units of 16 columns (so a width of 64 still gives two threads work), each range summed in
+// passes of up to 64 columns over the rows.
+struct ColumnSplit {
+  static constexpr int kUnit = 16;
+  int N = 0, parts = 1;
+  static ColumnSplit of(int N, bool parallel);
+  std::pair<int, int> range(int part) const {  // columns [first, second) of this part
+    const int units = (N + kUnit - 1) / kUnit;
+    return {std::min(N, kUnit * (units * part / parts)), std::min(N, kUnit * (units * (part + 1) / parts))};
+  }
+  // sum[c] += term(t, c) over t = 0 .. T-1 in order, for the columns c of this part.
+  template <class Term>
+  void add_sums(int part, int T, float* sum, Term term) const {
+    const auto [lo, hi] = range(part);
+    for (int c0 = lo; c0 < hi;) {
+      const int left = hi - c0;
+      if (left >= 64) c0 = pass<64>(T, c0, sum, term);
+      else if (left >= 32) c0 = pass<32>(T, c0, sum, term);
+      else if (left >= 16) c0 = pass<16>(T, c0, sum, term);
+      else c0 = pass<1>(T, c0, sum, term);
+    }
+  }
+
+ private:
+  // W columns from c0 over all rows, with a constant trip count, so the sums stay in
+  // registers; returns the next column.
+  template <int W, class Term>
+  static int pass(int T, int c0, float* sum, Term term) {
+    float acc[W];
+    std::copy(sum + c0, sum + c0 + W, acc);
+    for (int t = 0; t < T; ++t)
+      for (int j = 0; j < W; ++j) acc[j] += term(t, c0 + j);
+    std::copy(acc, acc + W, sum + c0);
+    return c0 + W;
+  }
+};
 // y[t*N + j] = row[j]   y: (T, N)
 void broadcast_rows(int T, int N, const float* row, float* y);
 

@@ -47,21 +47,13 @@ void LayerNorm::backward(int T, const float* x, const float* dy, float* dx, cons
   float* dgamma = weight.ensure_grad().data();
   // from y = xhat * gamma + beta:  dgamma += sum_t dy * xhat,  dbeta += sum_t dy.
   // Threads split the channels; rows are summed in order (result independent of threads).
-  // Blocks of 16 channels, so that a width of 64 still gives every thread work.
-  constexpr int kBlock = 16;
-  const int blocks = (C + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * C > (1 << 14))
-  for (int blk = 0; blk < blocks; ++blk) {
-    const int lo = blk * kBlock, width = std::min(C - lo, kBlock);
-    float acc[kBlock];  // the running sums in registers (dgamma could alias x or dy)
-    std::copy(dgamma + lo, dgamma + lo + width, acc);
-    for (int t = 0; t < T; ++t) {
-      const int64_t o = static_cast<int64_t>(t) * C + lo;
-      const float mean = cache.mean[t], rstd = cache.rstd[t];
-      for (int c = 0; c < width; ++c) acc[c] += dy[o + c] * (x[o + c] - mean) * rstd;
-    }
-    std::copy(acc, acc + width, dgamma + lo);
-  }
+  const ops::ColumnSplit split = ops::ColumnSplit::of(C, static_cast<int64_t>(T) * C > (1 << 14));
+#pragma omp parallel for schedule(static) num_threads(split.parts) if (split.parts > 1)
+  for (int part = 0; part < split.parts; ++part)
+    split.add_sums(part, T, dgamma, [&](int t, int c) {
+      const int64_t o = static_cast<int64_t>(t) * C + c;
+      return dy[o] * (x[o] - cache.mean[t]) * cache.rstd[t];
+    });
   ops::add_column_sums(T, C, dy, bias.ensure_grad().data());
   // from xhat = (x - mean) * rstd, row by row (dx may alias dy: each row reads dy first).
 #pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * C > (1 << 14))
