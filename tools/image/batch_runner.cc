@@ -1,8 +1,8 @@
 #include "batch_runner.h"
 
+#include "attn/vision/labelled_images.h"
 #include "attn/vision/predict.h"
 #include "common/item_batch.h"
-#include "image_data.h"
 
 namespace attn::tools::image {
 namespace {
@@ -24,7 +24,7 @@ void BatchRunner::run(const std::vector<std::string>& inputs, BatchErrors& error
   const vision::ViTConfig& c = model_.vit->config();
   each_input_path(
       inputs, shard, errors,
-      [&](const std::string& path) { batch_.add(path, load_image_file(path, c.image_size, c.channels, model_.input.fit)); },
+      [&](const std::string& path) { batch_.add(path, vision::load_image_file(path, c.image_size, c.channels, model_.input.fit)); },
       [&] { batch_.flush(); });
   batch_.flush();
 }

@@ -2,20 +2,21 @@
 #include <algorithm>
 #include <memory>
 
+#include "attn/vision/labelled_images.h"
+#include "attn/vision/model_file.h"
 #include "attn/vision/vit_train.h"
 #include "commands.h"
-#include "attn/vision/model_file.h"
+#include "common/batch_errors.h"
 #include "common/embedded_model.h"
 #include "common/output.h"
 #include "common/run_guarded.h"
-#include "image_data.h"
 
 namespace attn::tools::image {
 namespace {
 
 struct EvalArgs {
   std::string model;
-  DataSource data;
+  vision::ImageSource data;
   ReportFormat format = ReportFormat::Text;
 };
 
@@ -33,7 +34,7 @@ int run_eval(EvalArgs& a, const CommonOptions& common, Builtin builtin) {
   if (!all_numbers(model.labels)) a.data.idx_names = model.labels;
   const auto& c = model.vit->config();
   BatchErrors errors(common.keep_going);
-  const auto set = load_set(a.data, model.labels, c.image_size, c.channels, model.input.fit, errors);
+  const auto set = vision::load_set(a.data, model.labels, c.image_size, c.channels, model.input.fit, errors.on_bad_item());
   if (set.count() == 0) throw Error(a.data.name() + ": no readable images");
   const auto ev = vision::evaluate(*model.vit, set, model.input.stats);
   write_metrics(a.format, ev.confusion, model.labels);

@@ -5,16 +5,16 @@
 #include <optional>
 
 #include "attn/error.h"
+#include "attn/vision/labelled_images.h"
 #include "attn/vision/model_file.h"
 #include "commands.h"
 #include "common/train_kit.h"
-#include "image_data.h"
 
 namespace attn::tools::image {
 namespace {
 
 struct TrainArgs {
-  DataSource data, valid;
+  vision::ImageSource data, valid;
   std::string output, fit = "crop", label_names;
   int image_size = 0, channels = 0, patch = 0;  // 0: derived from the training images
   vision::ViTConfig model;
@@ -43,7 +43,7 @@ int default_patch(int size) {
 }
 
 // Defaults from what the images are: their size, their number and whether any is in colour.
-void derive_defaults(TrainArgs& a, const DataSummary& s, const CLI::App& cmd) {
+void derive_defaults(TrainArgs& a, const vision::ImageSummary& s, const CLI::App& cmd) {
   if (!a.channels) a.channels = s.colour ? 3 : 1;
   if (!a.image_size) a.image_size = std::clamp(s.median_side / 4 * 4, 8, 64);
   if (!a.patch) a.patch = default_patch(a.image_size);
@@ -99,7 +99,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
     a.fit = vision::to_string(base->input.fit);
   }
   BatchErrors errors(common.keep_going);
-  const DataSummary summary = summarize(a.data, errors);
+  const vision::ImageSummary summary = vision::summarize(a.data, errors.on_bad_item());
   if (summary.count == 0) throw Error(a.data.name() + ": no readable images");
   check_labels(summary.labels, a.data.name());
   derive_defaults(a, summary, cmd);
@@ -122,10 +122,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd,
     throw UsageError(e.what());
   }
   const vision::Fit fit = vision::fit_from_string(a.fit);
-  const vision::ImageSet train = load_set(a.data, summary.labels, m.image_size, m.channels, fit, errors, &summary);
+  const vision::ImageSet train = vision::load_set(a.data, summary.labels, m.image_size, m.channels, fit, errors.on_bad_item(), &summary);
   vision::ImageSet valid;
   if (!a.valid.data.empty() || !a.valid.idx.empty())
-    valid = load_set(a.valid, summary.labels, m.image_size, m.channels, fit, errors);
+    valid = vision::load_set(a.valid, summary.labels, m.image_size, m.channels, fit, errors.on_bad_item());
   if (train.count() == 0) throw Error(a.data.name() + ": no readable images");
 
   vision::ImageModel model;

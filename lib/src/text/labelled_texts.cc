@@ -23,12 +23,9 @@ std::vector<TextItem> read_documents(const std::string& path, const DocumentOpti
   items.reserve(entries.size());
   for (const auto& entry : entries) {
     const std::string name = entry.path.string();
-    try {
+    data::run_item(name, on_bad_item, [&] {
       items.push_back({name, document_text(data::read_text_file(name, data::kMaxDocumentBytes), options), {entry.label}});
-    } catch (const Error& e) {
-      if (!on_bad_item) throw;
-      on_bad_item(name, e);
-    }
+    });
   }
   return items;
 }

@@ -19,6 +19,20 @@ namespace attn::data {
 // it already, e.g. "file:line"). The handler throws to stop, or returns to skip the item.
 using BadItemHandler = std::function<void(const std::string& item, const Error& error)>;
 
+// Runs fn() for the item named `item`. An attn::Error goes to on_bad_item, or is thrown when
+// there is none. True if fn() succeeded.
+template <class Fn>
+bool run_item(const std::string& item, const BadItemHandler& on_bad_item, Fn&& fn) {
+  try {
+    fn();
+    return true;
+  } catch (const Error& e) {
+    if (!on_bad_item) throw;
+    on_bad_item(item, e);
+    return false;
+  }
+}
+
 struct LabelledFile {
   std::filesystem::path path;
   std::string label;

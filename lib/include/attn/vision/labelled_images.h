@@ -1,6 +1,6 @@
 #pragma once
-// attn-image's inputs: labelled images from a folder per label, a path<TAB>label list or an
-// IDX pair, and single image files for predict and attention.
+// Labelled images from a folder per label, a path<TAB>label list or an IDX pair, and single
+// image files, as a ViT reads them. Bad files go to on_bad_item (data::run_item).
 #include <string>
 #include <vector>
 
@@ -8,12 +8,11 @@
 #include "attn/vision/image.h"
 #include "attn/vision/resize.h"
 #include "attn/vision/vit_train.h"
-#include "common/batch_errors.h"
 
-namespace attn::tools::image {
+namespace attn::vision {
 
 // Where labelled images come from: --data FOLDER|LIST, or --idx IMAGES LABELS.
-struct DataSource {
+struct ImageSource {
   std::string data;
   std::vector<std::string> idx;
   std::vector<std::string> idx_names;  // IDX label v is called idx_names[v] (empty: "v")
@@ -22,7 +21,7 @@ struct DataSource {
 
 // What the training images look like, for the defaults train derives (read from the headers
 // only, or from the IDX header).
-struct DataSummary {
+struct ImageSummary {
   int count = 0;
   int median_side = 0;  // of the shorter sides
   bool colour = false;  // any image in colour (files stored as RGB are looked at: grey is grey)
@@ -30,16 +29,16 @@ struct DataSummary {
   std::vector<data::LabelledFile> files;  // folder or list: the readable ones
 };
 
-DataSummary summarize(const DataSource& source, BatchErrors& errors);
+ImageSummary summarize(const ImageSource& source, const data::BadItemHandler& on_bad_item = {});
 
 // Every image decoded, converted to `channels` and fitted to size x size; labels mapped by
-// `labels` (an unknown label is a bad item). Bad files are BatchErrors items. With `summary`,
+// `labels` (an unknown label is a bad item). With `summary`,
 // its readable files are read (so a bad file is reported once).
-vision::ImageSet load_set(const DataSource& source, const std::vector<std::string>& labels,
-                          int size, int channels, vision::Fit fit, BatchErrors& errors,
-                          const DataSummary* summary = nullptr);
+ImageSet load_set(const ImageSource& source, const std::vector<std::string>& labels, int size,
+                  int channels, Fit fit, const data::BadItemHandler& on_bad_item = {},
+                  const ImageSummary* summary = nullptr);
 
 // One image file as the model reads it (bounded read, decode, fit).
-vision::Image load_image_file(const std::string& path, int size, int channels, vision::Fit fit);
+Image load_image_file(const std::string& path, int size, int channels, Fit fit);
 
-}  // namespace attn::tools::image
+}  // namespace attn::vision

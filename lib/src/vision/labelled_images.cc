@@ -1,4 +1,4 @@
-#include "image_data.h"
+#include "attn/vision/labelled_images.h"
 
 #include <algorithm>
 #include <set>
@@ -10,7 +10,7 @@
 #include "attn/data/labelled_files.h"
 #include "attn/data/labels.h"
 
-namespace attn::tools::image {
+namespace attn::vision {
 namespace {
 
 constexpr size_t kMaxImageFileBytes = size_t{64} << 20;
@@ -21,19 +21,19 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
 }
 
 struct IdxPair {
-  vision::IdxImages images;
+  IdxImages images;
   std::vector<uint8_t> labels;
 };
 
-IdxPair read_idx_pair(const DataSource& s) {
-  IdxPair p{vision::read_idx_images(s.idx[0]), vision::read_idx_labels(s.idx[1])};
+IdxPair read_idx_pair(const ImageSource& s) {
+  IdxPair p{read_idx_images(s.idx[0]), read_idx_labels(s.idx[1])};
   if (static_cast<size_t>(p.images.count) != p.labels.size())
     throw Error(s.idx[0] + " holds " + std::to_string(p.images.count) + " images but " + s.idx[1] +
                 " holds " + std::to_string(p.labels.size()) + " labels");
   return p;
 }
 
-std::string idx_label(const DataSource& s, int v) {
+std::string idx_label(const ImageSource& s, int v) {
   if (s.idx_names.empty()) return std::to_string(v);
   if (v >= static_cast<int>(s.idx_names.size()))
     throw Error(s.idx[1] + ": label number " + std::to_string(v) + " has no name (" +
@@ -42,7 +42,7 @@ std::string idx_label(const DataSource& s, int v) {
 }
 
 // Whether any pixel's channels differ (a grey picture saved as RGB is grey).
-bool is_colour(const vision::Image& img) {
+bool is_colour(const Image& img) {
   for (size_t i = 0; i + 2 < img.pixels.size(); i += 3)
     if (img.pixels[i] != img.pixels[i + 1] || img.pixels[i + 1] != img.pixels[i + 2]) return true;
   return false;
@@ -50,8 +50,8 @@ bool is_colour(const vision::Image& img) {
 
 }  // namespace
 
-DataSummary summarize(const DataSource& source, BatchErrors& errors) {
-  DataSummary s;
+ImageSummary summarize(const ImageSource& source, const data::BadItemHandler& on_bad_item) {
+  ImageSummary s;
   std::set<std::string> labels;
   if (!source.idx.empty()) {
     const IdxPair p = read_idx_pair(source);
@@ -63,10 +63,10 @@ DataSummary summarize(const DataSource& source, BatchErrors& errors) {
   }
   std::vector<int> sides;
   for (const auto& entry : data::read_labelled_files(source.data)) {
-    errors.run(entry.path.string(), [&] {
+    data::run_item(entry.path.string(), on_bad_item, [&] {
       const auto bytes = read_bytes(entry.path.string());
-      const vision::ImageHeader h = vision::probe_image(bytes);
-      if (h.channels >= 3 && !s.colour) s.colour = is_colour(vision::decode_image(bytes, 3));
+      const ImageHeader h = probe_image(bytes);
+      if (h.channels >= 3 && !s.colour) s.colour = is_colour(decode_image(bytes, 3));
       sides.push_back(std::min(h.width, h.height));
       labels.insert(entry.label);
       s.files.push_back(entry);
@@ -81,42 +81,42 @@ DataSummary summarize(const DataSource& source, BatchErrors& errors) {
   return s;
 }
 
-vision::ImageSet load_set(const DataSource& source, const std::vector<std::string>& labels,
-                          int size, int channels, vision::Fit fit, BatchErrors& errors,
-                          const DataSummary* summary) {
+ImageSet load_set(const ImageSource& source, const std::vector<std::string>& labels, int size,
+                  int channels, Fit fit, const data::BadItemHandler& on_bad_item,
+                  const ImageSummary* summary) {
   const data::LabelIndex index(labels);
   auto label_id = [&](const std::string& label) { return index.id(label, ""); };
-  vision::ImageSet set;
+  ImageSet set;
   set.size = size;
   set.channels = channels;
   if (!source.idx.empty()) {
     const IdxPair p = read_idx_pair(source);
     const size_t n = size_t(p.images.rows) * p.images.cols;
     for (int i = 0; i < p.images.count; ++i) {
-      errors.run(source.idx[1] + ": item " + std::to_string(i), [&] {
+      data::run_item(source.idx[1] + ": item " + std::to_string(i), on_bad_item, [&] {
         const int id = label_id(idx_label(source, p.labels[i]));
-        vision::Image img(p.images.cols, p.images.rows, 1);
+        Image img(p.images.cols, p.images.rows, 1);
         std::copy_n(p.images.pixels.begin() + i * n, n, img.pixels.begin());
         if (channels == 3) {  // grey to RGB: each value three times
-          vision::Image rgb(img.width, img.height, 3);
+          Image rgb(img.width, img.height, 3);
           for (size_t k = 0; k < n; ++k) std::fill_n(rgb.pixels.begin() + 3 * k, 3, img.pixels[k]);
           img = std::move(rgb);
         }
-        set.add(vision::fit_image(img, size, fit), id);
+        set.add(fit_image(img, size, fit), id);
       });
     }
     return set;
   }
   for (const auto& entry : summary ? summary->files : data::read_labelled_files(source.data))
-    errors.run(entry.path.string(), [&] {
+    data::run_item(entry.path.string(), on_bad_item, [&] {
       const int id = label_id(entry.label);
       set.add(load_image_file(entry.path.string(), size, channels, fit), id);
     });
   return set;
 }
 
-vision::Image load_image_file(const std::string& path, int size, int channels, vision::Fit fit) {
-  return vision::load_model_input(read_bytes(path), size, channels, fit);
+Image load_image_file(const std::string& path, int size, int channels, Fit fit) {
+  return load_model_input(read_bytes(path), size, channels, fit);
 }
 
-}  // namespace attn::tools::image
+}  // namespace attn::vision
