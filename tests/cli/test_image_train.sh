@@ -12,6 +12,7 @@ step "train on a folder per label: settings derived from the images and printed"
 run attn-image train --data train --valid test.tsv --output m.safetensors "${TINY[@]}" --epochs 15
 expect_exit 0
 expect_stderr_has "image-size 16 channels 1 fit crop stem linear patch 4 (16 patches)"
+expect_stderr_has "test-shift 1"  # derived: the crop padding is 2 on 16x16 images
 expect_stderr_has "epoch 15/15"
 expect_stderr_has "wrote m.safetensors"
 
@@ -38,6 +39,22 @@ acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"
 if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "accuracy $acc < 0.8"; fi
 run attn-image eval --model m.safetensors --data test
 expect_exit 0; expect_stdout_has "accuracy"
+
+step "--test-shift: derived from the crop padding, stored, overridable; out of range is a usage error"
+run attn-image predict --model m.safetensors --top-k 3 test/hbar/000.png
+expect_exit 0; cp "$OUT" stored.tsv
+run attn-image predict --model m.safetensors --top-k 3 --test-shift 1 test/hbar/000.png
+expect_exit 0
+if cmp -s "$OUT" stored.tsv; then _pass; else _fail "--test-shift 1 differs from the stored shift 1"; fi
+run attn-image predict --model m.safetensors --top-k 3 --test-shift 0 test/hbar/000.png
+expect_exit 0
+if cmp -s "$OUT" stored.tsv; then _fail "--test-shift 0 gave the shifted probabilities"; else _pass; fi
+run attn-image eval --model m.safetensors --data test.tsv --test-shift 0
+expect_exit 0; expect_stdout_has "accuracy"
+run attn-image eval --model m.safetensors --data test.tsv --test-shift 5
+expect_exit 2; expect_stderr_has "--test-shift: test shift 5: expected 0 to 4 pixels"
+run attn-image train --data train --output ts.safetensors "${TINY[@]}" --epochs 1 --test-shift 5
+expect_exit 2; expect_stderr_has "test shift 5: expected 0 to 4 pixels"
 
 step "predict: path, label, probability per image, in input order; '-' reads paths"
 run attn-image predict --model m.safetensors test/vbar/000.png test/hbar/001.png

@@ -7,7 +7,9 @@
 
 #include "attn/error.h"
 #include "attn/vision/heatmap.h"
+#include "attn/vision/augment.h"
 #include "attn/vision/patch_embedding.h"
+#include "attn/vision/test_shift.h"
 #include "attn/vision/vit.h"
 #include "attn/vision/vit_train.h"
 #include "layers_gradcheck.h"
@@ -218,7 +220,7 @@ TEST_CASE("a tiny ViT learns the corner task with augmentation; same seed, same 
     fc.adamw.lr = 3e-3f;
     fc.seed = seed;
     fit(trainable, std::vector<int>(train.count(), c.tokens()), fc);
-    const ViTEvaluation ev = evaluate(model, test, stats, 64);
+    const ViTEvaluation ev = evaluate(model, test, stats, 0, 64);
     std::vector<float> weights;
     for (Parameter* p : model.parameters())
       weights.insert(weights.end(), p->value.storage().begin(), p->value.storage().end());
@@ -263,4 +265,40 @@ TEST_CASE("ViTTrainable class weights scale each image's loss and gradient by it
   const auto [zero, dzero] = step({0, 0, 0, 0});
   CHECK(zero == 0.0);
   for (float g : dzero) CHECK(g == 0.0f);
+}
+
+TEST_CASE("test-time shifts: shift_image moves with fill; the mean over the 5 views, by hand") {
+  // shift_image on a 3x3 one-channel image: dst(y, x) = src(y + oy, x + ox), fill outside.
+  const std::vector<float> src = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  std::vector<float> dst(9);
+  const float fill = -1.0f;
+  shift_image(3, 1, src.data(), dst.data(), 0, 1, &fill);
+  CHECK(dst == std::vector<float>{2, 3, -1, 5, 6, -1, 8, 9, -1});
+  shift_image(3, 1, src.data(), dst.data(), -1, 0, &fill);
+  CHECK(dst == std::vector<float>{-1, -1, -1, 1, 2, 3, 4, 5, 6});
+
+  ViTConfig c = tiny_config();
+  ViT model(c);
+  Rng rng(5);
+  model.init(rng);
+  const int B = 2, S = c.image_size, C = c.channels, K = c.num_labels;
+  const size_t n = size_t(S) * S * C;
+  const std::vector<float> x = random_vector(int(n) * B, rng), black = {-0.5f, -0.4f, -0.3f};
+  std::vector<float> plain(B * K), averaged(B * K), expect(B * K, 0.0f);
+  predict_probs(model, B, x.data(), plain.data());
+  shifted_mean_probs(model, B, x.data(), black, 0, averaged.data());
+  CHECK(averaged == plain);  // shift 0 is the plain prediction
+  const int moves[5][2] = {{0, 0}, {0, 2}, {0, -2}, {2, 0}, {-2, 0}};
+  for (const auto& mv : moves) {
+    std::vector<float> views(n * B), p(B * K);
+    for (int b = 0; b < B; ++b) shift_image(S, C, x.data() + n * b, views.data() + n * b, mv[0], mv[1], black.data());
+    predict_probs(model, B, views.data(), p.data());
+    for (int i = 0; i < B * K; ++i) expect[i] += p[i] / 5.0f;
+  }
+  shifted_mean_probs(model, B, x.data(), black, 2, averaged.data());
+  for (int i = 0; i < B * K; ++i) CHECK(averaged[i] == doctest::Approx(expect[i]).epsilon(1e-5));
+  CHECK(averaged != plain);
+  CHECK_NOTHROW(check_test_shift(2, 8));
+  CHECK_THROWS_WITH_AS(check_test_shift(3, 8), doctest::Contains("0 to 2 pixels"), Error);
+  CHECK_THROWS_AS(check_test_shift(-1, 8), Error);
 }

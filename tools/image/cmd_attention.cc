@@ -9,6 +9,7 @@
 #include "attn/vision/heatmap.h"
 #include "batch_runner.h"
 #include "commands.h"
+#include "model_loading.h"
 #include "common/embedded_model.h"
 #include "common/output.h"
 #include "common/run_guarded.h"
@@ -17,7 +18,8 @@ namespace attn::tools::image {
 namespace {
 
 struct AttentionArgs {
-  std::string model, output;
+  ModelChoice model;
+  std::string output;
   std::vector<std::string> inputs;
   int layer = 0;
 };
@@ -35,7 +37,7 @@ int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin b
   std::error_code ec;
   if (!std::filesystem::is_directory(a.output, ec))
     throw Error(a.output + ": not a directory (--output takes the folder for the PNGs)");
-  const auto model = vision::load_image_model(open_model_or_builtin(a.model, builtin));
+  const auto model = load_chosen_model(a.model, builtin);
   const auto& c = model.vit->config();
   if (a.layer > c.layers)
     throw UsageError("--layer " + std::to_string(a.layer) + ": the model has " + std::to_string(c.layers) + " layers");
@@ -60,7 +62,7 @@ int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin b
 
 Command add_attention_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<AttentionArgs>();
-  CLI::App* cmd = add_model_subcommand(app, "attention", "Write attention heat-map PNGs: where the class token looked", common, args->model, kModelHelp);
+  CLI::App* cmd = add_image_model_subcommand(app, "attention", "Write attention heat-map PNGs: where the class token looked", common, args->model);
   add_output_option(*cmd, args->output, true, "Folder for the PNGs (one per image, named after it)");
   cmd->add_option("--layer", args->layer, "0: attention rollout over all layers (Abnar & Zuidema 2020); K: layer K alone")->capture_default_str()->check(CLI::Range(0, 64));
   add_inputs_argument(*cmd, args->inputs, "Image files; '-': paths on stdin");

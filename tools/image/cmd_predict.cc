@@ -3,6 +3,7 @@
 
 #include "batch_runner.h"
 #include "commands.h"
+#include "model_loading.h"
 #include "common/embedded_model.h"
 #include "common/output.h"
 #include "common/predict_kit.h"
@@ -13,14 +14,14 @@ namespace {
 constexpr size_t kExplainPatches = 5;
 
 struct PredictArgs {
-  std::string model;
+  ModelChoice model;
   std::vector<std::string> inputs;
   bool explain = false;
   PredictOptions out;
 };
 
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
-  const auto model = vision::load_image_model(open_model_or_builtin(a.model, builtin));
+  const auto model = load_chosen_model(a.model, builtin);
   const int grid = model.vit->config().image_size / model.vit->config().patch;
   PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
@@ -41,7 +42,7 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
 
 Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<PredictArgs>();
-  CLI::App* cmd = add_model_subcommand(app, "predict", "Label each image file", common, args->model, kModelHelp);
+  CLI::App* cmd = add_image_model_subcommand(app, "predict", "Label each image file", common, args->model);
   add_inputs_argument(*cmd, args->inputs, "Image files (PNG, JPEG, BMP, GIF, PGM/PPM, TGA); '-': paths on stdin");
   cmd->add_flag("--explain", args->explain, "Add the 5 patches the class token attended to most (attention rollout): jsonl \"explain\" [{row, col, weight}], tsv patch:row,col columns");
   add_predict_options(*cmd, args->out);

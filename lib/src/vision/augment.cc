@@ -25,6 +25,18 @@ double sample_gamma(double k, Rng& rng) {
 
 }  // namespace
 
+void shift_image(int S, int C, const float* src, float* dst, int oy, int ox, const float* fill) {
+  for (int y = 0; y < S; ++y)
+    for (int x = 0; x < S; ++x) {
+      const int sy = y + oy, sx = x + ox;
+      float* out = dst + (size_t(y) * S + x) * C;
+      if (sy < 0 || sy >= S || sx < 0 || sx >= S)
+        std::memcpy(out, fill, sizeof(float) * C);
+      else
+        std::memcpy(out, src + (size_t(sy) * S + sx) * C, sizeof(float) * C);
+    }
+}
+
 float sample_beta(float a, Rng& rng) {
   const double x = sample_gamma(a, rng), y = sample_gamma(a, rng);
   return static_cast<float>(x / (x + y));
@@ -40,16 +52,8 @@ void augment_image(int S, int C, float* image, const float* fill, const AugmentC
     const int oy = static_cast<int>(rng.below(2 * pad + 1)) - pad;
     const int ox = static_cast<int>(rng.below(2 * pad + 1)) - pad;
     if (oy != 0 || ox != 0) {
-      std::vector<float> src(image, image + n);
-      for (int y = 0; y < S; ++y)
-        for (int x = 0; x < S; ++x) {
-          const int sy = y + oy, sx = x + ox;
-          float* out = image + (size_t(y) * S + x) * C;
-          if (sy < 0 || sy >= S || sx < 0 || sx >= S)
-            std::memcpy(out, fill, sizeof(float) * C);
-          else
-            std::memcpy(out, src.data() + (size_t(sy) * S + sx) * C, sizeof(float) * C);
-        }
+      const std::vector<float> src(image, image + n);
+      shift_image(S, C, src.data(), image, oy, ox, fill);
     }
   }
   if (config.flip && rng.uniform() < 0.5f)

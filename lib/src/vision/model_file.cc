@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/error.h"
+#include "attn/vision/test_shift.h"
 
 namespace attn::vision {
 namespace {
@@ -42,7 +43,8 @@ void save_image_model(const std::string& path, ImageModel& model,
       {"model", nlohmann::json::parse(vit_config_to_json(c))},
       {"input", {{"fit", to_string(model.input.fit)},
                  {"mean", stats_json(model.input.stats.mean)},
-                 {"std", stats_json(model.input.stats.std)}}}};
+                 {"std", stats_json(model.input.stats.std)},
+                 {"test_shift", model.input.test_shift}}}};
   std::map<std::string, std::string> meta = extra_metadata;
   meta["attn.task"] = kImageTask;
   meta["attn.format_version"] = kImageFormatVersion;
@@ -74,6 +76,12 @@ ImageModel load_image_model(const SafeTensorsFile& file) {
     m.input.stats.std = read_stats(input, "std", vc.channels);
     for (float s : m.input.stats.std)
       if (!(s > 0.0f)) throw Error("attn.config: input.std: values must be > 0");
+    if (input.contains("test_shift")) {
+      if (!input.at("test_shift").is_number_integer())
+        throw Error("attn.config: input.test_shift: expected a whole number of pixels");
+      m.input.test_shift = input.at("test_shift").get<int>();
+      check_test_shift(m.input.test_shift, vc.image_size);
+    }
     const nlohmann::json labels = nlohmann::json::parse(file.metadata_value("attn.labels"), nullptr, false);
     if (!labels.is_array() || static_cast<int>(labels.size()) != vc.num_labels)
       throw Error("attn.labels: expected an array of " + std::to_string(vc.num_labels) + " labels");

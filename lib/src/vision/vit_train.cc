@@ -1,11 +1,13 @@
 #include "attn/vision/vit_train.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
 #include "attn/layers/loss.h"
 #include "attn/ops.h"
+#include "attn/vision/test_shift.h"
 
 namespace attn::vision {
 
@@ -39,7 +41,7 @@ void normalize_items(const ImageSet& set, const std::vector<int>& items, const C
 ViTTrainable::ViTTrainable(ViT& model, const ImageSet& data, const ChannelStats& stats,
                            const ViTTrainConfig& config)
     : model_(model), data_(data), stats_(stats), config_(config) {
-  for (size_t c = 0; c < stats.mean.size(); ++c) fill_.push_back(-stats.mean[c] / stats.std[c]);
+  fill_ = normalised_black(stats);
 }
 
 namespace {
@@ -113,8 +115,9 @@ void predict_probs(const ViT& model, int B, const float* images, float* probs) {
 }
 
 ViTEvaluation evaluate(const ViT& model, const ImageSet& set, const ChannelStats& stats,
-                       int batch) {
+                       int test_shift, int batch) {
   const int K = model.config().num_labels;
+  const std::vector<float> black = normalised_black(stats);
   ViTEvaluation ev;
   ev.confusion = ConfusionMatrix(K);
   std::vector<float> images, probs;
@@ -125,14 +128,13 @@ ViTEvaluation evaluate(const ViT& model, const ImageSet& set, const ChannelStats
     for (int b = 0; b < B; ++b) items[b] = start + b;
     images.resize(set.image_bytes() * B);
     normalize_items(set, items, stats, images.data());
-    Tensor logits;
-    ViT::Cache cache;
-    model.forward(B, images.data(), logits, cache, {}, false);
-    loss_sum += double(softmax_cross_entropy(B, K, logits.data(), set.labels.data() + start, 0.0f,
-                                             nullptr, nullptr)) * B;
+    probs.resize(size_t(B) * K);
+    shifted_mean_probs(model, B, images.data(), black, test_shift, probs.data());
     for (int b = 0; b < B; ++b) {
-      const float* row = logits.data() + size_t(b) * K;
-      ev.confusion.add(set.labels[start + b], static_cast<int>(std::max_element(row, row + K) - row));
+      const float* row = probs.data() + size_t(b) * K;
+      const int label = set.labels[start + b];
+      loss_sum -= std::log(std::max(row[label], 1e-30f));
+      ev.confusion.add(label, static_cast<int>(std::max_element(row, row + K) - row));
     }
   }
   const int64_t total = ev.confusion.total();

@@ -17,6 +17,10 @@ struct AugmentConfig {
   float cutmix_alpha = 0.0f;   // > 0: cutmix; with both, each batch picks one at random
 };
 
+// dst = src moved so that dst pixel (y, x) is src pixel (y + oy, x + ox), or `fill` (C) where
+// that falls outside: the crop-with-padding geometry, shared by training and test-time shifts.
+void shift_image(int S, int C, const float* src, float* dst, int oy, int ox, const float* fill);
+
 // Crop with padding, flip and erasing on one image, in place. `fill`: (C) the value padded
 // pixels get (normalised black); erased pixels get 0 (the normalised mean).
 void augment_image(int S, int C, float* image, const float* fill, const AugmentConfig& config,

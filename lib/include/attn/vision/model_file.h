@@ -1,7 +1,7 @@
 #pragma once
 // Image classifier model files: safetensors with the tensors of ViT and
 //   attn.task = "image-classification", attn.format_version = "1",
-//   attn.config = {"model": {ViT settings}, "input": {"fit", "mean", "std"}},
+//   attn.config = {"model": {ViT settings}, "input": {"fit", "mean", "std", "test_shift"}},
 //   attn.labels = ["T-shirt/top", "Trouser", ...].
 #include <map>
 #include <memory>
@@ -23,6 +23,7 @@ inline constexpr const char* kImageFormatVersion = "1";
 struct InputOptions {
   Fit fit = Fit::Crop;
   ChannelStats stats;
+  int test_shift = 0;  // > 0: predictions average shifted views (test_shift.h); absent in older files
 };
 
 struct ImageModel {

@@ -65,8 +65,9 @@ struct ViTEvaluation {
   ConfusionMatrix confusion{2};
 };
 
-// Every image of the set in batches of `batch`; labels must be in [0, K).
+// Every image of the set in batches of `batch`; labels must be in [0, K). test_shift > 0:
+// probabilities averaged over shifted views (test_shift.h).
 ViTEvaluation evaluate(const ViT& model, const ImageSet& set, const ChannelStats& stats,
-                       int batch = 256);
+                       int test_shift = 0, int batch = 256);
 
 }  // namespace attn::vision
