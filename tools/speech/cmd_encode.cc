@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "attn/audio/encode_stream.h"
+#include "attn/audio/feature_source.h"
 #include "common/batch_errors.h"
 #include "common/predict_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
-#include "speech/feature_source.h"
 #include "speech/model_args.h"
 
 namespace attn::tools::speech {
@@ -29,11 +29,12 @@ int run_encode(const EncodeArgs& a, const CommonOptions& common) {
   audio::PipelineOptions p = model.features;
   p.audio = a.audio.pipeline.audio;
   p.audio.resample = !a.audio.no_resample;
-  FeatureSource source(a.inputs, a.lists, p);
+  audio::FeatureSource source(a.inputs, a.lists, p);
   const auto out = open_feature_output(a.output);
   BatchErrors errors(common.keep_going);
   const int C = model.classifier->config().dim;
-  source.each(a.shard, errors, [&](FeatureItem& item) {
+  const auto mine = [&](int64_t index) { return a.shard.mine(index); };
+  source.each(mine, errors.on_bad_item(), [&](audio::FeatureItem& item) {
     out->write(item.utt, C, [&](const audio::FrameSink& sink) {
       audio::EncodeStream encoder(*model.classifier, sink);
       source.stream([&](const float* rows, int64_t n) { encoder.push(rows, n); });

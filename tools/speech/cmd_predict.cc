@@ -2,6 +2,7 @@
 // feature archives (ark:feats.ark, ark:- for a pipe).
 #include <memory>
 
+#include "attn/audio/feature_source.h"
 #include "attn/audio/speech_predict.h"
 #include "attn/error.h"
 #include "common/batch_errors.h"
@@ -9,7 +10,6 @@
 #include "common/predict_kit.h"
 #include "speech/commands.h"
 #include "speech/feature_flags.h"
-#include "speech/feature_source.h"
 #include "speech/model_args.h"
 
 namespace attn::tools::speech {
@@ -30,13 +30,14 @@ int run_predict(const PredictArgs& a, const CommonOptions& common) {
   audio::PipelineOptions p = model.features;
   p.audio = a.audio.pipeline.audio;
   p.audio.resample = !a.audio.no_resample;
-  FeatureSource source(a.inputs, a.lists, p);
+  audio::FeatureSource source(a.inputs, a.lists, p);
   PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
   const int K = model.classifier->config().num_labels;
   const std::vector<float> warps = test_warps(a.warps_flag, a.warps, model);
   // One utterance at a time keeps the output streaming and memory bounded.
-  source.each(a.out.shard, errors, [&](FeatureItem& item) {
+  const auto mine = [&](int64_t index) { return a.out.shard.mine(index); };
+  source.each(mine, errors.on_bad_item(), [&](audio::FeatureItem& item) {
     std::vector<float> probs;
     if (warps.empty() || source.from_archive()) {  // an archive's features are used as they are
       source.load(item);

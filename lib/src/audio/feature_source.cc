@@ -1,4 +1,4 @@
-#include "speech/feature_source.h"
+#include "attn/audio/feature_source.h"
 
 #include <cerrno>
 #include <cstring>
@@ -8,16 +8,16 @@
 #include "attn/data/replay_stream.h"
 #include "attn/error.h"
 
-namespace attn::tools::speech {
+namespace attn::audio {
 
 FeatureSource::FeatureSource(std::vector<std::string> inputs, std::vector<std::string> lists,
-                             const audio::PipelineOptions& p)
+                             const PipelineOptions& p)
     : pipeline_(p) {
   std::vector<std::string> recordings;
   for (std::string& in : inputs) {
     if (in == "-" && !stdin_) {  // look at stdin's first line: an archive, or a list?
       std::string head = data::read_head(stdin, 4096);
-      const bool archive = audio::looks_like_kaldi_archive(head);
+      const bool archive = looks_like_kaldi_archive(head);
       stdin_ = data::replay_stream(std::move(head), stdin);
       if (archive) {
         archives_.push_back("-");
@@ -40,7 +40,7 @@ FeatureSource::~FeatureSource() {
 }
 
 bool FeatureSource::next(FeatureItem& item) {
-  audio::Utterance u;
+  Utterance u;
   if (audio_ && audio_->next(u)) {
     item.utt = u.entry.utt;
     item.where = u.where;
@@ -71,12 +71,12 @@ bool FeatureSource::next(FeatureItem& item) {
 void FeatureSource::check_dim(int dim) const {
   if (dim != pipeline_.dim())
     throw Error(fmt::format("features have {} columns; the model reads {} ({})", dim, pipeline_.dim(),
-                            pipeline_.features.kind == audio::FeatureKind::Mfcc ? "mfcc" : "fbank"));
+                            pipeline_.features.kind == FeatureKind::Mfcc ? "mfcc" : "fbank"));
 }
 
 void FeatureSource::load(FeatureItem& item) {
   if (!from_archive_) {
-    item.feats = audio::compute_file_features(pending_path_, pipeline_);
+    item.feats = compute_file_features(pending_path_, pipeline_);
     return;
   }
   std::vector<float> rows;
@@ -86,14 +86,14 @@ void FeatureSource::load(FeatureItem& item) {
 }
 
 Tensor FeatureSource::load_recording(double mel_warp) const {
-  audio::PipelineOptions p = pipeline_;
+  PipelineOptions p = pipeline_;
   p.mel_warp = mel_warp;
-  return audio::compute_file_features(pending_path_, p);
+  return compute_file_features(pending_path_, p);
 }
 
-void FeatureSource::stream(const audio::FrameSink& sink) {
+void FeatureSource::stream(const FrameSink& sink) {
   if (!from_archive_) {
-    audio::compute_file_features(pending_path_, pipeline_, sink);
+    compute_file_features(pending_path_, pipeline_, sink);
     return;
   }
   std::vector<float> rows;
@@ -106,15 +106,16 @@ void FeatureSource::stream(const audio::FrameSink& sink) {
   if (total == 0) throw Error("no frames");
 }
 
-void FeatureSource::each(const Shard& shard, BatchErrors& errors, const std::function<void(FeatureItem&)>& use) {
+void FeatureSource::each(const std::function<bool(int64_t index)>& mine, const data::BadItemHandler& on_bad_item,
+                         const std::function<void(FeatureItem&)>& use) {
   for (int64_t index = 0;; ++index) {
     FeatureItem item;
     bool more = true;
-    if (!errors.run("", [&] { more = next(item); })) continue;
+    if (!data::run_item("", on_bad_item, [&] { more = next(item); })) continue;
     if (!more) return;
-    if (!shard.mine(index)) continue;
-    errors.run(item.where, [&] { use(item); });
+    if (!mine(index)) continue;
+    data::run_item(item.where, on_bad_item, [&] { use(item); });
   }
 }
 
-}  // namespace attn::tools::speech
+}  // namespace attn::audio

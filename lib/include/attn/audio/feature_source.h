@@ -4,6 +4,8 @@
 // archives, named "ark:feats.ark" or "ark:-" (stdin), text or binary. A bare "-" is an archive
 // when stdin starts like one (as `mfcc ... | encode -` sends), else a list of recordings.
 // Archive features must have the model's dimension.
+#include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,11 +13,10 @@
 
 #include "attn/audio/feature_io.h"
 #include "attn/audio/pipeline.h"
-#include "common/batch_errors.h"
-#include "common/predict_kit.h"
 #include "attn/audio/utterances.h"
+#include "attn/data/labelled_files.h"
 
-namespace attn::tools::speech {
+namespace attn::audio {
 
 struct FeatureItem {
   std::string utt, where;
@@ -24,7 +25,7 @@ struct FeatureItem {
 
 class FeatureSource {
  public:
-  FeatureSource(std::vector<std::string> inputs, std::vector<std::string> lists, const audio::PipelineOptions& p);
+  FeatureSource(std::vector<std::string> inputs, std::vector<std::string> lists, const PipelineOptions& p);
   ~FeatureSource();
   // The next item's id into `item`; false when all are done. Reading the item itself happens in
   // load() or stream(), so a bad item is reported under its name. Bad list lines throw attn::Error.
@@ -37,23 +38,25 @@ class FeatureSource {
   // The features of the item next() named, to sink in order, (n, dim) rows at a time, in bounded
   // memory: a recording is read in blocks (twice with --cmvn utt: statistics, then frames), an
   // archive's matrix a block of rows at a time. attn::Error as load().
-  void stream(const audio::FrameSink& sink);
-  // The loop predict and encode share: every item of the shard to `use`, in input order, which
-  // loads or streams it; a bad list line, recording or matrix is an error of `errors` (skipped
-  // and counted with --keep-going). Other shards' items are not read.
-  void each(const Shard& shard, BatchErrors& errors, const std::function<void(FeatureItem&)>& use);
+  void stream(const FrameSink& sink);
+  // The loop predict and encode share: every item that is `mine` (by 0-based input position) to
+  // `use`, in input order, which loads or streams it; a bad list line (item "") or a bad
+  // recording or matrix (item: its `where`) goes to on_bad_item (data::run_item). Items not
+  // mine are not read.
+  void each(const std::function<bool(int64_t index)>& mine, const data::BadItemHandler& on_bad_item,
+            const std::function<void(FeatureItem&)>& use);
 
  private:
   std::vector<std::string> archives_;
   size_t next_archive_ = 0;
   std::FILE* archive_file_ = nullptr;
   std::FILE* stdin_ = nullptr;  // stdin behind its first line, once "-" was looked at
-  std::optional<audio::ArchiveReader> archive_;
-  std::optional<audio::Utterances> audio_;
-  audio::PipelineOptions pipeline_;
+  std::optional<ArchiveReader> archive_;
+  std::optional<Utterances> audio_;
+  PipelineOptions pipeline_;
   void check_dim(int dim) const;
   std::string pending_path_;
   bool from_archive_ = false;
 };
 
-}  // namespace attn::tools::speech
+}  // namespace attn::audio
