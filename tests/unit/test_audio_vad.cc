@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "attn/audio/pipeline.h"
 #include "attn/audio/vad.h"
 #include "attn/error.h"
 #include "attn/rng.h"
@@ -89,4 +90,25 @@ TEST_CASE("VAD options out of range are refused by name") {
   o = {};
   o.frames_context = -1;
   CHECK_THROWS_WITH_AS(o.validate(), doctest::Contains("--vad-frames-context -1"), attn::Error);
+}
+
+TEST_CASE("PipelineOptions::validate: VAD needs the log energy in column 0, --norm-vars needs CMVN") {
+  PipelineOptions p;
+  CHECK_NOTHROW(p.validate());
+  p.vad.enabled = true;
+  CHECK_NOTHROW(p.validate());  // mfcc: C0 or the energy
+  p.features.htk_compat = true;
+  CHECK_THROWS_AS(p.validate(), attn::Error);
+  p.features = default_feature_options(FeatureKind::Fbank);
+  p.features.use_energy = false;
+  CHECK_THROWS_AS(p.validate(), attn::Error);
+  p.features.use_energy = true;
+  CHECK_NOTHROW(p.validate());
+  p.vad.proportion_threshold = 1.5f;
+  CHECK_THROWS_AS(p.validate(), attn::Error);
+  p.vad = {};
+  p.norm_vars = true;
+  CHECK_THROWS_AS(p.validate(), attn::Error);
+  p.cmvn = CmvnMode::Utterance;
+  CHECK_NOTHROW(p.validate());
 }

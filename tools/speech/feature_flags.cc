@@ -96,20 +96,9 @@ audio::PipelineOptions resolve(const FeatureFlags& f) {
   p.audio.resample = !f.no_resample;
   try {
     p.features.frame.window_type = audio::parse_window_type(f.window_type);
-    p.features.validate();
+    p.validate();
   } catch (const Error& e) {
     throw UsageError(e.what());
-  }
-  if (p.norm_vars && p.cmvn == audio::CmvnMode::None) throw UsageError("--norm-vars needs --cmvn utt");
-  if (p.vad.enabled) {
-    const audio::FeatureOptions& o = p.features;
-    if (o.htk_compat || (o.kind == audio::FeatureKind::Fbank && !o.use_energy))
-      throw UsageError("--vad reads the log energy in column 0: it needs mfcc, or fbank with --use-energy, without --htk-compat");
-    try {
-      p.vad.validate();
-    } catch (const Error& e) {
-      throw UsageError(e.what());
-    }
   }
   return p;
 }

@@ -10,6 +10,16 @@
 
 namespace attn::audio {
 
+void PipelineOptions::validate() const {
+  features.validate();
+  if (norm_vars && cmvn == CmvnMode::None) throw Error("--norm-vars needs --cmvn utt");
+  if (vad.enabled) {
+    if (features.htk_compat || (features.kind == FeatureKind::Fbank && !features.use_energy))
+      throw Error("--vad reads the log energy in column 0: it needs mfcc, or fbank with --use-energy, without --htk-compat");
+    vad.validate();
+  }
+}
+
 FrameStream::FrameStream(const FeatureComputer& computer, uint64_t dither_seed)
     : computer_(computer), dither_(dither_seed), frame_(computer.options().frame.window_size()) {}
 

@@ -53,6 +53,9 @@ struct PipelineOptions {
   double mel_warp = 1.0;
 
   int dim() const { return features.dim() * (deltas.order + 1); }
+  // attn::Error naming the option: bad feature or VAD options, --norm-vars without CMVN, VAD
+  // without the log energy in column 0.
+  void validate() const;
 };
 
 // Calls sink(rows, n) with the utterance's frames in order, (n, dim) each call. Throws
