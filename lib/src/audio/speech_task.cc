@@ -53,12 +53,7 @@ LabelledAudio read_labelled_audio(const std::string& data, const PipelineOptions
   LabelledAudio out;  // the readable ones, in order; the others are errors' items
   for (size_t i = 0; i < all.paths.size(); ++i) {
     if (failed[i]) {  // skipped if the handler returns
-      if (!on_bad_item) std::rethrow_exception(failed[i]);
-      try {
-        std::rethrow_exception(failed[i]);
-      } catch (const Error& e) {
-        on_bad_item(all.paths[i], e);
-      }
+      data::run_item(all.paths[i], on_bad_item, [&] { std::rethrow_exception(failed[i]); });
       continue;
     }
     out.paths.push_back(std::move(all.paths[i]));
