@@ -1,5 +1,4 @@
 // attn-image train: defaults from the training images, ViT, augmentation, training loop, model.
-#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -8,6 +7,7 @@
 #include "attn/vision/labelled_images.h"
 #include "attn/vision/model_file.h"
 #include "attn/vision/test_shift.h"
+#include "attn/vision/vit_defaults.h"
 #include "commands.h"
 #include "common/train_kit.h"
 
@@ -37,30 +37,21 @@ std::vector<std::string> split_names(const std::string& s) {
   return out;
 }
 
-// The smallest patch (>= 2) that divides the image into at most 8 x 8 patches.
-int default_patch(int size) {
-  for (int p = 2; p <= size; ++p)
-    if (size % p == 0 && size / p <= 8) return p;
-  return size;
-}
-
-// Defaults from what the images are: their size, their number and whether any is in colour.
+// The defaults from the training images (attn/vision/vit_defaults.h) for what was not given.
 void derive_defaults(TrainArgs& a, const vision::ImageSummary& s, const CLI::App& cmd) {
-  if (!a.channels) a.channels = s.colour ? 3 : 1;
-  if (!a.image_size) a.image_size = std::clamp(s.median_side / 4 * 4, 8, 64);
-  if (!a.patch) a.patch = default_patch(a.image_size);
-  // Many images train for few epochs, where regularisation only slows learning (measured on a
-  // Fashion-MNIST validation slice, assets/models/README.md); few images need it.
-  const bool many = s.count >= 20000;
-  if (!given(cmd, "--crop-padding")) a.train.augment.crop_padding = many ? 0 : std::max(1, a.image_size / 8);
+  const vision::ViTDefaults d = vision::vit_defaults(s, a.image_size);
+  if (!a.channels) a.channels = d.channels;
+  a.image_size = d.image_size;
+  if (!a.patch) a.patch = d.patch;
+  if (!given(cmd, "--crop-padding")) a.train.augment.crop_padding = d.crop_padding;
   // Shifted views at test time help a model that trained on shifted crops (+0.9 points on the
   // Fashion-MNIST validation slice, assets/models/README.md).
   if (a.test_shift < 0) a.test_shift = a.train.augment.crop_padding > 0 ? 1 : 0;
-  if (!given(cmd, "--erase")) a.train.augment.erase_prob = many ? 0.0f : 0.25f;
-  if (!given(cmd, "--drop-path")) a.model.drop_path = many ? 0.0f : 0.1f;
-  if (!given(cmd, "--label-smoothing")) a.train.label_smoothing = many ? 0.0f : 0.1f;
-  if (!given(cmd, "--epochs")) a.fit_options.epochs = std::clamp(300000 / std::max(1, s.count), 10, 200);
-  if (!given(cmd, "--batch-size")) a.fit_options.batch_size = std::clamp(s.count / 20, 16, 128);
+  if (!given(cmd, "--erase")) a.train.augment.erase_prob = d.erase_prob;
+  if (!given(cmd, "--drop-path")) a.model.drop_path = d.drop_path;
+  if (!given(cmd, "--label-smoothing")) a.train.label_smoothing = d.label_smoothing;
+  if (!given(cmd, "--epochs")) a.fit_options.epochs = d.epochs;
+  if (!given(cmd, "--batch-size")) a.fit_options.batch_size = d.batch_size;
 }
 
 // The settings an image model is trained with, from its config: --init fixes its architecture
