@@ -27,40 +27,18 @@ TEST_CASE("default_patch: the smallest patch giving at most 8 patches a side") {
   CHECK(default_patch(17) == 17);  // a prime side: one patch
 }
 
+// Fields in order: channels, image_size, patch, crop_padding, erase_prob, drop_path,
+// label_smoothing, epochs, batch_size.
 TEST_CASE("vit_defaults: 1,797 8x8 grey digits") {
-  const ViTDefaults d = vit_defaults(summary(1797, 8, false));
-  CHECK(d.channels == 1);
-  CHECK(d.image_size == 8);
-  CHECK(d.patch == 2);
-  CHECK(d.crop_padding == 1);
-  CHECK(d.erase_prob == 0.25f);
-  CHECK(d.drop_path == 0.1f);
-  CHECK(d.label_smoothing == 0.1f);
-  CHECK(d.epochs == 166);
-  CHECK(d.batch_size == 89);
+  CHECK(vit_defaults(summary(1797, 8, false)) == ViTDefaults{1, 8, 2, 1, 0.25f, 0.1f, 0.1f, 166, 89});
 }
 
 TEST_CASE("vit_defaults: 60,000 28x28 grey images train without regularisation for 10 epochs") {
-  const ViTDefaults d = vit_defaults(summary(60000, 28, false));
-  CHECK(d.channels == 1);
-  CHECK(d.image_size == 28);
-  CHECK(d.patch == 4);
-  CHECK(d.crop_padding == 0);
-  CHECK(d.erase_prob == 0.0f);
-  CHECK(d.drop_path == 0.0f);
-  CHECK(d.label_smoothing == 0.0f);
-  CHECK(d.epochs == 10);
-  CHECK(d.batch_size == 128);
+  CHECK(vit_defaults(summary(60000, 28, false)) == ViTDefaults{1, 28, 4, 0, 0.0f, 0.0f, 0.0f, 10, 128});
 }
 
 TEST_CASE("vit_defaults: 5,000 64x64 colour images; larger ones read at 64, a given side kept") {
-  const ViTDefaults d = vit_defaults(summary(5000, 64, true));
-  CHECK(d.channels == 3);
-  CHECK(d.image_size == 64);
-  CHECK(d.patch == 8);
-  CHECK(d.crop_padding == 8);
-  CHECK(d.epochs == 60);
-  CHECK(d.batch_size == 128);
+  CHECK(vit_defaults(summary(5000, 64, true)) == ViTDefaults{3, 64, 8, 8, 0.25f, 0.1f, 0.1f, 60, 128});
   CHECK(vit_defaults(summary(5000, 250, true)).image_size == 64);
   CHECK(vit_defaults(summary(100, 5, false)).image_size == 8);
   CHECK(vit_defaults(summary(100, 30, false)).image_size == 28);

@@ -13,6 +13,7 @@ struct ViTDefaults {
   int crop_padding = 0;
   float erase_prob = 0.0f, drop_path = 0.0f, label_smoothing = 0.0f;
   int epochs = 10, batch_size = 16;
+  bool operator==(const ViTDefaults&) const = default;
 };
 
 // The smallest patch (>= 2) that divides the side into at most 8 patches (the side itself if
