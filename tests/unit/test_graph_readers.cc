@@ -155,3 +155,19 @@ TEST_CASE("CSR build: directions, duplicates, self-loops, isolated nodes") {
   CHECK(error_of([] { parse_self_loops("sometimes"); }) ==
         "unknown --self-loops 'sometimes' (expected add, keep or error)");
 }
+
+TEST_CASE("training_nodes: labelled train and val nodes of the split; every labelled node without one") {
+  GraphData g;
+  g.ids = {"a", "b", "c", "d", "e"};
+  g.labels = {0, -1, 1, 0, 1};
+  g.split = {Split::Train, Split::Train, Split::Val, Split::Test, Split::Val};
+  g.has_split = true;
+  TrainingNodes t = training_nodes(g);
+  CHECK(t.train == std::vector<int32_t>{0});
+  CHECK(t.val == std::vector<int32_t>{2, 4});
+  g.has_split = false;
+  g.split.assign(5, Split::None);
+  t = training_nodes(g);
+  CHECK(t.train == std::vector<int32_t>{0, 2, 3, 4});
+  CHECK(t.val.empty());
+}

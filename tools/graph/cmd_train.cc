@@ -57,13 +57,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   LoadedGraph lg = read_graph(a.files, prep, common.keep_going);
   const GraphData& g = lg.data;
   check_labels(g.label_names, g.node_file);
-  // Training nodes: the split's train nodes with a label, or every labelled node without a split.
-  std::vector<int32_t> train_nodes, val_nodes;
-  for (int i = 0; i < g.nodes(); ++i) {
-    if (g.labels[i] < 0) continue;
-    if (!g.has_split || g.split[i] == Split::Train) train_nodes.push_back(i);
-    if (g.split[i] == Split::Val) val_nodes.push_back(i);
-  }
+  const auto [train_nodes, val_nodes] = training_nodes(g);
   if (train_nodes.empty())
     throw Error(g.has_split ? a.files.split + ": no labelled node is in the train split (are "
                                               "the labels only in val/test?)"

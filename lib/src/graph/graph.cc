@@ -56,4 +56,14 @@ int64_t GraphData::labelled() const {
 
 int64_t GraphData::count(Split s) const { return std::count(split.begin(), split.end(), s); }
 
+TrainingNodes training_nodes(const GraphData& g) {
+  TrainingNodes out;
+  for (int i = 0; i < g.nodes(); ++i) {
+    if (g.labels[i] < 0) continue;
+    if (!g.has_split || g.split[i] == Split::Train) out.train.push_back(i);
+    if (g.split[i] == Split::Val) out.val.push_back(i);
+  }
+  return out;
+}
+
 }  // namespace attn::graph

@@ -65,4 +65,11 @@ struct GraphData {
   int64_t count(Split s) const;
 };
 
+// The nodes train learns from: the split's train nodes with a label (every labelled node when no
+// split was read), and the labelled val nodes it validates on; in node order.
+struct TrainingNodes {
+  std::vector<int32_t> train, val;
+};
+TrainingNodes training_nodes(const GraphData& g);
+
 }  // namespace attn::graph
