@@ -20,48 +20,60 @@ int log2_of(int p) {
 
 // x: (B, H, H, c) -> cols: (B*Ho*Ho, 9*c), Ho = H/2, for a 3x3 kernel, stride 2, padding 1;
 // row (b, oy, ox) holds input pixels (2oy-1+ky, 2ox-1+kx) in (ky, kx, c) order, 0 outside.
+// H is even (the stem halves a side that the patch, a power of two, divides), so the padding is
+// only the top row (oy = 0) and the left column (ox = 0); the 3 taps of a kernel row are one
+// contiguous run of 3c input values, copied without a per-tap branch.
 void im2col(int B, int H, int c, const float* x, float* cols) {
   const int Ho = H / 2;
-  const size_t row = size_t(kTaps) * c;
+  const size_t row = size_t(kTaps) * c, run = size_t(3) * c;
 #pragma omp parallel for schedule(static) if (int64_t(B) * Ho * Ho * row > (1 << 15))
-  for (int64_t r = 0; r < int64_t(B) * Ho * Ho; ++r) {
-    const int b = int(r / (Ho * Ho)), oy = int(r / Ho % Ho), ox = int(r % Ho);
-    float* out = cols + r * row;
-    for (int ky = 0; ky < 3; ++ky) {
-      const int y = 2 * oy - 1 + ky;
-      for (int kx = 0; kx < 3; ++kx, out += c) {
-        const int xx = 2 * ox - 1 + kx;
-        if (y < 0 || y >= H || xx < 0 || xx >= H) {
-          std::fill(out, out + c, 0.0f);
+  for (int64_t r = 0; r < int64_t(B) * Ho; ++r) {  // r = (b, oy)
+    const int64_t b = r / Ho;
+    const int oy = int(r % Ho);
+    float* out = cols + r * Ho * row;
+    for (int ox = 0; ox < Ho; ++ox)
+      for (int ky = 0; ky < 3; ++ky, out += run) {
+        const int y = 2 * oy - 1 + ky;
+        if (y < 0) {
+          std::fill(out, out + run, 0.0f);
           continue;
         }
-        std::memcpy(out, x + ((size_t(b) * H + y) * H + xx) * c, sizeof(float) * c);
+        const float* in = x + ((b * H + y) * H + 2 * ox) * c;  // the centre tap
+        if (ox == 0) {
+          std::fill(out, out + c, 0.0f);
+          std::copy(in, in + 2 * c, out + c);
+        } else {
+          std::copy(in - c, in + 2 * c, out);
+        }
       }
-    }
   }
 }
 
 // The adjoint of im2col: dx (B, H, H, c) = sum of every dcols entry gathered from it.
-// Parallel over images, so no two threads add into the same pixel.
+// Parallel over images, so no two threads add into the same pixel; each image is zeroed just
+// before its sums, while it is in cache.
 void col2im(int B, int H, int c, const float* dcols, float* dx) {
   const int Ho = H / 2;
-  const size_t row = size_t(kTaps) * c;
-  std::fill(dx, dx + size_t(B) * H * H * c, 0.0f);
+  const size_t row = size_t(kTaps) * c, run = size_t(3) * c, image = size_t(H) * H * c;
 #pragma omp parallel for schedule(static) if (int64_t(B) * Ho * Ho * row > (1 << 15))
-  for (int b = 0; b < B; ++b)
+  for (int b = 0; b < B; ++b) {
+    float* dxb = dx + b * image;
+    std::fill(dxb, dxb + image, 0.0f);
+    const float* in = dcols + b * size_t(Ho) * Ho * row;
     for (int oy = 0; oy < Ho; ++oy)
-      for (int ox = 0; ox < Ho; ++ox) {
-        const float* in = dcols + ((size_t(b) * Ho + oy) * Ho + ox) * row;
-        for (int ky = 0; ky < 3; ++ky) {
+      for (int ox = 0; ox < Ho; ++ox)
+        for (int ky = 0; ky < 3; ++ky, in += run) {
           const int y = 2 * oy - 1 + ky;
-          for (int kx = 0; kx < 3; ++kx, in += c) {
-            const int xx = 2 * ox - 1 + kx;
-            if (y < 0 || y >= H || xx < 0 || xx >= H) continue;
-            float* px = dx + ((size_t(b) * H + y) * H + xx) * c;
-            for (int i = 0; i < c; ++i) px[i] += in[i];
+          if (y < 0) continue;
+          float* px = dxb + (size_t(y) * H + 2 * ox) * c;  // the centre tap
+          if (ox == 0) {
+            for (size_t i = 0; i < 2 * size_t(c); ++i) px[i] += in[c + i];
+          } else {
+            px -= c;
+            for (size_t i = 0; i < run; ++i) px[i] += in[i];
           }
         }
-      }
+  }
 }
 
 }  // namespace
@@ -97,7 +109,7 @@ void ConvStem::collect(ParameterList& params) {
   proj_.collect(params);
 }
 
-void ConvStem::forward(int B, const float* images, float* y, Cache& cache) const {
+void ConvStem::forward(int B, const float* images, float* y, Cache& cache, bool keep_for_backward) const {
   const size_t k = convs_.size();
   cache.B = B;
   cache.cols.resize(k);
@@ -113,7 +125,10 @@ void ConvStem::forward(int B, const float* images, float* y, Cache& cache) const
     pre.resize(size_t(rows) * c_out);
     convs_[i].forward(rows, cache.cols[i].data(), pre.data());
     cache.act[i].resize(pre.size());
-    Gelu::forward_keep_slope(int64_t(pre.size()), pre.data(), cache.act[i].data());  // act = gelu(pre)
+    if (keep_for_backward)  // act = gelu(pre)
+      Gelu::forward_keep_slope(int64_t(pre.size()), pre.data(), cache.act[i].data());
+    else  // inference: no slope, which saves its derivative's work
+      Gelu::forward(int64_t(pre.size()), pre.data(), cache.act[i].data());
     x = cache.act[i].data();
   }
   proj_.forward(B * grid_ * grid_, x, y);  // y = act_k P^T + b   (B*N, dim)
@@ -121,7 +136,9 @@ void ConvStem::forward(int B, const float* images, float* y, Cache& cache) const
 
 void ConvStem::backward(int B, const float* dy, Cache& cache) {
   const size_t k = convs_.size();
-  std::vector<float> dact(cache.act[k - 1].size()), dcols;
+  std::vector<float>& dact = cache.dact;  // kept in the cache: no fresh pages every step
+  std::vector<float>& dcols = cache.dcols;
+  dact.resize(cache.act[k - 1].size());
   proj_.backward(B * grid_ * grid_, cache.act[k - 1].data(), dy, dact.data());  // from y = act_k P^T + b
   for (size_t i = k; i-- > 0;) {
     const int H = in_sizes_[i], c = in_channels_[i], Ho = H / 2, rows = B * Ho * Ho;

@@ -152,7 +152,7 @@ void ViT::forward(int B, const float* images, Tensor& logits, Cache& cache, cons
   cache.segs = Segments::uniform(B, T1);
   cache.embedded.resize({int64_t(B) * N, C});
   if (stem_)  // e = embed(images)
-    stem_->forward(B, images, cache.embedded.data(), cache.stem);
+    stem_->forward(B, images, cache.embedded.data(), cache.stem, keep_activations);
   else
     embed_->forward(B, images, cache.embedded.data(), cache.patches);
   cache.x.resize({int64_t(B) * T1, C});
@@ -177,11 +177,13 @@ void ViT::backward(Cache& cache, const float* dlogits) {
   const int T = B * T1;
   Tensor dpooled({B, C});
   head_.backward(B, cache.pooled.data(), dlogits, dpooled.data());  // from logits = head(pooled)
-  Tensor dh({T, C});
+  Tensor& dh = cache.dh;  // kept in the cache: no fresh pages every step
+  dh.resize({T, C});
   pool_.backward(cache.segs, dpooled.data(), C, dh.data());  // from pooled = pool(h)
   encoder_.backward(cache.segs, cache.x.data(), dh.data(), dh.data(), cache.encoder);  // h = enc(x)
   positions_.backward(cache.segs, dh.data());  // from x += positions (dx passes unchanged)
-  Tensor de({int64_t(B) * N, C});
+  Tensor& de = cache.de;
+  de.resize({int64_t(B) * N, C});
   float* dcls = cls_.grad.data();
   for (int b = 0; b < B; ++b) {  // from x[b] = [cls; e[b]]
     const float* row = dh.data() + size_t(b) * T1 * C;

@@ -23,6 +23,7 @@ class ConvStem {
     std::vector<std::vector<float>> cols;  // per conv: its im2col input (B*Ho*Wo, 9*c_in)
     std::vector<std::vector<float>> slope; // per conv: GELU's derivative at its output (B*Ho*Wo, c_out)
     std::vector<std::vector<float>> act;   // per conv: GELU(pre), the next layer's input
+    std::vector<float> dact, dcols;        // backward's scratch, kept to reuse its pages
   };
 
   // Parameters "<name>.conv<i>.weight"/".bias" (i = 1..k) and "<name>.proj.weight"/".bias".
@@ -35,7 +36,8 @@ class ConvStem {
   int grid() const { return grid_; }
 
   // images: (B, S, S, channels)   y: (B*N, dim), image b's tokens at rows b*N .. b*N+N-1
-  void forward(int B, const float* images, float* y, Cache& cache) const;
+  // keep_for_backward = false (inference) skips the GELU slopes that backward needs.
+  void forward(int B, const float* images, float* y, Cache& cache, bool keep_for_backward = true) const;
   // Accumulates every weight's gradient from dy: (B*N, dim). Pixels get no gradient.
   void backward(int B, const float* dy, Cache& cache);
 

@@ -57,6 +57,7 @@ class ViT {
     Tensor h;                         // (B*T1, C) encoder output
     Tensor pooled;                    // (B, C)
     Encoder::Cache encoder;
+    Tensor dh, de;                    // backward's scratch: d(encoder output), d(embedded)
   };
 
   explicit ViT(const ViTConfig& config);
