@@ -15,7 +15,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 build="$root/build"
 if [[ $# -gt 0 && $1 != --* ]]; then build="$(cd "$1" && pwd)"; shift; fi
-validate=0 epochs=90 threads=2
+validate=0 epochs=80 threads=2
 while [[ $# -gt 0 ]]; do
   case $1 in
     --validate) validate=1 ;;
@@ -66,4 +66,6 @@ PY
 echo "# training wall time: $(( (end - start) / 60 )) min $(( (end - start) % 60 )) s on $threads threads, load $(cut -d' ' -f1-3 /proc/loadavg)"
 if ((!validate)); then
   "$tool" eval --model "$out" --idx "$data/t10k-images-idx3-ubyte.gz" "$data/t10k-labels-idx1-ubyte.gz" --threads "$threads"
+  echo "# the same model without test-time shifts (--test-shift 0):"
+  "$tool" eval --model "$out" --test-shift 0 --idx "$data/t10k-images-idx3-ubyte.gz" "$data/t10k-labels-idx1-ubyte.gz" --threads "$threads"
 fi
