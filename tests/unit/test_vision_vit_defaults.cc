@@ -49,3 +49,9 @@ TEST_CASE("vit_defaults: 5,000 64x64 colour images; larger ones read at 64, a gi
   CHECK(vit_defaults(summary(10, 16, false)).epochs == 200);
   CHECK(vit_defaults(summary(10, 16, false)).batch_size == 16);
 }
+
+TEST_CASE("default_test_shift: one pixel after crop-padding training, none without") {
+  CHECK(default_test_shift(2) == 1);
+  CHECK(default_test_shift(1) == 1);
+  CHECK(default_test_shift(0) == 0);
+}

@@ -27,4 +27,6 @@ ViTDefaults vit_defaults(const ImageSummary& s, int image_size) {
   return d;
 }
 
+int default_test_shift(int crop_padding) { return crop_padding > 0 ? 1 : 0; }
+
 }  // namespace attn::vision

@@ -24,4 +24,9 @@ int default_patch(int size);
 // or kept from --init), which the patch and the crop padding follow.
 ViTDefaults vit_defaults(const ImageSummary& s, int image_size = 0);
 
+// Test-time shifts (test_shift.h) for a run with this crop padding: 1 pixel when training saw
+// shifted crops (+0.9 points on the Fashion-MNIST validation slice, assets/models/README.md),
+// else 0.
+int default_test_shift(int crop_padding);
+
 }  // namespace attn::vision
