@@ -98,7 +98,7 @@ TEST_CASE("chunked encode equals the whole utterance") {
     std::vector<float> pieces;
     model.encode(x.data(), 101, [&](const float* rows, int64_t n) { pieces.insert(pieces.end(), rows, rows + n * 8); }, chunk);
     REQUIRE(pieces.size() == whole.size());
-    CHECK(worst_difference(pieces, whole) < 1e-6);
+    CHECK(worst_difference(pieces, whole) < 1e-5);  // float rounding of other GEMM blockings only
   }
 }
 
@@ -143,7 +143,9 @@ TEST_CASE("EncodeStream: frames pushed in pieces give the whole utterance's embe
     stream.finish();
     REQUIRE(stream.frames_out() == model_frames(T, s.subsample));
     REQUIRE(streamed.size() == whole.size());
-    CHECK(worst_difference(streamed, whole) < 1e-6);
+    // Chunks and the whole run through different GEMM blockings: float rounding only (1.2e-6
+    // seen on an AVX-512 EPYC); a frame missing context would differ by far more.
+    CHECK(worst_difference(streamed, whole) < 1e-5);
   }
 }
 
