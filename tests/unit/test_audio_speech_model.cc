@@ -52,25 +52,34 @@ TEST_CASE("stacking and subsampling repeat the last frame past the end") {
 }
 
 TEST_CASE("speech classifier gradients match finite differences") {
-  Rng rng(11);
-  SpeechClassifier model(tiny(3));
-  model.init(rng);
-  const Tensor a = random_feats(9, 3, rng), b = random_feats(4, 3, rng);
-  const std::vector<const Tensor*> batch{&a, &b};
-  const std::vector<float> w = testing::random_vector(2 * 3, rng);
-  SpeechClassifier::Cache cache;
-  Tensor logits;
-  auto loss = [&] {
-    model.forward(batch, logits, cache, RunContext{}, false);
-    return testing::weighted_sum(logits.storage(), w);
-  };
-  testing::check_parameter_gradients(
-      model.parameters(),
-      [&] {
-        model.forward(batch, logits, cache, RunContext{}, true);
-        model.backward(cache, w.data());
-      },
-      loss);
+  for (PoolKind pool : {PoolKind::Mean, PoolKind::Max, PoolKind::MeanMax}) {
+    CAPTURE(speech_pool_name(pool));
+    Rng rng(11);
+    SpeechModelConfig c = tiny(3);
+    c.pool = pool;
+    SpeechClassifier model(c);
+    model.init(rng);
+    const Tensor a = random_feats(9, 3, rng), b = random_feats(4, 3, rng);
+    const std::vector<const Tensor*> batch{&a, &b};
+    const std::vector<float> w = testing::random_vector(2 * 3, rng);
+    SpeechClassifier::Cache cache;
+    Tensor logits;
+    auto loss = [&] {
+      model.forward(batch, logits, cache, RunContext{}, false);
+      return testing::weighted_sum(logits.storage(), w);
+    };
+    // A max over frames has kinks where two frames tie: a weight that moves every frame can
+    // cross one within the default step of 1e-2, so the max pools take a smaller step.
+    testing::GradCheckOptions opt;
+    if (pool != PoolKind::Mean) opt.eps = 1e-3f;
+    testing::check_parameter_gradients(
+        model.parameters(),
+        [&] {
+          model.forward(batch, logits, cache, RunContext{}, true);
+          model.backward(cache, w.data());
+        },
+        loss, opt);
+  }
 }
 
 // The whole-utterance encoder output: forward()'s h, (U, C).
@@ -175,6 +184,15 @@ TEST_CASE("model files keep the feature options and refuse what does not fit") {
   CHECK(back.mel_warps == std::vector<float>{0.9f, 1.1f});
   CHECK(back.labels == m.labels);
   CHECK(back.classifier->config().window == 2);
+  CHECK(back.classifier->config().pool == PoolKind::Mean);
+
+  // The pooling is kept (mean-max doubles the head's input).
+  SpeechModelConfig mm = tiny(p.dim());
+  mm.pool = PoolKind::MeanMax;
+  SpeechModel pooled{std::make_unique<SpeechClassifier>(mm), {"a", "b", "c"}, p, {}};
+  pooled.classifier->init(rng);
+  save_speech_model(path, pooled);
+  CHECK(load_speech_model(SafeTensorsFile::open(path)).classifier->config().pool == PoolKind::MeanMax);
 
   // Features of another dimension than the model reads: refused, naming the field.
   p.deltas.order = 0;
@@ -196,4 +214,5 @@ TEST_CASE("a model saved before VAD and test-time warps existed (the shipped one
   CHECK(!shipped.features.vad.enabled);
   CHECK(shipped.mel_warps.empty());
   CHECK(shipped.features.cmvn == CmvnMode::Utterance);
+  CHECK(shipped.classifier->config().pool == PoolKind::Mean);  // saved before "pool" existed
 }

@@ -149,7 +149,7 @@ struct SequenceClassifier {
     const float loss = attn::softmax_cross_entropy(B, kLabels, logits.data(), labels.data(), 0.0f,
                                                    dlogits.data(), nullptr);
     head.backward(B, pooled.data(), dlogits.data(), dpooled.data());
-    pool.backward(segs, dpooled.data(), C, dh.data());
+    pool.backward(segs, h.data(), dpooled.data(), C, dh.data());
     encoder.backward(segs, x.data(), dh.data(), dx.data(), cache);
     if (cfg.positions == Positions::Learned) learned.backward(segs, dx.data());
     tokens.backward(T, ids.data(), dx.data());

@@ -405,7 +405,7 @@ void run_pool(Fixture& fx, attn::PoolKind kind) {
   const attn::Tensor x = fx.tensor("x"), dy = fx.tensor("dy");
   std::vector<float> y(size_t(segs.count()) * C), dx(x.size());
   pool.forward(segs, x.data(), C, y.data());
-  pool.backward(segs, dy.data(), C, dx.data());
+  pool.backward(segs, x.data(), dy.data(), C, dx.data());
   fx.expect_output("y", y);
   fx.expect_grad("x", dx);
 }

@@ -44,7 +44,7 @@ SettingsTable model_settings(const audio::SpeechModelConfig& c, const audio::Pip
   add_feature_settings(s, p);
   s.group().fix("stack", c.stack).fix("subsample", c.subsample);
   EncoderOptions::from(c).add_shape(s);
-  return s.fix("window", c.window).show("dropout", c.dropout);
+  return s.fix("window", c.window).fix("pool", audio::speech_pool_name(c.pool)).show("dropout", c.dropout);
 }
 
 int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, const std::string& command_line) {
@@ -129,6 +129,11 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--subsample", m.subsample, "Keep every n-th stacked frame")->group(mg)->check(CLI::Range(1, 32));
   args->encoder.register_flags(*cmd, mg);
   cmd->add_option("--window", m.window, "Self-attention reaches +-window (subsampled) frames")->group(mg)->check(CLI::Range(1, 100000));
+  add_enum_option(*cmd, "--pool", m.pool,
+                  {{"mean", PoolKind::Mean}, {"max", PoolKind::Max}, {"mean-max", PoolKind::MeanMax}},
+                  "Pooling of the encoder frames for the head: mean, max over time (does not weight a sound by its "
+                  "duration), or both side by side; stored in the model")
+      ->group(mg);
   add_test_warps_option(*cmd, args->test_warps,
                         "Test-time warp averaging, stored in the model: eval, predict and the validation here average the "
                         "probabilities over the features at these mel warps (e.g. 0.9,0.95,1,1.05,1.1; default: none)")

@@ -40,13 +40,30 @@ void SpeechModelConfig::validate() const {
   if (window < 1 || window > 100000) bad(fmt::format("window {}", window));
   if (!(dropout >= 0.0f && dropout < 1.0f)) bad(fmt::format("dropout {}", dropout));
   if (num_labels < 1 || num_labels > 100000) bad(fmt::format("num_labels {}", num_labels));
+  if (pool == PoolKind::Cls) bad("pool cls (the speech encoder has no class token)");
+}
+
+std::string speech_pool_name(PoolKind k) {
+  switch (k) {
+    case PoolKind::Max: return "max";
+    case PoolKind::MeanMax: return "mean-max";
+    case PoolKind::Cls: return "cls";
+    case PoolKind::Mean: break;
+  }
+  return "mean";
+}
+
+PoolKind speech_pool_from_name(const std::string& name) {
+  for (PoolKind k : {PoolKind::Mean, PoolKind::Max, PoolKind::MeanMax})
+    if (name == speech_pool_name(k)) return k;
+  throw Error(fmt::format("speech model config: pool '{}' (expected mean, max or mean-max)", name));
 }
 
 std::string speech_config_to_json(const SpeechModelConfig& c) {
   nlohmann::ordered_json j = {{"input_dim", c.input_dim}, {"stack", c.stack},   {"subsample", c.subsample},
                               {"dim", c.dim},             {"layers", c.layers}, {"heads", c.heads},
                               {"ff_dim", c.ff_dim},       {"window", c.window}, {"dropout", c.dropout},
-                              {"num_labels", c.num_labels}};
+                              {"num_labels", c.num_labels}, {"pool", speech_pool_name(c.pool)}};
   return j.dump();
 }
 
@@ -69,6 +86,10 @@ SpeechModelConfig speech_config_from_json(const std::string& text) {
   get("window", c.window);
   get("dropout", c.dropout);
   get("num_labels", c.num_labels);
+  if (auto it = j.find("pool"); it != j.end()) {  // models saved before it existed: mean
+    if (!it->is_string()) throw Error("speech model config: field 'pool' is not a string");
+    c.pool = speech_pool_from_name(it->get<std::string>());
+  }
   c.validate();
   return c;
 }
@@ -88,14 +109,14 @@ SpeechClassifier::SpeechClassifier(const SpeechModelConfig& config)
     : config_((config.validate(), config)),
       proj_("proj", config.stack * config.input_dim, config.dim),
       encoder_("encoder", encoder_config(config)),
-      pool_(PoolKind::Mean),
-      head_("head", config.dim, config.num_labels) {}
+      pool_(config.pool),
+      head_("head", pool_.out_channels(config.dim), config.num_labels) {}
 
 ParameterShapes SpeechClassifier::parameter_shapes(const SpeechModelConfig& c) {
   const int64_t C = c.dim;
   ParameterShapes out = {{"proj.weight", {C, int64_t(c.stack) * c.input_dim}}, {"proj.bias", {C}}};
   Encoder::parameter_shapes("encoder", encoder_config(c), out);
-  out.push_back({"head.weight", {c.num_labels, C}});
+  out.push_back({"head.weight", {c.num_labels, Pooling(c.pool).out_channels(c.dim)}});
   out.push_back({"head.bias", {c.num_labels}});
   return out;
 }
@@ -140,7 +161,8 @@ void SpeechClassifier::forward(const std::vector<const Tensor*>& feats, Tensor& 
   proj_.forward(U, cache.stacked.data(), cache.x.data());
   cache.h.resize({U, C});  // h = encoder(x): (U, C)
   encoder_.forward(cache.segs, cache.x.data(), cache.h.data(), keep_activations ? &cache.encoder : nullptr, ctx);
-  cache.pooled.resize({B, C});  // pooled = mean over each utterance's frames: (B, C)
+  const int P = pool_.out_channels(C);
+  cache.pooled.resize({B, P});  // pooled = pool of each utterance's frames: (B, P)
   pool_.forward(cache.segs, cache.h.data(), C, cache.pooled.data());
   logits.resize({B, config_.num_labels});  // logits = head(pooled): (B, K)
   head_.forward(B, cache.pooled.data(), logits.data());
@@ -148,10 +170,10 @@ void SpeechClassifier::forward(const std::vector<const Tensor*>& feats, Tensor& 
 
 void SpeechClassifier::backward(Cache& cache, const float* dlogits) {
   const int B = cache.segs.count(), U = cache.segs.total(), C = config_.dim;
-  Tensor dpooled({B, C});
+  Tensor dpooled({B, pool_.out_channels(C)});
   head_.backward(B, cache.pooled.data(), dlogits, dpooled.data());  // logits = head(pooled)
   Tensor dh({U, C});
-  pool_.backward(cache.segs, dpooled.data(), C, dh.data());  // pooled = mean(h)
+  pool_.backward(cache.segs, cache.h.data(), dpooled.data(), C, dh.data());  // pooled = pool(h)
   Tensor dx({U, C});
   encoder_.backward(cache.segs, cache.x.data(), dh.data(), dx.data(), cache.encoder);  // h = encoder(x)
   proj_.backward(U, cache.stacked.data(), dx.data(), nullptr);  // x = proj(stacked)

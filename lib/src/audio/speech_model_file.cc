@@ -77,6 +77,9 @@ SpeechModelConfig model_config_from(const ConfigReader& m) {
   c.window = int(m.integer("window", 1, 100000));
   c.dropout = float(m.number("dropout", 0.0, 0.99));
   c.num_labels = int(m.integer("num_labels", 1, 100000));
+  // Models saved before "pool" existed pooled by the mean.
+  if (m.has("pool"))
+    c.pool = m.choice<PoolKind>("pool", {{"mean", PoolKind::Mean}, {"max", PoolKind::Max}, {"mean-max", PoolKind::MeanMax}});
   c.validate();
   return c;
 }

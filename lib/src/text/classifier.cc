@@ -124,7 +124,7 @@ void TextClassifier::backward(Cache& cache, const float* dlogits) {
   Tensor dpooled({B, C});
   head_.backward(B, cache.pooled.data(), dlogits, dpooled.data());  // logits = head(pooled)
   Tensor dh({T, C});
-  pool_.backward(cache.segs, dpooled.data(), C, dh.data());  // pooled = pool(h)
+  pool_.backward(cache.segs, cache.h.data(), dpooled.data(), C, dh.data());  // pooled = pool(h)
   Tensor dx({T, C});
   encoder_.backward(cache.segs, cache.x.data(), dh.data(), dx.data(), cache.encoder);  // h = enc(x)
   // x = words + ngrams + positions: the same dx flows to each term.

@@ -179,7 +179,7 @@ void ViT::backward(Cache& cache, const float* dlogits) {
   head_.backward(B, cache.pooled.data(), dlogits, dpooled.data());  // from logits = head(pooled)
   Tensor& dh = cache.dh;  // kept in the cache: no fresh pages every step
   dh.resize({T, C});
-  pool_.backward(cache.segs, dpooled.data(), C, dh.data());  // from pooled = pool(h)
+  pool_.backward(cache.segs, cache.h.data(), dpooled.data(), C, dh.data());  // from pooled = pool(h)
   encoder_.backward(cache.segs, cache.x.data(), dh.data(), dh.data(), cache.encoder);  // h = enc(x)
   positions_.backward(cache.segs, dh.data());  // from x += positions (dx passes unchanged)
   Tensor& de = cache.de;

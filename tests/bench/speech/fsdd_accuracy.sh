@@ -14,14 +14,15 @@
 #
 #   bash tests/bench/speech/fsdd_accuracy.sh [BUILD_DIR] [WORK_DIR]
 # JOBS runs at once (default 2), THREADS each (default 1). A fresh run is 36 inner and 5 final
-# trainings: about an hour on 2 free cores. FOLDS="jackson ..." runs only those held-out folds.
+# trainings: about an hour on 2 free cores. FOLDS="jackson ..." runs only those held-out folds;
+# CANDIDATES="base max ..." chooses among these settings instead of the inner script's default.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../../build}
 source "$here/fsdd_lib.sh"
 fsdd_setup "$build" "${2:-$(mktemp -d /tmp/attn-fsdd.XXXXXX)}"
 
-THREADS=$THREADS JOBS=$JOBS FOLDS=${FOLDS:-} bash "$here/fsdd_inner_validation.sh" "$build" "$work" | tee "$work/inner.md"
+THREADS=$THREADS JOBS=$JOBS FOLDS=${FOLDS:-} bash "$here/fsdd_inner_validation.sh" "$build" "$work" ${CANDIDATES:-} | tee "$work/inner.md"
 chosen=$(sed -n 's/^chosen: //p' "$work/inner.md")
 [ -n "$chosen" ] || { echo "the inner validation chose nothing" >&2; exit 1; }
 declare -A setting_of

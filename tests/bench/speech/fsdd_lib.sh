@@ -32,6 +32,9 @@ declare -A SETTINGS=(
   [vtlp-vad]="--vtlp 0.1 --vad"
   [espeak-vtlp-vad]="+espeak --vtlp 0.1 --vad"
   [espeak-vtlp-tta]="+espeak --vtlp 0.1 --test-warps 0.9,0.95,1,1.05,1.1"
+  [max]="--pool max"
+  [espeak-vtlp-max]="+espeak --vtlp 0.1 --pool max"
+  [mean-max]="--pool mean-max"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 

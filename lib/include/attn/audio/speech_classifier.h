@@ -3,8 +3,8 @@
 // 10 ms frames side by side, every third frame kept), projected to the model width, and run
 // through an encoder whose self-attention is truncated to +-window frames (the truncated
 // self-attention of streaming speech recognition: cost and memory linear in the length). The
-// per-frame output is the utterance's embedding sequence (encode); its mean goes to a linear
-// head for utterance classification.
+// per-frame output is the utterance's embedding sequence (encode); its pool (mean by default,
+// or max, or both side by side) goes to a linear head for utterance classification.
 //
 // Legend: T input frames, F features per input frame, U = ceil(T / subsample) model frames,
 // S = stack * F, C model width, B utterances, K labels.
@@ -32,10 +32,16 @@ struct SpeechModelConfig {
   int window = 8;  // attention reaches +-window model frames in every layer
   float dropout = 0.1f;
   int num_labels = 2;  // K
+  // Over each utterance's encoder frames: Mean (what models without "pool" in their config
+  // have), Max or MeanMax (Cls has no class token here and is refused).
+  PoolKind pool = PoolKind::Mean;
 
   void validate() const;  // attn::Error naming the field
 };
 
+// The config's "pool" value: "mean", "max" or "mean-max".
+std::string speech_pool_name(PoolKind k);
+PoolKind speech_pool_from_name(const std::string& name);  // attn::Error for another name
 std::string speech_config_to_json(const SpeechModelConfig& c);
 SpeechModelConfig speech_config_from_json(const std::string& json);  // attn::Error naming the field
 
@@ -62,7 +68,7 @@ class SpeechClassifier {
     Tensor stacked;  // (U, S)
     Tensor x;        // (U, C) projected
     Tensor h;        // (U, C) encoder output
-    Tensor pooled;   // (B, C)
+    Tensor pooled;   // (B, P), P = C (2C for MeanMax)
     Encoder::Cache encoder;
   };
   // feats[b]: (T_b, F). logits: (B, K). keep_activations: the cache can feed backward().
