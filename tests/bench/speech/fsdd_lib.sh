@@ -34,6 +34,7 @@ declare -A SETTINGS=(
   [espeak-vtlp-tta]="+espeak --vtlp 0.1 --test-warps 0.9,0.95,1,1.05,1.1"
   [max]="--pool max"
   [espeak-vtlp-max]="+espeak --vtlp 0.1 --pool max"
+  [espeak-vtlp-max-tta]="+espeak --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [mean-max]="--pool mean-max"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
