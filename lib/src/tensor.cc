@@ -22,6 +22,11 @@ void Tensor::resize(std::vector<int64_t> shape) {
   data_.assign(static_cast<size_t>(shape_numel(shape_)), 0.0f);
 }
 
+void Tensor::resize_for_overwrite(std::vector<int64_t> shape) {
+  data_.resize(static_cast<size_t>(shape_numel(shape)));
+  shape_ = std::move(shape);
+}
+
 void Tensor::reshape(std::vector<int64_t> shape) {
   if (shape_numel(shape) != size()) throw std::invalid_argument("reshape changes element count");
   shape_ = std::move(shape);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attn/error.h"
+#include "attn/parallel.h"
 #include "attn/vision/heatmap.h"
 #include "attn/vision/augment.h"
 #include "attn/vision/patch_embedding.h"
@@ -168,6 +169,33 @@ TEST_CASE("ViT inference equals the cached forward; attention maps are distribut
   const auto w = token_weights(T1, attention_rollout(T1, maps));
   CHECK(w.size() == 4);
   CHECK(std::accumulate(w.begin(), w.end(), 0.0) == doctest::Approx(1.0));
+}
+
+TEST_CASE("ViT inference in chunks of images equals the whole batch's forward, on any thread count") {
+  for (StemKind stem : {StemKind::Linear, StemKind::Conv}) {
+    ViTConfig c = tiny_config();
+    c.stem = stem;
+    ViT model(c);
+    Rng rng(5);
+    model.init(rng);
+    const int chunk = ViT::kInferenceChunkRows / c.tokens();
+    const int B = 2 * chunk + 3;  // two whole chunks and a short one
+    std::vector<float> x = random_vector(B * 8 * 8 * 3, rng);
+    Tensor whole, one, two;
+    ViT::Cache cache;
+    model.forward(B, x.data(), whole, cache, {}, true);  // one pass over the batch
+    const int saved = threads();
+    set_threads(1);
+    model.forward(B, x.data(), one, cache, {}, false);
+    set_threads(2);
+    model.forward(B, x.data(), two, cache, {}, false);
+    set_threads(saved);
+    REQUIRE(one.size() == whole.size());
+    for (int i = 0; i < whole.size(); ++i) {
+      CHECK(one[i] == doctest::Approx(whole[i]).epsilon(1e-5));
+      CHECK(one[i] == two[i]);
+    }
+  }
 }
 
 TEST_CASE("ViT config: JSON round trip and checks that name the setting") {

@@ -28,6 +28,9 @@ class Tensor {
 
   // Reshape to a new shape, reallocating; contents are zeroed.
   void resize(std::vector<int64_t> shape);
+  // Reshape to a new shape, keeping the storage: contents unspecified (for buffers the caller
+  // overwrites whole, so that a steady-state call neither zeroes nor reallocates).
+  void resize_for_overwrite(std::vector<int64_t> shape);
   // Keep the contents, change the view (element count must match).
   void reshape(std::vector<int64_t> shape);
   void fill(float v);

@@ -147,15 +147,42 @@ int64_t ViT::parameter_count() {
 
 void ViT::forward(int B, const float* images, Tensor& logits, Cache& cache, const RunContext& ctx,
                   bool keep_activations) const {
+  const int K = config_.num_labels;
+  logits.resize_for_overwrite({B, K});
+  if (keep_activations) {
+    run(B, images, logits.data(), cache, ctx, true);
+    return;
+  }
+  // Inference: the batch in chunks of a few images, one chunk per thread at a time, each with
+  // the thread's own activations, so a chunk's whole forward stays in the core's cache instead
+  // of every layer streaming the batch's activations through memory. A chunk runs serially and
+  // holds the same images whatever the thread count, so the logits do not depend on it.
+  const int chunk = std::max(1, kInferenceChunkRows / config_.tokens());
+  const int chunks = (B + chunk - 1) / chunk;
+  if (chunks <= 1) {  // a small batch: the layers' own threads
+    run(B, images, logits.data(), cache, ctx, false);
+    return;
+  }
+  const size_t image = size_t(config_.image_size) * config_.image_size * config_.channels;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int c = 0; c < chunks; ++c) {
+    static thread_local Cache local;
+    const int b0 = c * chunk, nb = std::min(chunk, B - b0);
+    run(nb, images + b0 * image, logits.data() + size_t(b0) * K, local, ctx, false);
+  }
+}
+
+void ViT::run(int B, const float* images, float* logits, Cache& cache, const RunContext& ctx,
+              bool keep_activations) const {
   const int C = config_.dim, T1 = config_.tokens(), N = T1 - 1;
   cache.B = B;
   cache.segs = Segments::uniform(B, T1);
-  cache.embedded.resize({int64_t(B) * N, C});
+  cache.embedded.resize_for_overwrite({int64_t(B) * N, C});
   if (stem_)  // e = embed(images)
     stem_->forward(B, images, cache.embedded.data(), cache.stem, keep_activations);
   else
     embed_->forward(B, images, cache.embedded.data(), cache.patches);
-  cache.x.resize({int64_t(B) * T1, C});
+  cache.x.resize_for_overwrite({int64_t(B) * T1, C});
   float* x = cache.x.data();
   for (int b = 0; b < B; ++b) {  // x[b] = [cls; e[b]]   (T1, C)
     std::memcpy(x + size_t(b) * T1 * C, cls_.value.data(), sizeof(float) * C);
@@ -163,13 +190,12 @@ void ViT::forward(int B, const float* images, Tensor& logits, Cache& cache, cons
                 sizeof(float) * N * C);
   }
   positions_.add(cache.segs, x);  // x += positions
-  cache.h.resize({int64_t(B) * T1, C});
+  cache.h.resize_for_overwrite({int64_t(B) * T1, C});
   encoder_.forward(cache.segs, x, cache.h.data(), keep_activations ? &cache.encoder : nullptr,
                    ctx);  // h = encoder(x)
-  cache.pooled.resize({B, C});
+  cache.pooled.resize_for_overwrite({B, C});
   pool_.forward(cache.segs, cache.h.data(), C, cache.pooled.data());  // pooled = pool(h)
-  logits.resize({B, config_.num_labels});
-  head_.forward(B, cache.pooled.data(), logits.data());  // logits = head(pooled)
+  head_.forward(B, cache.pooled.data(), logits);  // logits = head(pooled)
 }
 
 void ViT::backward(Cache& cache, const float* dlogits) {
@@ -178,12 +204,12 @@ void ViT::backward(Cache& cache, const float* dlogits) {
   Tensor dpooled({B, C});
   head_.backward(B, cache.pooled.data(), dlogits, dpooled.data());  // from logits = head(pooled)
   Tensor& dh = cache.dh;  // kept in the cache: no fresh pages every step
-  dh.resize({T, C});
+  dh.resize_for_overwrite({T, C});  // pool_.backward writes it whole
   pool_.backward(cache.segs, cache.h.data(), dpooled.data(), C, dh.data());  // from pooled = pool(h)
   encoder_.backward(cache.segs, cache.x.data(), dh.data(), dh.data(), cache.encoder);  // h = enc(x)
   positions_.backward(cache.segs, dh.data());  // from x += positions (dx passes unchanged)
   Tensor& de = cache.de;
-  de.resize({int64_t(B) * N, C});
+  de.resize_for_overwrite({int64_t(B) * N, C});
   float* dcls = cls_.grad.data();
   for (int b = 0; b < B; ++b) {  // from x[b] = [cls; e[b]]
     const float* row = dh.data() + size_t(b) * T1 * C;

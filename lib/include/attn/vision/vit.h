@@ -79,7 +79,14 @@ class ViT {
   // layer, each (T1, T1) row-major (rows: queries), for attention rollout.
   std::vector<std::vector<float>> attention_maps(const Cache& cache, int b) const;
 
+  // Inference runs a batch in chunks of about this many token rows (see forward).
+  static constexpr int kInferenceChunkRows = 256;
+
  private:
+  // forward's work for B images, logits: (B, K).
+  void run(int B, const float* images, float* logits, Cache& cache, const RunContext& ctx,
+           bool keep_activations) const;
+
   ViTConfig config_;
   std::optional<PatchEmbedding> embed_;  // StemKind::Linear
   std::optional<ConvStem> stem_;         // StemKind::Conv
