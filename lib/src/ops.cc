@@ -217,17 +217,21 @@ void layer_norm_row(int C, const float* x, const float* gamma, const float* beta
 }
 
 void layer_norm_row_backward(int C, const float* x, const float* gamma, float mean, float rstd,
-                             const float* dy, float* dx) {
+                             const float* dy, float* dx, const float* dadd) {
   // With xhat = (x - mean) * rstd and g = dy * gamma:
   // dx = rstd * (g - mean(g) - xhat * mean(g * xhat))
   const float sum_g = lane_sum(C, [&](int c) { return dy[c] * gamma[c]; });
   const float sum_gx = lane_sum(C, [&](int c) { return dy[c] * gamma[c] * (x[c] - mean) * rstd; });
   const float inv_c = 1.0f / static_cast<float>(C);
   const float mean_g = sum_g * inv_c, mean_gx = sum_gx * inv_c;
-  for (int c = 0; c < C; ++c) {
+  auto grad = [&](int c) {
     const float xhat = (x[c] - mean) * rstd;
-    dx[c] = rstd * (dy[c] * gamma[c] - mean_g - xhat * mean_gx);
-  }
+    return rstd * (dy[c] * gamma[c] - mean_g - xhat * mean_gx);
+  };
+  if (dadd)  // two loops, so that each vectorises without a per-element test
+    for (int c = 0; c < C; ++c) dx[c] = dadd[c] + grad(c);
+  else
+    for (int c = 0; c < C; ++c) dx[c] = grad(c);
 }
 
 }  // namespace attn::ops

@@ -63,4 +63,11 @@ TEST_CASE("layer norm backward matches finite differences") {
   std::vector<float> inplace = w;
   ln.backward(T, x.data(), inplace.data(), inplace.data(), cache);
   CHECK(inplace == dx);
+  // With dadd: dx = dadd + the same gradient, in one pass; dadd may alias dx.
+  const std::vector<float> dadd = random_vector(T * C, rng);
+  std::vector<float> sum(T * C), into = dadd;
+  ln.backward(T, x.data(), w.data(), sum.data(), cache, dadd.data());
+  ln.backward(T, x.data(), w.data(), into.data(), cache, into.data());
+  for (int i = 0; i < T * C; ++i) CHECK(sum[i] == doctest::Approx(dadd[i] + dx[i]).epsilon(1e-6));
+  CHECK(into == sum);
 }

@@ -50,6 +50,25 @@ TEST_CASE("linear forward is x W^T + b") {
     }
 }
 
+TEST_CASE("linear forward with a residual adds it in the same pass, also in place, over many row blocks") {
+  Rng rng(4);
+  for (const int T : {9, 700}) {  // one row block; several, on the threads
+    for (bool bias : {true, false}) {
+      const int in = 24, out = 20;
+      Linear lin("l", in, out, bias);
+      lin.init(rng);
+      std::vector<float> x = random_vector(T * in, rng), r = random_vector(T * out, rng);
+      std::vector<float> y(T * out), fused(T * out);
+      lin.forward(T, x.data(), y.data());
+      lin.forward(T, x.data(), fused.data(), r.data());
+      for (int i = 0; i < T * out; ++i) CHECK(fused[i] == doctest::Approx(r[i] + y[i]).epsilon(1e-5));
+      std::vector<float> inplace = r;  // the residual may alias y
+      lin.forward(T, x.data(), inplace.data(), inplace.data());
+      CHECK(inplace == fused);
+    }
+  }
+}
+
 TEST_CASE("linear backward matches finite differences and accumulates") {
   Rng rng(3);
   const int T = 9, in = 5, out = 4;

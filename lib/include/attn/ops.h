@@ -84,9 +84,10 @@ void elu_backward(int64_t n, const float* y, const float* dy, float* dx);  // dx
 // rstd = 1 / sqrt(var + eps) and the biased variance (as torch). Writes mean and rstd.
 void layer_norm_row(int C, const float* x, const float* gamma, const float* beta, float eps,
                     float* y, float* mean, float* rstd);
-// Gradient of layer_norm_row with respect to x (overwrites dx); gamma/beta gradients are
-// column sums done by the caller (see LayerNorm::backward) so they stay in a fixed order.
+// Gradient of layer_norm_row with respect to x (overwrites dx, or dx = dadd + it when dadd is
+// given; dx may alias dy and dadd); gamma/beta gradients are column sums done by the caller
+// (see LayerNorm::backward) so they stay in a fixed order.
 void layer_norm_row_backward(int C, const float* x, const float* gamma, float mean, float rstd,
-                             const float* dy, float* dx);
+                             const float* dy, float* dx, const float* dadd = nullptr);
 
 }  // namespace attn::ops

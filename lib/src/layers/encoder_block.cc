@@ -57,16 +57,26 @@ void EncoderBlock::forward(const Segments& segs, const float* x, float* y, Cache
     float* base = detail::grow(scratch, 2 * n);
     a = b = base, branch = base + n, mid = y;
   }
-  ln1.forward(T, x, a, cache ? &cache->ln1 : nullptr);                 // a = ln1(x)
-  attn.forward(segs, a, branch, cache ? &cache->attn : nullptr, ctx);  // m = attn(a)
-  drop1.forward(n, branch, branch, ctx);                               // m = dropout1(m)
-  path1.forward(segs, ln1.dim(), branch, branch, ctx);                 // m = path1(m)
-  ops::add(n, x, branch, mid);                                         // mid = x + m
-  ln2.forward(T, mid, b, cache ? &cache->ln2 : nullptr);               // b = ln2(mid)
-  ffn.forward(T, b, branch, cache ? &cache->ffn : nullptr, ctx);       // f = ffn(b)
-  drop2.forward(n, branch, branch, ctx);                               // f = dropout2(f)
-  path2.forward(segs, ln1.dim(), branch, branch, ctx);                 // f = path2(f)
-  ops::add(n, mid, branch, y);                                         // y = mid + f
+  const int C = ln1.dim();
+  // out = residual + path(dropout(f)) for a branch f = run(out, residual): with neither
+  // dropout nor drop path active, the branch's last projection adds the residual itself
+  // (no branch buffer, no extra pass over the rows).
+  auto add_branch = [&](const Dropout& drop, const DropPath& path, const float* residual,
+                        float* out, auto&& run) {
+    if (!drop.active(ctx) && !path.active(ctx)) return run(out, residual);
+    run(branch, nullptr);
+    drop.forward(n, branch, branch, ctx);
+    path.forward(segs, C, branch, branch, ctx);
+    ops::add(n, residual, branch, out);
+  };
+  ln1.forward(T, x, a, cache ? &cache->ln1 : nullptr);  // a = ln1(x)
+  add_branch(drop1, path1, x, mid, [&](float* out, const float* residual) {
+    attn.forward(segs, a, out, cache ? &cache->attn : nullptr, ctx, residual);
+  });  // mid = x + path1(dropout1(attn(a)))
+  ln2.forward(T, mid, b, cache ? &cache->ln2 : nullptr);  // b = ln2(mid)
+  add_branch(drop2, path2, mid, y, [&](float* out, const float* residual) {
+    ffn.forward(T, b, out, cache ? &cache->ffn : nullptr, ctx, residual);
+  });  // y = mid + path2(dropout2(ffn(b)))
 }
 
 void EncoderBlock::backward(const Segments& segs, const float* x, const float* dy, float* dx,
@@ -78,17 +88,20 @@ void EncoderBlock::backward(const Segments& segs, const float* x, const float* d
   float *s1 = base, *s2 = base + n;  // (T, C) each
   const RunContext& ctx = cache.ctx;
   const int C = ln1.dim();
-  path2.backward(segs, C, dy, s1, ctx);                     // from f = path2(f)
-  drop2.backward(n, s1, s1, ctx);                           // from f = dropout2(f): s1 = df
-  ffn.backward(T, cache.b.data(), s1, s2, cache.ffn);       // from f = ffn(b): s2 = db
-  ln2.backward(T, cache.mid.data(), s2, s1, cache.ln2);     // from b = ln2(mid): s1 = dmid
-  ops::add_to(n, dy, s1);                                   // from y = mid + f
-  std::copy(s1, s1 + n, dx);                                // from mid = x + m (dy done)
-  path1.backward(segs, C, s1, s2, ctx);                     // from m = path1(m)
-  drop1.backward(n, s2, s2, ctx);                           // from m = dropout1(m): s2 = dm
-  attn.backward(segs, cache.a.data(), s2, s1, cache.attn);  // from m = attn(a): s1 = da
-  ln1.backward(T, x, s1, s2, cache.ln1);                    // from a = ln1(x): s2
-  ops::add_to(n, s2, dx);
+  // The gradient of a branch's output f from that of path(dropout(f)): the same buffer when
+  // neither is active, else scaled into s1.
+  auto branch_grad = [&](const Dropout& drop, const DropPath& path, const float* d) -> const float* {
+    if (!drop.active(ctx) && !path.active(ctx)) return d;
+    path.backward(segs, C, d, s1, ctx);
+    drop.backward(n, s1, s1, ctx);
+    return s1;
+  };
+  const float* df = branch_grad(drop2, path2, dy);      // from y = mid + path2(dropout2(f))
+  ffn.backward(T, cache.b.data(), df, s2, cache.ffn);   // from f = ffn(b): s2 = db
+  ln2.backward(T, cache.mid.data(), s2, dx, cache.ln2, dy);  // from b = ln2(mid), y = mid + ..: dx = dmid
+  const float* dm = branch_grad(drop1, path1, dx);      // from mid = x + path1(dropout1(m))
+  attn.backward(segs, cache.a.data(), dm, s2, cache.attn);  // from m = attn(a): s2 = da
+  ln1.backward(T, x, s2, dx, cache.ln1, dx);            // from a = ln1(x), mid = x + ..: dx += dx_ln1
 }
 
 void EncoderBlock::collect(ParameterList& params) {

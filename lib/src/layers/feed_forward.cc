@@ -13,8 +13,8 @@ void FeedForward::init(Rng& rng) {
   fc2.init(rng);
 }
 
-void FeedForward::forward(int T, const float* x, float* y, Cache* cache,
-                          const RunContext& ctx) const {
+void FeedForward::forward(int T, const float* x, float* y, Cache* cache, const RunContext& ctx,
+                          const float* residual) const {
   const int64_t n = static_cast<int64_t>(T) * hidden_dim();
   static thread_local std::vector<float> scratch;
   float* hidden;  // hidden: (T, F); training overwrites it with gelu'(hidden)
@@ -34,7 +34,7 @@ void FeedForward::forward(int T, const float* x, float* y, Cache* cache,
   else
     Gelu::forward(n, hidden, act);  // act = gelu(hidden)
   drop.forward(n, act, act, ctx);  // act = dropout(act)
-  fc2.forward(T, act, y);          // y = fc2(act)
+  fc2.forward(T, act, y, residual);  // y = [residual +] fc2(act)
 }
 
 void FeedForward::backward(int T, const float* x, const float* dy, float* dx, const Cache& cache) {

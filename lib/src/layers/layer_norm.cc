@@ -41,7 +41,8 @@ void LayerNorm::forward(int T, const float* x, float* y, Cache* cache) const {
   }
 }
 
-void LayerNorm::backward(int T, const float* x, const float* dy, float* dx, const Cache& cache) {
+void LayerNorm::backward(int T, const float* x, const float* dy, float* dx, const Cache& cache,
+                         const float* dadd) {
   const int C = C_;
   const float* gamma = weight.value.data();
   float* dgamma = weight.ensure_grad().data();
@@ -59,7 +60,8 @@ void LayerNorm::backward(int T, const float* x, const float* dy, float* dx, cons
 #pragma omp parallel for schedule(static) if (static_cast <int64_t>(T) * C > (1 << 14))
   for (int t = 0; t < T; ++t) {
     const int64_t o = static_cast<int64_t>(t) * C;
-    ops::layer_norm_row_backward(C, x + o, gamma, cache.mean[t], cache.rstd[t], dy + o, dx + o);
+    ops::layer_norm_row_backward(C, x + o, gamma, cache.mean[t], cache.rstd[t], dy + o, dx + o,
+                                 dadd ? dadd + o : nullptr);
   }
 }
 

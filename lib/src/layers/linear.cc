@@ -1,5 +1,6 @@
 #include "attn/layers/linear.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -7,6 +8,22 @@
 #include "attn/ops.h"
 
 namespace attn {
+namespace {
+
+// The products below run over blocks of this many rows, each block's output filled (bias,
+// residual; BLAS itself zeroes C for beta = 0) and multiplied into while it is in the core's
+// cache, instead of a pass over the whole output in memory before the product. The blocks do
+// not depend on the thread count, nor do the results.
+constexpr int kRowBlock = 256;
+
+template <class Body>
+void for_row_blocks(int T, int64_t macs, Body body) {
+  const int blocks = (T + kRowBlock - 1) / kRowBlock;
+#pragma omp parallel for schedule(dynamic, 1) if (macs > 100000 && blocks > 1)
+  for (int i = 0; i < blocks; ++i) body(i * kRowBlock, std::min(kRowBlock, T - i * kRowBlock));
+}
+
+}  // namespace
 
 Linear::Linear(const std::string& name, int in, int out, bool bias)
     : weight(name + ".weight", {out, in}),
@@ -24,11 +41,22 @@ void Linear::init(Rng& rng) {
     for (float& b : bias.value.storage()) b = rng.uniform(-bound, bound);
 }
 
-void Linear::forward(int T, const float* x, float* y) const {
-  // y = b (broadcast over rows), then y += x W^T
-  if (has_bias_) ops::broadcast_rows(T, out_, bias.value.data(), y);
-  gemm(Trans::No, Trans::Yes, T, out_, in_, 1.0f, x, in_, weight.value.data(), in_,
-       has_bias_ ? 1.0f : 0.0f, y, out_);
+void Linear::forward(int T, const float* x, float* y, const float* residual) const {
+  const int in = in_, out = out_;
+  const float* b = has_bias_ ? bias.value.data() : nullptr;
+  for_row_blocks(T, int64_t{T} * in * out, [&](int r0, int rows) {
+    float* yb = y + int64_t{r0} * out;
+    for (int t = 0; t < rows; ++t) {  // y = [residual +] b
+      float* yt = yb + int64_t{t} * out;
+      const float* rt = residual ? residual + (int64_t{r0} + t) * out : nullptr;
+      if (rt && b) for (int j = 0; j < out; ++j) yt[j] = rt[j] + b[j];
+      else if (rt) std::copy(rt, rt + out, yt);
+      else if (b) std::copy(b, b + out, yt);
+    }
+    // y += x W^T
+    gemm_serial(Trans::No, Trans::Yes, rows, out, in, 1.0f, x + int64_t{r0} * in, in,
+                weight.value.data(), in, b || residual ? 1.0f : 0.0f, yb, out);
+  });
 }
 
 void Linear::backward(int T, const float* x, const float* dy, float* dx, bool accumulate_dx) {
@@ -39,8 +67,10 @@ void Linear::backward(int T, const float* x, const float* dy, float* dx, bool ac
   if (has_bias_) ops::add_column_sums(T, out_, dy, bias.ensure_grad().data());
   // from y = x W^T:  dx = dy W   (T, in)
   if (dx)
-    gemm(Trans::No, Trans::No, T, in_, out_, 1.0f, dy, out_, weight.value.data(), in_,
-         accumulate_dx ? 1.0f : 0.0f, dx, in_);
+    for_row_blocks(T, int64_t{T} * in_ * out_, [&](int r0, int rows) {
+      gemm_serial(Trans::No, Trans::No, rows, in_, out_, 1.0f, dy + int64_t{r0} * out_, out_,
+                  weight.value.data(), in_, accumulate_dx ? 1.0f : 0.0f, dx + int64_t{r0} * in_, in_);
+    });
 }
 
 void Linear::collect(ParameterList& params) {

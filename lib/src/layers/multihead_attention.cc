@@ -41,7 +41,7 @@ void MultiHeadAttention::init(Rng& rng) {
 }
 
 void MultiHeadAttention::forward(const Segments& segs, const float* x, float* y, Cache* cache,
-                                 const RunContext& ctx) const {
+                                 const RunContext& ctx, const float* residual) const {
   const int T = segs.total();
   const size_t n = static_cast<size_t>(T) * config_.dim;
   const AttentionSpec s = spec();
@@ -66,7 +66,7 @@ void MultiHeadAttention::forward(const Segments& segs, const float* x, float* y,
   v_proj.forward(T, x, v);  // v = x Wv^T + bv
   attention_forward(s, segs, q, k, v, context, cache ? &cache->attention : nullptr);
   drop.forward(static_cast<int64_t>(n), context, context, ctx);  // context = dropout(context)
-  out_proj.forward(T, context, y);                               // y = context Wo^T + bo
+  out_proj.forward(T, context, y, residual);  // y = [residual +] context Wo^T + bo
 }
 
 void MultiHeadAttention::backward(const Segments& segs, const float* x, const float* dy, float* dx,

@@ -23,7 +23,9 @@ class FeedForward {
 
   void init(Rng& rng);
   // x, y: (T, C); y may alias x. cache == nullptr: inference (per-thread scratch, no state).
-  void forward(int T, const float* x, float* y, Cache* cache, const RunContext& ctx) const;
+  // With a residual (T, C): y = residual + ffn(x) (residual may alias y), added by fc2.
+  void forward(int T, const float* x, float* y, Cache* cache, const RunContext& ctx,
+               const float* residual = nullptr) const;
   // Accumulates parameter gradients; overwrites dx: (T, C) (dx may alias dy).
   void backward(int T, const float* x, const float* dy, float* dx, const Cache& cache);
   void collect(ParameterList& params);

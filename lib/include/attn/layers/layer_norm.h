@@ -21,8 +21,11 @@ class LayerNorm {
 
   // x, y: (T, C); y may alias x. cache == nullptr: inference, nothing kept.
   void forward(int T, const float* x, float* y, Cache* cache) const;
-  // Accumulates weight.grad, bias.grad; overwrites dx: (T, C) (dx may alias dy).
-  void backward(int T, const float* x, const float* dy, float* dx, const Cache& cache);
+  // Accumulates weight.grad, bias.grad; overwrites dx: (T, C) (dx may alias dy). With dadd
+  // (T, C), dx = dadd + the layer norm's input gradient (dadd may alias dx): a residual
+  // connection's gradient, added in the same pass.
+  void backward(int T, const float* x, const float* dy, float* dx, const Cache& cache,
+                const float* dadd = nullptr);
 
   void collect(ParameterList& params);
 

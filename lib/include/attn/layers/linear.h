@@ -15,8 +15,9 @@ class Linear {
   // PyTorch's nn.Linear default: weight and bias ~ U(-1/sqrt(in), 1/sqrt(in)).
   void init(Rng& rng);
 
-  // x: (T, in)  y: (T, out), overwritten.
-  void forward(int T, const float* x, float* y) const;
+  // x: (T, in)  y: (T, out), overwritten; with a residual (T, out), y = residual + x W^T + b
+  // (residual may alias y: a residual connection's add, in the same pass).
+  void forward(int T, const float* x, float* y, const float* residual = nullptr) const;
   // Accumulates weight.grad += dy^T x and bias.grad += sum_t dy; overwrites dx: (T, in)
   // (adds to it with accumulate_dx) unless dx is nullptr (no input gradient needed).
   void backward(int T, const float* x, const float* dy, float* dx, bool accumulate_dx = false);

@@ -40,8 +40,10 @@ class MultiHeadAttention {
   // x, y: (T, C) with T = segs.total(); y may alias x only when cache == nullptr.
   // cache == nullptr: inference, through attention's tiled O(T*D)-memory path; the
   // temporaries live in per-thread scratch buffers, so steady-state calls allocate nothing.
+  // With a residual (T, C): y = residual + attention(x) (residual may alias y), added by
+  // the out projection.
   void forward(const Segments& segs, const float* x, float* y, Cache* cache,
-               const RunContext& ctx) const;
+               const RunContext& ctx, const float* residual = nullptr) const;
   // Accumulates parameter gradients; overwrites dx: (T, C) (dx may alias dy), or adds to it
   // with accumulate_dx.
   void backward(const Segments& segs, const float* x, const float* dy, float* dx,
