@@ -56,6 +56,22 @@ expect_exit 2; expect_stderr_has "--test-shift: test shift 5: expected 0 to 4 pi
 run attn-image train --data train --output ts.safetensors "${TINY[@]}" --epochs 1 --test-shift 5
 expect_exit 2; expect_stderr_has "test shift 5: expected 0 to 4 pixels"
 
+step "--test-views: stored in the model (grid+flip), overridable; a bad name is a usage error"
+run attn-image train --data train --output tv.safetensors "${TINY[@]}" --epochs 2 --flip --test-views grid+flip
+expect_exit 0; expect_stderr_has "test-shift 1 test-views grid+flip"
+run attn-image predict --model tv.safetensors --top-k 3 test/hbar/000.png
+expect_exit 0; cp "$OUT" grid.tsv
+run attn-image predict --model tv.safetensors --top-k 3 --test-views grid+flip test/hbar/000.png
+expect_exit 0
+if cmp -s "$OUT" grid.tsv; then _pass; else _fail "--test-views grid+flip differs from the stored views"; fi
+run attn-image predict --model tv.safetensors --top-k 3 --test-views cross test/hbar/000.png
+expect_exit 0
+if cmp -s "$OUT" grid.tsv; then _fail "--test-views cross gave the grid's probabilities"; else _pass; fi
+run attn-image eval --model tv.safetensors --data test.tsv --test-views diagonal
+expect_exit 2; expect_stderr_has "--test-views: test views \"diagonal\": expected cross, grid, cross+flip or grid+flip"
+run attn-image train --data train --output tv2.safetensors "${TINY[@]}" --epochs 1 --test-views grid+
+expect_exit 2; expect_stderr_has "expected cross, grid, cross+flip or grid+flip"
+
 step "predict: path, label, probability per image, in input order; '-' reads paths"
 run attn-image predict --model m.safetensors test/vbar/000.png test/hbar/001.png
 expect_exit 0

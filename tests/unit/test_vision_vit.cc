@@ -248,7 +248,7 @@ TEST_CASE("a tiny ViT learns the corner task with augmentation; same seed, same 
     fc.adamw.lr = 3e-3f;
     fc.seed = seed;
     fit(trainable, std::vector<int>(train.count(), c.tokens()), fc);
-    const ViTEvaluation ev = evaluate(model, test, stats, 0, 64);
+    const ViTEvaluation ev = evaluate(model, test, stats, TestViews{}, 64);
     std::vector<float> weights;
     for (Parameter* p : model.parameters())
       weights.insert(weights.end(), p->value.storage().begin(), p->value.storage().end());
@@ -298,7 +298,7 @@ TEST_CASE("ViTTrainable class weights scale each image's loss and gradient by it
   for (float g : dzero) CHECK(g == 0.0f);
 }
 
-TEST_CASE("test-time shifts: shift_image moves with fill; the mean over the 5 views, by hand") {
+TEST_CASE("test-time views: shift_image moves with fill; the mean over the cross and the flipped grid, by hand") {
   // shift_image on a 3x3 one-channel image: dst(y, x) = src(y + oy, x + ox), fill outside.
   const std::vector<float> src = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   std::vector<float> dst(9);
@@ -317,7 +317,7 @@ TEST_CASE("test-time shifts: shift_image moves with fill; the mean over the 5 vi
   const std::vector<float> x = random_vector(int(n) * B, rng), black = {-0.5f, -0.4f, -0.3f};
   std::vector<float> plain(B * K), averaged(B * K), expect(B * K, 0.0f);
   predict_probs(model, B, x.data(), plain.data());
-  shifted_mean_probs(model, B, x.data(), black, 0, averaged.data());
+  view_mean_probs(model, B, x.data(), black, TestViews{}, averaged.data());
   CHECK(averaged == plain);  // shift 0 is the plain prediction
   const int moves[5][2] = {{0, 0}, {0, 2}, {0, -2}, {2, 0}, {-2, 0}};
   for (const auto& mv : moves) {
@@ -326,10 +326,51 @@ TEST_CASE("test-time shifts: shift_image moves with fill; the mean over the 5 vi
     predict_probs(model, B, views.data(), p.data());
     for (int i = 0; i < B * K; ++i) expect[i] += p[i] / 5.0f;
   }
-  shifted_mean_probs(model, B, x.data(), black, 2, averaged.data());
+  view_mean_probs(model, B, x.data(), black, TestViews{.shift = 2}, averaged.data());
   for (int i = 0; i < B * K; ++i) CHECK(averaged[i] == doctest::Approx(expect[i]).epsilon(1e-5));
   CHECK(averaged != plain);
+
+  // The grid with flips: 9 moves within +-1, each also mirrored, 18 views.
+  const TestViews grid{.shift = 1, .pattern = ShiftPattern::Grid, .flip = true};
+  CHECK(view_moves(grid).size() == 18);
+  std::fill(expect.begin(), expect.end(), 0.0f);
+  for (int dy = -1; dy <= 1; ++dy)
+    for (int dx = -1; dx <= 1; ++dx)
+      for (bool mirror : {false, true}) {
+        std::vector<float> views(n * B), p(B * K);
+        for (int b = 0; b < B; ++b) {
+          float* view = views.data() + n * b;
+          shift_image(S, C, x.data() + n * b, view, dy, dx, black.data());
+          if (mirror) mirror_image(S, C, view);
+        }
+        predict_probs(model, B, views.data(), p.data());
+        for (int i = 0; i < B * K; ++i) expect[i] += p[i] / 18.0f;
+      }
+  view_mean_probs(model, B, x.data(), black, grid, averaged.data());
+  for (int i = 0; i < B * K; ++i) CHECK(averaged[i] == doctest::Approx(expect[i]).epsilon(1e-5));
   CHECK_NOTHROW(check_test_shift(2, 8));
   CHECK_THROWS_WITH_AS(check_test_shift(3, 8), doctest::Contains("0 to 2 pixels"), Error);
   CHECK_THROWS_AS(check_test_shift(-1, 8), Error);
+}
+
+TEST_CASE("test-time views: names, and mirror_image reverses each row") {
+  TestViews v{.shift = 1};
+  for (const char* name : {"cross", "grid", "cross+flip", "grid+flip"}) {
+    set_views_name(name, v);
+    CHECK(views_name(v) == name);
+    CHECK(v.shift == 1);
+  }
+  CHECK_THROWS_WITH_AS(set_views_name("grid+mirror", v), doctest::Contains("expected cross, grid"), Error);
+  CHECK_THROWS_AS(set_views_name("", v), Error);
+  CHECK(TestViews{}.plain());
+  CHECK_FALSE(TestViews{.flip = true}.plain());
+  CHECK(view_moves(TestViews{.shift = 2}).size() == 5);
+  CHECK(view_moves(TestViews{.shift = 2, .pattern = ShiftPattern::Grid}).size() == 25);
+  // Each row's pixels reversed, a pixel's channels kept together.
+  std::vector<float> two = {1, 10, 2, 20, 3, 30, 4, 40};  // 2x2, two channels
+  mirror_image(2, 2, two.data());
+  CHECK(two == std::vector<float>{2, 20, 1, 10, 4, 40, 3, 30});
+  std::vector<float> three = {1, 2, 3, 4, 5, 6, 7, 8, 9};  // 3x3, one channel
+  mirror_image(3, 1, three.data());
+  CHECK(three == std::vector<float>{3, 2, 1, 6, 5, 4, 9, 8, 7});
 }

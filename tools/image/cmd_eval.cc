@@ -37,7 +37,7 @@ int run_eval(EvalArgs& a, const CommonOptions& common, Builtin builtin) {
   BatchErrors errors(common.keep_going);
   const auto set = vision::load_set(a.data, model.labels, c.image_size, c.channels, model.input.fit, errors.on_bad_item());
   if (set.count() == 0) throw Error(a.data.name() + ": no readable images");
-  const auto ev = vision::evaluate(*model.vit, set, model.input.stats, model.input.test_shift);
+  const auto ev = vision::evaluate(*model.vit, set, model.input.stats, model.input.test_views);
   write_metrics(a.format, ev.confusion, model.labels);
   return errors.finish();
 }

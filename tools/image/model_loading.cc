@@ -12,20 +12,24 @@ namespace attn::tools::image {
 CLI::App* add_image_model_subcommand(CLI::App& app, const std::string& name, const std::string& about,
                                      CommonOptions& common, ModelChoice& choice) {
   CLI::App* cmd = add_model_subcommand(app, name, about, common, choice.path, kModelHelp);
-  cmd->add_option("--test-shift", choice.test_shift, "Average the image and 4 copies moved this many pixels (0: off; default: as stored in the model)")
+  cmd->add_option("--test-shift", choice.test_shift, "Average the image and copies moved this many pixels (0: off; default: as stored in the model)")
       ->check(CLI::Range(0, 256));
+  cmd->add_option("--test-views", choice.test_views, "Which copies: cross (4 moves) or grid (every move within the shift), +flip adds mirror images (default: as stored in the model)");
   return cmd;
 }
 
 vision::ImageModel load_chosen_model(const ModelChoice& choice, Builtin builtin) {
   vision::ImageModel model = vision::load_image_model(open_model_or_builtin(choice.path, builtin));
-  if (choice.test_shift >= 0) {
-    try {
-      vision::check_test_shift(choice.test_shift, model.vit->config().image_size);
-    } catch (const Error& e) {
-      throw UsageError(std::string("--test-shift: ") + e.what());
-    }
-    model.input.test_shift = choice.test_shift;
+  try {
+    if (choice.test_shift >= 0) vision::check_test_shift(choice.test_shift, model.vit->config().image_size);
+  } catch (const Error& e) {
+    throw UsageError(std::string("--test-shift: ") + e.what());
+  }
+  if (choice.test_shift >= 0) model.input.test_views.shift = choice.test_shift;
+  try {
+    if (!choice.test_views.empty()) vision::set_views_name(choice.test_views, model.input.test_views);
+  } catch (const Error& e) {
+    throw UsageError(std::string("--test-views: ") + e.what());
   }
   return model;
 }

@@ -42,6 +42,13 @@ float sample_beta(float a, Rng& rng) {
   return static_cast<float>(x / (x + y));
 }
 
+void mirror_image(int S, int C, float* image) {
+  for (int y = 0; y < S; ++y)
+    for (int x = 0; x < S / 2; ++x)
+      for (int c = 0; c < C; ++c)
+        std::swap(image[(size_t(y) * S + x) * C + c], image[(size_t(y) * S + S - 1 - x) * C + c]);
+}
+
 void augment_image(int S, int C, float* image, const float* fill, const AugmentConfig& config,
                    Rng& rng) {
   const size_t n = size_t(S) * S * C;
@@ -56,11 +63,7 @@ void augment_image(int S, int C, float* image, const float* fill, const AugmentC
       shift_image(S, C, src.data(), image, oy, ox, fill);
     }
   }
-  if (config.flip && rng.uniform() < 0.5f)
-    for (int y = 0; y < S; ++y)
-      for (int x = 0; x < S / 2; ++x)
-        for (int c = 0; c < C; ++c)
-          std::swap(image[(size_t(y) * S + x) * C + c], image[(size_t(y) * S + S - 1 - x) * C + c]);
+  if (config.flip && rng.uniform() < 0.5f) mirror_image(S, C, image);
   if (config.erase_prob > 0.0f && rng.uniform() < config.erase_prob) {
     // torchvision's RandomErasing: area and log-uniform aspect ratio in [0.3, 3.3].
     for (int attempt = 0; attempt < 10; ++attempt) {

@@ -44,7 +44,8 @@ void save_image_model(const std::string& path, ImageModel& model,
       {"input", {{"fit", to_string(model.input.fit)},
                  {"mean", stats_json(model.input.stats.mean)},
                  {"std", stats_json(model.input.stats.std)},
-                 {"test_shift", model.input.test_shift}}}};
+                 {"test_shift", model.input.test_views.shift},
+                 {"test_views", views_name(model.input.test_views)}}}};
   std::map<std::string, std::string> meta = extra_metadata;
   meta["attn.task"] = kImageTask;
   meta["attn.format_version"] = kImageFormatVersion;
@@ -79,8 +80,17 @@ ImageModel load_image_model(const SafeTensorsFile& file) {
     if (input.contains("test_shift")) {
       if (!input.at("test_shift").is_number_integer())
         throw Error("attn.config: input.test_shift: expected a whole number of pixels");
-      m.input.test_shift = input.at("test_shift").get<int>();
-      check_test_shift(m.input.test_shift, vc.image_size);
+      m.input.test_views.shift = input.at("test_shift").get<int>();
+      check_test_shift(m.input.test_views.shift, vc.image_size);
+    }
+    if (input.contains("test_views")) {
+      if (!input.at("test_views").is_string())
+        throw Error("attn.config: input.test_views: expected cross, grid, cross+flip or grid+flip");
+      try {
+        set_views_name(input.at("test_views").get<std::string>(), m.input.test_views);
+      } catch (const Error& e) {
+        throw Error(std::string("attn.config: input.test_views: ") + e.what());
+      }
     }
     const nlohmann::json labels = nlohmann::json::parse(file.metadata_value("attn.labels"), nullptr, false);
     if (!labels.is_array() || static_cast<int>(labels.size()) != vc.num_labels)

@@ -17,13 +17,14 @@ ImagePredictions predict_images(const ImageModel& model, const std::vector<Image
   std::vector<float> x(n * B);
   for (int b = 0; b < B; ++b) normalize(images[b], model.input.stats, x.data() + n * b);
   out.probs.resize(size_t(B) * K);
-  if (model.input.test_shift > 0)  // attention maps come from the unshifted image below
-    shifted_mean_probs(vit, B, x.data(), normalised_black(model.input.stats), model.input.test_shift, out.probs.data());
-  if (attention_layer < 0 && model.input.test_shift > 0) return out;
+  const bool averaged = !model.input.test_views.plain();
+  if (averaged)  // attention maps come from the unmoved image below
+    view_mean_probs(vit, B, x.data(), normalised_black(model.input.stats), model.input.test_views, out.probs.data());
+  if (attention_layer < 0 && averaged) return out;
   Tensor logits;
   ViT::Cache cache;
   vit.forward(B, x.data(), logits, cache, {}, /*keep_activations=*/attention_layer >= 0);
-  if (model.input.test_shift == 0) ops::softmax_rows(B, K, logits.data(), out.probs.data());
+  if (!averaged) ops::softmax_rows(B, K, logits.data(), out.probs.data());
   if (attention_layer >= 0)
     for (int b = 0; b < B; ++b)
       out.patches.push_back(class_attention(vit.config().tokens(), vit.attention_maps(cache, b), attention_layer));

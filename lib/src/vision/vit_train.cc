@@ -115,7 +115,7 @@ void predict_probs(const ViT& model, int B, const float* images, float* probs) {
 }
 
 ViTEvaluation evaluate(const ViT& model, const ImageSet& set, const ChannelStats& stats,
-                       int test_shift, int batch) {
+                       const TestViews& views, int batch) {
   const int K = model.config().num_labels;
   const std::vector<float> black = normalised_black(stats);
   ViTEvaluation ev;
@@ -129,7 +129,7 @@ ViTEvaluation evaluate(const ViT& model, const ImageSet& set, const ChannelStats
     images.resize(set.image_bytes() * B);
     normalize_items(set, items, stats, images.data());
     probs.resize(size_t(B) * K);
-    shifted_mean_probs(model, B, images.data(), black, test_shift, probs.data());
+    view_mean_probs(model, B, images.data(), black, views, probs.data());
     for (int b = 0; b < B; ++b) {
       const float* row = probs.data() + size_t(b) * K;
       const int label = set.labels[start + b];

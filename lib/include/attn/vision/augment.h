@@ -21,6 +21,9 @@ struct AugmentConfig {
 // that falls outside: the crop-with-padding geometry, shared by training and test-time shifts.
 void shift_image(int S, int C, const float* src, float* dst, int oy, int ox, const float* fill);
 
+// In place: each row of an (S, S, C) image reversed (a left-right mirror image).
+void mirror_image(int S, int C, float* image);
+
 // Crop with padding, flip and erasing on one image, in place. `fill`: (C) the value padded
 // pixels get (normalised black); erased pixels get 0 (the normalised mean).
 void augment_image(int S, int C, float* image, const float* fill, const AugmentConfig& config,

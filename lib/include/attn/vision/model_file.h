@@ -1,7 +1,8 @@
 #pragma once
 // Image classifier model files: safetensors with the tensors of ViT and
 //   attn.task = "image-classification", attn.format_version = "1",
-//   attn.config = {"model": {ViT settings}, "input": {"fit", "mean", "std", "test_shift"}},
+//   attn.config = {"model": {ViT settings}, "input": {"fit", "mean", "std", "test_shift",
+//                   "test_views"}},
 //   attn.labels = ["T-shirt/top", "Trouser", ...].
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "attn/checkpoint.h"
 #include "attn/vision/normalize.h"
 #include "attn/vision/resize.h"
+#include "attn/vision/test_shift.h"
 #include "attn/vision/vit.h"
 
 namespace attn::vision {
@@ -23,7 +25,9 @@ inline constexpr const char* kImageFormatVersion = "1";
 struct InputOptions {
   Fit fit = Fit::Crop;
   ChannelStats stats;
-  int test_shift = 0;  // > 0: predictions average shifted views (test_shift.h); absent in older files
+  // Predictions average these views (test_shift.h). Older files have no test_shift (one view)
+  // or no test_views (the cross).
+  TestViews test_views;
 };
 
 struct ImageModel {

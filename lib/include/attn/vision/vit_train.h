@@ -9,6 +9,7 @@
 #include "attn/vision/augment.h"
 #include "attn/vision/image.h"
 #include "attn/vision/normalize.h"
+#include "attn/vision/test_shift.h"
 #include "attn/vision/vit.h"
 
 namespace attn::vision {
@@ -65,9 +66,9 @@ struct ViTEvaluation {
   ConfusionMatrix confusion{2};
 };
 
-// Every image of the set in batches of `batch`; labels must be in [0, K). test_shift > 0:
-// probabilities averaged over shifted views (test_shift.h).
+// Every image of the set in batches of `batch`; labels must be in [0, K). Probabilities are
+// averaged over the test-time views (test_shift.h).
 ViTEvaluation evaluate(const ViT& model, const ImageSet& set, const ChannelStats& stats,
-                       int test_shift = 0, int batch = 256);
+                       const TestViews& views = {}, int batch = 256);
 
 }  // namespace attn::vision
