@@ -15,7 +15,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 build="$root/build"
 if [[ $# -gt 0 && $1 != --* ]]; then build="$(cd "$1" && pwd)"; shift; fi
-validate=0 epochs=80 threads=2
+validate=0 epochs=100 threads=2
 while [[ $# -gt 0 ]]; do
   case $1 in
     --validate) validate=1 ;;
@@ -31,7 +31,9 @@ tool="$build/tools/image/attn-image"
 work=${ATTN_FMNIST_WORK:-/tmp/attn-fashion-mnist}
 mkdir -p "$work"
 cd "$work"
-export OMP_WAIT_POLICY=passive
+# Passive by default; OMP_WAIT_POLICY=active is faster when other jobs share the cores (threads
+# that sleep at each barrier lose their core to them).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 names="T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot"
 # The settings of assets/models/image-fashion-mnist.safetensors (see assets/models/README.md).
 settings=(--stem conv --dim 64 --layers 4 --heads 4 --mlp-ratio 2 --patch 4 --lr 3e-3
@@ -46,6 +48,8 @@ else
   train=(--idx "$data/train-images-idx3-ubyte.gz" "$data/train-labels-idx1-ubyte.gz")
   out=image-fashion-mnist.safetensors
 fi
+# An OPENBLAS_CORETYPE in the environment overrides attn's choice of kernel; say which one runs.
+echo "# $("$tool" info -v 2>&1 | grep -m1 -o 'OpenBLAS.*'), OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
 start=$(date +%s)
 "$tool" train "${train[@]}" --label-names "$names" "${settings[@]}" --save-epochs --output "$out" 2>&1 | tee train.log
 end=$(date +%s)
