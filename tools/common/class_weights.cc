@@ -44,4 +44,11 @@ std::vector<float> class_weights(const std::string& spec, const std::vector<std:
   return read_weight_file(spec, labels);
 }
 
+std::vector<float> class_weights(const std::string& spec, const std::vector<std::string>& labels,
+                                 const std::vector<int32_t>& train_labels) {
+  LabelIds ids;
+  for (int32_t l : train_labels) ids.push_back({l});
+  return class_weights(spec, labels, ids);
+}
+
 }  // namespace attn::tools

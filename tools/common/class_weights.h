@@ -15,5 +15,8 @@ namespace attn::tools {
 
 std::vector<float> class_weights(const std::string& spec, const std::vector<std::string>& labels,
                                  const LabelIds& train_labels);
+// The same for items of one label each (label ids).
+std::vector<float> class_weights(const std::string& spec, const std::vector<std::string>& labels,
+                                 const std::vector<int32_t>& train_labels);
 
 }  // namespace attn::tools

@@ -125,4 +125,20 @@ CLI::Option* add_inputs_argument(CLI::App& cmd, std::vector<std::string>& inputs
       ->default_str("-");
 }
 
+std::vector<std::string> split_commas(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= list.size(); ++i)
+    if (i == list.size() || list[i] == ',') {
+      out.push_back(list.substr(start, i - start));
+      start = i + 1;
+    }
+  return out;
+}
+
+void check_layer_flag(int layer, int model_layers) {
+  if (layer > model_layers)
+    throw UsageError("--layer " + std::to_string(layer) + ": the model has " + std::to_string(model_layers) + " layers");
+}
+
 }  // namespace attn::tools

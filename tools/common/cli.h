@@ -20,6 +20,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "attn/given_setting.h"
 #include "common/output.h"
 
 namespace attn::tools {
@@ -102,8 +103,16 @@ CLI::Option* add_enum_option(CLI::App& cmd, const std::string& flag, E& value,
 CLI::Option* add_top_k_option(CLI::App& cmd, int& k);
 // Whether `flag` (an option of `cmd`) was given on the command line, not just defaulted.
 inline bool given(const CLI::App& cmd, const std::string& flag) { return cmd.get_option(flag)->count() > 0; }
+// The same as the library's train setups ask it (attn::GivenSetting): by name, without "--".
+inline GivenSetting given_settings(const CLI::App& cmd) {
+  return [&cmd](const std::string& name) { return given(cmd, "--" + name); };
+}
 // INPUT... positional arguments; none given means "-" (stdin).
 CLI::Option* add_inputs_argument(CLI::App& cmd, std::vector<std::string>& inputs,
                                  const std::string& description);
+// A flag's comma-separated list, every part kept as written: "a,,b," is {"a", "", "b", ""}.
+std::vector<std::string> split_commas(const std::string& list);
+// --layer K of the attention commands (0: all layers): UsageError when the model has fewer.
+void check_layer_flag(int layer, int model_layers);
 
 }  // namespace attn::tools

@@ -45,6 +45,16 @@ class ItemBatch {
 void each_input_path(const std::vector<std::string>& inputs, const Shard& shard, BatchErrors& errors,
                      const std::function<void(const std::string& path)>& use, const std::function<void()>& idle);
 
+// each_input_path into `batch`: each path's item is load(path); the batch runs whenever stdin
+// has no next path ready and at the end.
+template <class Item>
+void batch_input_paths(ItemBatch<Item>& batch, const std::vector<std::string>& inputs, const Shard& shard,
+                       BatchErrors& errors, const std::function<Item(const std::string& path)>& load) {
+  each_input_path(inputs, shard, errors, [&](const std::string& path) { batch.add(path, load(path)); },
+                  [&] { batch.flush(); });
+  batch.flush();
+}
+
 // Every line of `inputs` (none or "-": stdin) that is the shard's (lines counted over all
 // inputs, in order) to `use` with its id: the line number for one input, "file:line" for
 // several. A file that cannot be opened, and a bad line (a NUL byte, over-long), is an `errors`

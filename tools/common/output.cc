@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -32,21 +33,6 @@ std::vector<LabelProb> top_k(std::span<const float> probs, const std::vector<std
   std::vector<LabelProb> out;
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) out.push_back({labels[order[i]], probs[order[i]]});
-  return out;
-}
-
-std::string tsv_escape(std::string_view field) {
-  std::string out;
-  out.reserve(field.size());
-  for (const char c : field) {
-    switch (c) {
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      default: out += c;
-    }
-  }
   return out;
 }
 
@@ -100,6 +86,27 @@ void write_metrics(ReportFormat format, const ConfusionMatrix& confusion,
     write_bytes(out, metrics_text(confusion, label_names));
     flush_output(out);
   }
+}
+
+OutputFolder::OutputFolder(std::string dir, std::string extension, const std::string& what)
+    : dir_(std::move(dir)), extension_(std::move(extension)) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir_, ec))
+    throw Error(dir_ + ": not a directory (--output takes the folder for " + what + ")");
+}
+
+std::string OutputFolder::path_for(const std::string& input) {
+  const std::string stem = std::filesystem::path(input).stem().string();
+  std::string name = stem + extension_;
+  for (int k = 2; used_.count(name); ++k) name = stem + "-" + std::to_string(k) + extension_;
+  used_.insert(name);
+  return (std::filesystem::path(dir_) / name).string();
+}
+
+std::string OutputFolder::write(const std::string& input, std::string_view bytes) {
+  const std::string path = path_for(input);
+  write_file_atomically(path, bytes);
+  return path;
 }
 
 }  // namespace attn::tools

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@ namespace attn::tools {
 using data::AtomicOutputFile;
 using data::flush_output;
 using data::OutputError;
+using data::tsv_escape;
 using data::write_bytes;
 using data::write_file_atomically;
 
@@ -54,7 +56,6 @@ std::string tsv_line(const Prediction& p);
 // {"id":"...","labels":[{"label":"...","prob":0.97}],...extra}\n, probabilities rounded to 6
 // decimals; bytes that are not valid UTF-8 (e.g. in a file name) become U+FFFD.
 std::string jsonl_line(const Prediction& p);
-std::string tsv_escape(std::string_view field);
 
 // Streams predictions, one line each, flushed after every line so a pipe sees each result as
 // soon as it exists.
@@ -69,6 +70,23 @@ class PredictionWriter {
   std::FILE* out_;
   std::string name_;
   int64_t lines_ = 0;
+};
+
+// ---- one output file per input -----------------------------------------------------------
+
+// The files a command writes into its --output folder, one per input, named after it:
+// DIR/<stem><extension>, with -2, -3 ... when two inputs share a stem.
+class OutputFolder {
+ public:
+  // attn::Error "DIR: not a directory (--output takes the folder for <what>)" unless DIR is one.
+  OutputFolder(std::string dir, std::string extension, const std::string& what);
+  std::string path_for(const std::string& input);
+  // `bytes` written atomically to path_for(input), which is returned.
+  std::string write(const std::string& input, std::string_view bytes);
+
+ private:
+  std::string dir_, extension_;
+  std::set<std::string> used_;
 };
 
 // ---- reports (eval, info) -----------------------------------------------------------------

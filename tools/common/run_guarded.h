@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "attn/error.h"
+
 namespace CLI {
 class App;
 }
@@ -29,6 +31,17 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// fn()'s result; an attn::Error it throws (the library refusing a flag's value) becomes a
+// UsageError with the same message.
+template <class Fn>
+auto as_usage_error(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
+}
 
 // Parses argc/argv with `app` (whose name, e.g. "attn-text", prefixes every message), then calls
 // run() and returns its exit code, mapped as above. Use as

@@ -54,7 +54,7 @@ std::function<ValidScore()> validation(ClassifierTask& task, const ClassifyConfi
   if (labels.empty()) return {};
   return [&task, config, &labels] {
     const Evaluation ev = evaluate(task, config, labels);
-    return score_of(ev.loss, ev.confusion);
+    return score_of(ev);
   };
 }
 

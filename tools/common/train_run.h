@@ -21,6 +21,10 @@ struct ValidScore {
 };
 // From an evaluation's mean loss and confusion matrix.
 ValidScore score_of(double loss, const ConfusionMatrix& confusion);
+template <class Evaluation>
+ValidScore score_of(const Evaluation& ev) {
+  return score_of(ev.loss, ev.confusion);
+}
 
 struct TrainRun {
   int64_t items_per_epoch = 0;          // for the progress bar (0: unknown)

@@ -54,4 +54,19 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
   file.commit();
 }
 
+std::string tsv_escape(std::string_view field) {
+  std::string out;
+  out.reserve(field.size());
+  for (const char c : field) {
+    switch (c) {
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace attn::data

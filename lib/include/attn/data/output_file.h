@@ -51,4 +51,8 @@ class AtomicOutputFile {
 // Writes `contents` to `path` atomically (see AtomicOutputFile).
 void write_file_atomically(const std::string& path, std::string_view contents);
 
+// A field of a TSV results line: a tab, newline, carriage return or backslash inside it is
+// written as \t, \n, \r, \\.
+std::string tsv_escape(std::string_view field);
+
 }  // namespace attn::data
