@@ -1,18 +1,12 @@
 // attn-image attention: per image, a PNG of the image under the class token's attention.
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <memory>
-#include <set>
 
-#include "attn/error.h"
 #include "attn/vision/heatmap.h"
-#include "batch_runner.h"
 #include "commands.h"
-#include "model_loading.h"
-#include "common/embedded_model.h"
+#include "image_model.h"
 #include "common/output.h"
-#include "common/run_guarded.h"
 
 namespace attn::tools::image {
 namespace {
@@ -24,37 +18,19 @@ struct AttentionArgs {
   int layer = 0;
 };
 
-// DIR/<name>.png, with -2, -3 ... when two inputs share a name.
-std::string png_path(const std::string& dir, const std::string& input, std::set<std::string>& used) {
-  const std::string stem = std::filesystem::path(input).stem().string();
-  std::string name = stem + ".png";
-  for (int k = 2; used.count(name); ++k) name = stem + "-" + std::to_string(k) + ".png";
-  used.insert(name);
-  return (std::filesystem::path(dir) / name).string();
-}
-
 int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin builtin) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(a.output, ec))
-    throw Error(a.output + ": not a directory (--output takes the folder for the PNGs)");
+  OutputFolder folder(a.output, ".png", "the PNGs");
   const auto model = load_chosen_model(a.model, builtin);
   const auto& c = model.vit->config();
-  if (a.layer > c.layers)
-    throw UsageError("--layer " + std::to_string(a.layer) + ": the model has " + std::to_string(c.layers) + " layers");
-  const int grid = c.image_size / c.patch;
-  std::set<std::string> used;
+  check_layer_flag(a.layer, c.layers);
   BatchErrors errors(common.keep_going);
-  BatchRunner runner(model, a.layer, [&](const ImageResult& r) {
-    size_t best = 0;
-    for (size_t k = 1; k < r.probs.size(); ++k) best = r.probs[k] > r.probs[best] ? k : best;
-    const std::string caption = fmt::format("{} {:.2f}", model.labels[best], r.probs[best]);
-    const std::string path = png_path(a.output, r.path, used);
-    const auto png = vision::encode_png(vision::render_heatmap(*r.image, r.patches, grid, caption));
-    write_file_atomically(path, {reinterpret_cast<const char*>(png.data()), png.size()});
-    write_bytes(stdout, tsv_escape(r.path) + "\t" + tsv_escape(path) + "\t" + tsv_escape(model.labels[best]) +
-                            fmt::format("\t{:.6f}\n", r.probs[best]));
+  run_images(model, a.inputs, {}, errors, a.layer, [&](const std::string& input, const vision::Image& image, const vision::ImagePrediction& r) {
+    const LabelProb best = top_k(r.probs, model.labels, 1).front();
+    const auto png = vision::attention_png(image, r.patches, c.image_size / c.patch, best.label, best.prob);
+    const std::string path = folder.write(input, {reinterpret_cast<const char*>(png.data()), png.size()});
+    write_bytes(stdout, tsv_escape(input) + "\t" + tsv_escape(path) + "\t" + tsv_escape(best.label) +
+                            fmt::format("\t{:.6f}\n", best.prob));
   });
-  runner.run(a.inputs, errors);
   return errors.finish();
 }
 

@@ -1,14 +1,9 @@
 // attn-image eval: accuracy, macro-F1, per-label precision/recall/F1 and confusion matrix.
-#include <algorithm>
 #include <memory>
 
 #include "attn/vision/labelled_images.h"
-#include "attn/vision/model_file.h"
-#include "attn/vision/vit_train.h"
 #include "commands.h"
-#include "model_loading.h"
-#include "common/batch_errors.h"
-#include "common/embedded_model.h"
+#include "image_model.h"
 #include "common/output.h"
 #include "common/run_guarded.h"
 
@@ -21,24 +16,13 @@ struct EvalArgs {
   ReportFormat format = ReportFormat::Text;
 };
 
-bool all_numbers(const std::vector<std::string>& labels) {
-  return std::all_of(labels.begin(), labels.end(), [](const std::string& l) {
-    return !l.empty() && std::all_of(l.begin(), l.end(), [](char c) { return c >= '0' && c <= '9'; });
-  });
-}
-
-int run_eval(EvalArgs& a, const CommonOptions& common, Builtin builtin) {
+int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
   if (a.data.data.empty() == a.data.idx.empty())
     throw UsageError("give the images as --data FOLDER|LIST or as --idx IMAGES LABELS");
   const auto model = load_chosen_model(a.model, builtin);
-  // IDX labels are numbers; a model trained with --label-names has them in number order.
-  if (!all_numbers(model.labels)) a.data.idx_names = model.labels;
-  const auto& c = model.vit->config();
   BatchErrors errors(common.keep_going);
-  const auto set = vision::load_set(a.data, model.labels, c.image_size, c.channels, model.input.fit, errors.on_bad_item());
-  if (set.count() == 0) throw Error(a.data.name() + ": no readable images");
-  const auto ev = vision::evaluate(*model.vit, set, model.input.stats, model.input.test_views);
-  write_metrics(a.format, ev.confusion, model.labels);
+  const vision::ImageSet set = vision::load_set_for(model, a.data, errors.on_bad_item());
+  write_metrics(a.format, vision::evaluate(model, set).confusion, model.labels);
   return errors.finish();
 }
 

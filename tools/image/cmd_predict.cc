@@ -1,10 +1,8 @@
 // attn-image predict: one line per image, in input order: path, then label and probability pairs.
 #include <memory>
 
-#include "batch_runner.h"
 #include "commands.h"
-#include "model_loading.h"
-#include "common/embedded_model.h"
+#include "image_model.h"
 #include "common/output.h"
 #include "common/predict_kit.h"
 
@@ -25,8 +23,8 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
   const int grid = model.vit->config().image_size / model.vit->config().patch;
   PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
-  BatchRunner runner(model, a.explain ? 0 : -1, [&](const ImageResult& r) {
-    Prediction p = output.make(r.path, r.probs);
+  run_images(model, a.inputs, a.out.shard, errors, a.explain ? 0 : -1, [&](const std::string& path, const vision::Image&, const vision::ImagePrediction& r) {
+    Prediction p = output.make(path, r.probs);
     if (a.explain)  // the patches the class token drew on most (rollout), best first
       add_explanation(p, r.patches, a.out.format, kExplainPatches, kExplainPatches, [&](int i) {
         return ExplainedPart{{{"row", i / grid}, {"col", i % grid}},
@@ -34,7 +32,6 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
       });
     output.write(p);
   });
-  runner.run(a.inputs, errors, a.out.shard);
   return errors.finish();
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -114,6 +116,11 @@ Image render_heatmap(const Image& image, const std::vector<float>& weights, int 
     }
   draw_text(out, 2 * text_scale, 3 * text_scale, text_scale, caption);
   return out;
+}
+
+std::vector<uint8_t> attention_png(const Image& image, const std::vector<float>& weights, int grid,
+                                   const std::string& label, double prob) {
+  return encode_png(render_heatmap(image, weights, grid, fmt::format("{} {:.2f}", label, prob)));
 }
 
 }  // namespace attn::vision

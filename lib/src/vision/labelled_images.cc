@@ -119,4 +119,20 @@ Image load_image_file(const std::string& path, int size, int channels, Fit fit) 
   return load_model_input(read_bytes(path), size, channels, fit);
 }
 
+void check_readable(int count, const ImageSource& source) {
+  if (count == 0) throw Error(source.name() + ": no readable images");
+}
+
+ImageSet load_set_for(const ImageModel& model, ImageSource source, const data::BadItemHandler& on_bad_item) {
+  const std::vector<std::string>& labels = model.labels;
+  const bool numbers = std::all_of(labels.begin(), labels.end(), [](const std::string& l) {
+    return !l.empty() && std::all_of(l.begin(), l.end(), [](char c) { return c >= '0' && c <= '9'; });
+  });
+  if (!numbers) source.idx_names = labels;
+  const ViTConfig& c = model.vit->config();
+  ImageSet set = load_set(source, labels, c.image_size, c.channels, model.input.fit, on_bad_item);
+  check_readable(set.count(), source);
+  return set;
+}
+
 }  // namespace attn::vision

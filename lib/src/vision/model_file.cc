@@ -121,6 +121,10 @@ ImageModel load_image_model(const SafeTensorsFile& file) {
   }
 }
 
+ViTEvaluation evaluate(const ImageModel& model, const ImageSet& set) {
+  return evaluate(*model.vit, set, model.input.stats, model.input.test_views);
+}
+
 Image load_model_input(std::span<const uint8_t> bytes, int image_size, int channels, Fit fit) {
   return fit_image(decode_image(bytes, channels), image_size, fit);
 }

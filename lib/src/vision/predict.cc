@@ -31,4 +31,16 @@ ImagePredictions predict_images(const ImageModel& model, const std::vector<Image
   return out;
 }
 
+std::vector<ImagePrediction> predict_each_image(const ImageModel& model, const std::vector<Image>& images,
+                                                int attention_layer) {
+  ImagePredictions p = predict_images(model, images, attention_layer);
+  const size_t K = size_t(model.vit->config().num_labels);
+  std::vector<ImagePrediction> out(images.size());
+  for (size_t b = 0; b < images.size(); ++b) {
+    out[b].probs.assign(p.probs.begin() + b * K, p.probs.begin() + (b + 1) * K);
+    if (attention_layer >= 0) out[b].patches = std::move(p.patches[b]);
+  }
+  return out;
+}
+
 }  // namespace attn::vision

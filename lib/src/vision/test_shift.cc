@@ -73,4 +73,23 @@ void check_test_shift(int shift, int image_size) {
                 " pixels (a quarter of the image size " + std::to_string(image_size) + ")");
 }
 
+TestViews choose_views(TestViews views, int image_size, int shift, const std::string& name) {
+  if (shift >= 0) {
+    try {
+      check_test_shift(shift, image_size);
+    } catch (const Error& e) {
+      throw TestViewsError(TestViewsError::Part::Shift, e.what());
+    }
+    views.shift = shift;
+  }
+  if (!name.empty()) {
+    try {
+      set_views_name(name, views);
+    } catch (const Error& e) {
+      throw TestViewsError(TestViewsError::Part::Views, e.what());
+    }
+  }
+  return views;
+}
+
 }  // namespace attn::vision

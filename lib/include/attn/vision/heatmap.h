@@ -32,4 +32,9 @@ struct HeatmapConfig {
 Image render_heatmap(const Image& image, const std::vector<float>& weights, int grid,
                      const std::string& caption, const HeatmapConfig& config = {});
 
+// attn-image attention's picture as PNG bytes: render_heatmap captioned with the predicted
+// label and its probability ("Coat 0.93").
+std::vector<uint8_t> attention_png(const Image& image, const std::vector<float>& weights, int grid,
+                                   const std::string& label, double prob);
+
 }  // namespace attn::vision

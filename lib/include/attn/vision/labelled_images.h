@@ -17,7 +17,10 @@ struct ImageSource {
   std::vector<std::string> idx;
   std::vector<std::string> idx_names;  // IDX label v is called idx_names[v] (empty: "v")
   std::string name() const { return idx.empty() ? data : idx.front(); }
+  bool empty() const { return data.empty() && idx.empty(); }
 };
+
+struct ImageModel;
 
 // What the training images look like, for the defaults train derives (read from the headers
 // only, or from the IDX header).
@@ -37,6 +40,14 @@ ImageSummary summarize(const ImageSource& source, const data::BadItemHandler& on
 ImageSet load_set(const ImageSource& source, const std::vector<std::string>& labels, int size,
                   int channels, Fit fit, const data::BadItemHandler& on_bad_item = {},
                   const ImageSummary* summary = nullptr);
+
+// attn::Error "<source>: no readable images" when count is 0.
+void check_readable(int count, const ImageSource& source);
+
+// The labelled images of `source` as `model` reads them: fitted to its input, labels mapped to
+// its own (IDX label numbers by the model's names when those are not numbers: a model trained
+// with names for them has them in number order); attn::Error when none is readable.
+ImageSet load_set_for(const ImageModel& model, ImageSource source, const data::BadItemHandler& on_bad_item = {});
 
 // One image file as the model reads it (bounded read, decode, fit).
 Image load_image_file(const std::string& path, int size, int channels, Fit fit);

@@ -14,6 +14,7 @@
 #include "attn/vision/resize.h"
 #include "attn/vision/test_shift.h"
 #include "attn/vision/vit.h"
+#include "attn/vision/vit_train.h"
 
 namespace attn::vision {
 
@@ -43,6 +44,9 @@ void save_image_model(const std::string& path, ImageModel& model,
 // Validates task, version, config, labels and every tensor's shape before building the model;
 // attn::Error names the file and what is wrong.
 ImageModel load_image_model(const SafeTensorsFile& file);
+
+// evaluate (vit_train.h) with the model's own statistics and test views.
+ViTEvaluation evaluate(const ImageModel& model, const ImageSet& set);
 
 // Decode + fit + channel conversion of one encoded image, as the model reads it.
 Image load_model_input(std::span<const uint8_t> bytes, int image_size, int channels, Fit fit);

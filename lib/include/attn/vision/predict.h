@@ -16,4 +16,13 @@ struct ImagePredictions {
 // model's statistics. attention_layer: -1 none; 0 rollout over all layers; k: layer k alone.
 ImagePredictions predict_images(const ImageModel& model, const std::vector<Image>& images, int attention_layer);
 
+// One image's share of a batch's predictions.
+struct ImagePrediction {
+  std::vector<float> probs;    // (K)
+  std::vector<float> patches;  // (grid x grid); empty without attention
+};
+// predict_images, split per image.
+std::vector<ImagePrediction> predict_each_image(const ImageModel& model, const std::vector<Image>& images,
+                                                int attention_layer);
+
 }  // namespace attn::vision

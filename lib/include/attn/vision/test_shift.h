@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "attn/error.h"
 #include "attn/vision/normalize.h"
 #include "attn/vision/vit.h"
 
@@ -46,5 +47,17 @@ void view_mean_probs(const ViT& model, int B, const float* images, const std::ve
 
 // Throws attn::Error unless 0 <= shift <= image_size / 4 (larger moves lose the object).
 void check_test_shift(int shift, int image_size);
+
+// A bad choice of views, saying which part was wrong so that a tool can name its flag.
+class TestViewsError : public Error {
+ public:
+  enum class Part { Shift, Views };
+  TestViewsError(Part part, const std::string& what) : Error(what), part(part) {}
+  Part part;
+};
+
+// `views` with a choice applied, the shift checked first: shift >= 0 replaces the shift
+// (check_test_shift), a non-empty name the pattern and mirroring (set_views_name).
+TestViews choose_views(TestViews views, int image_size, int shift, const std::string& name);
 
 }  // namespace attn::vision
