@@ -7,6 +7,7 @@
 
 #include "attn/error.h"
 #include "attn/graph/csr.h"
+#include "attn/graph/load.h"
 #include "attn/graph/readers.h"
 
 using namespace attn;
@@ -170,4 +171,30 @@ TEST_CASE("training_nodes: labelled train and val nodes of the split; every labe
   t = training_nodes(g);
   CHECK(t.train == std::vector<int32_t>{0, 2, 3, 4});
   CHECK(t.val.empty());
+}
+
+TEST_CASE("graph options by name, node selections and the load report") {
+  GraphOptionNames names;
+  names.features = "sparse";
+  names.self_loops = "keep";
+  names.no_normalize = true;
+  const GraphOptions o = parse_graph_options(names);
+  CHECK(o.features == FeatureFormat::Sparse);
+  CHECK(o.self_loops == SelfLoops::Keep);
+  CHECK(!o.normalize_rows);
+  names.features = "bogus";
+  CHECK_THROWS_AS(parse_graph_options(names), attn::Error);
+
+  LoadedGraph lg;
+  lg.data = tsv("a\t3\t0 5 9\nb\t\t2\nc\t10\t1 3\n", "a\tb\nb\tc\t0.5\n", "a\ttrain\nc\ttest\n");
+  lg.built = build_csr(lg.data, {});
+  lg.options.features = FeatureFormat::Sparse;
+  CHECK(resolve_auto(lg.data, "auto") == "unlabelled");
+  CHECK(resolve_auto(lg.data, "test") == "test");
+  CHECK(labelled_nodes(lg.data, "all", lg.data.labels) == std::vector<int32_t>{0, 2});
+  const std::vector<ReportLine> report = load_report(lg);
+  REQUIRE(report.size() == 3);
+  CHECK(report[0].text == "read 3 nodes (2 labelled; split train 1 val 0 test 1), 10 features (sparse), 2 labels");
+  CHECK(report[2].text == "1 edges have a weight column: GAT learns its own edge weights and ignores it");
+  CHECK(!report[2].warning);
 }

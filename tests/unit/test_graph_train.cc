@@ -9,6 +9,7 @@
 #include "attn/error.h"
 #include "attn/graph/csr.h"
 #include "attn/graph/train.h"
+#include "attn/graph/train_setup.h"
 #include "attn/rng.h"
 
 using namespace attn;
@@ -121,4 +122,61 @@ TEST_CASE("node_loss with class weights: each node's loss and gradient scaled by
     CHECK(d_weighted[2 * 2 + k] == doctest::Approx(3.0f * d_plain[2 * 2 + k]).epsilon(1e-5));
     CHECK(d_weighted[1 * 2 + k] == 0.0f);  // not a loss node
   }
+}
+
+TEST_CASE("train setup: the config from fit's settings, the model config, the nodes, the log lines") {
+  FitConfig fit;
+  fit.epochs = 200;
+  fit.patience = 20;
+  fit.adamw.lr = 0.01f;
+  fit.adamw.weight_decay = 1e-3f;
+  fit.seed = 7;
+  const GatTrainConfig t = gat_train_config(fit, "loss");
+  CHECK(t.epochs == 200);
+  CHECK(t.patience == 20);
+  CHECK(t.lr == 0.01f);
+  CHECK(t.weight_decay == 1e-3f);
+  CHECK(t.seed == 7);
+  CHECK(t.keep == GatTrainConfig::Keep::Loss);
+  CHECK(gat_train_config(fit, "loss+accuracy").keep == GatTrainConfig::Keep::LossAndAccuracy);
+
+  GraphData g = planted(3, 10, 1);
+  GatModelConfig flags;
+  flags.dropout = 0.1f;
+  const GatModelConfig fresh = train_model_config(flags, "gatv2", nullptr, "", {}, g);
+  CHECK(fresh.in == g.features.dim);
+  CHECK(fresh.classes == 3);
+  CHECK(fresh.score == GatScore::GatV2);
+  GatModelConfig saved = fresh;
+  saved.dropout = 0.5f;
+  saved.value_dropout = 0.4f;
+  const auto given = [](const std::string& name) { return name == "dropout"; };
+  const GatModelConfig init = train_model_config(flags, "dot", &saved, "the saved model", given, g);
+  CHECK(init.dropout == 0.1f);
+  CHECK(init.value_dropout == 0.4f);
+  CHECK(init.score == GatScore::GatV2);
+  saved.in += 1;
+  CHECK_THROWS_WITH(train_model_config(flags, "dot", &saved, "the saved model", given, g),
+                    doctest::Contains("features per node, the saved model reads"));
+
+  g.has_split = true;
+  g.labels.assign(g.labels.size(), -1);
+  CHECK_THROWS_WITH(checked_training_nodes(g, "split.tsv"),
+                    "split.tsv: no labelled node is in the train split (are the labels only in val/test?)");
+
+  EpochReport e;
+  e.epoch = 3;
+  CHECK(epoch_line(e, 100).empty());
+  e.epoch = 10;
+  e.best = true;
+  CHECK(epoch_line(e, 100) == "epoch 10  loss 0.0000  acc 0.0000  valid loss 0.0000  valid acc 0.0000  (best)");
+  TrainResult r;
+  r.epochs_run = 12;
+  r.best_epoch = 2;
+  r.stopped_early = true;
+  CHECK(result_line(r) == "stopped early after 12 epochs; kept epoch 2: valid loss 0.0000  valid acc 0.0000");
+
+  const std::vector<float> probs{0.9f, 0.1f, 0.2f, 0.8f, 0.6f, 0.4f};
+  const ConfusionMatrix c = node_confusion(probs, 2, {0, 1, 1}, {0, 1, 2});
+  CHECK(compute_metrics(c).accuracy == doctest::Approx(2.0 / 3));
 }

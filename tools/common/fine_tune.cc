@@ -52,8 +52,9 @@ void start_from(const ParameterList& to, const ParameterList& from, const std::v
   copy_parameters(to, from, fresh);
 }
 
-std::pair<std::string, std::string> init_metadata(const std::string& init) {
-  return {"attn.init_from", init};
+std::map<std::string, std::string> init_metadata(const std::string& init) {
+  if (init.empty()) return {};
+  return {{"attn.init_from", init}};
 }
 
 }  // namespace attn::tools

@@ -1,6 +1,7 @@
 #pragma once
 // train --init MODEL, the parts every tool shares: the flags the saved model fixes, and what is
 // kept of it when the data's labels differ.
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +25,8 @@ void refuse_init_conflicts(const CLI::App& cmd, const FixedSettings& fixed, cons
 void start_from(const ParameterList& to, const ParameterList& from, const std::vector<std::string>& model_labels,
                 const std::vector<std::string>& data_labels, const std::string& init, const std::string& head = "head.");
 
-// The metadata a fine-tuned model records (attn.init_from: the file it started from).
-std::pair<std::string, std::string> init_metadata(const std::string& init);
+// The metadata a fine-tuned model records (attn.init_from: the file it started from); none
+// without --init (`init` empty).
+std::map<std::string, std::string> init_metadata(const std::string& init);
 
 }  // namespace attn::tools

@@ -59,8 +59,8 @@ std::function<ValidScore()> validation(ClassifierTask& task, const ClassifyConfi
 }
 
 std::map<std::string, std::string> train_metadata(const std::string& command_line, const std::string& init) {
-  std::map<std::string, std::string> metadata{{"attn.train_command", command_line}};
-  if (!init.empty()) metadata.insert(init_metadata(init));
+  std::map<std::string, std::string> metadata = init_metadata(init);
+  metadata["attn.train_command"] = command_line;
   return metadata;
 }
 

@@ -1,10 +1,8 @@
 // attn-graph predict: labels with probabilities for the nodes of a split, or the nodes
 // without a label, one line per node in node-file order.
-#include "attn/error.h"
 #include "attn/graph/train.h"
 #include "commands.h"
 #include "common/log.h"
-#include "common/output.h"
 #include "common/predict_kit.h"
 #include "graph_input.h"
 
@@ -22,12 +20,9 @@ struct PredictArgs {
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
   const LoadedGatModel m = open_graph_model(a.model, builtin);
   const LoadedGraph lg = read_graph(a.files, m.graph, common.keep_going);
-  std::string which = a.nodes;
-  if (which == "auto") {  // the nodes without a label, or all when every node has one
-    which = lg.data.labelled() < lg.data.nodes() ? "unlabelled" : "all";
-    log_info("predicting {} nodes ({})", which == "all" ? lg.data.nodes() : lg.data.nodes() - lg.data.labelled(), which);
-  }
+  const std::string which = resolve_auto(lg.data, a.nodes);
   const std::vector<int32_t> nodes = select_nodes(lg.data, which);
+  if (a.nodes == "auto") log_info("predicting {} nodes ({})", nodes.size(), which);
   const int K = static_cast<int>(m.labels.size());
   const std::vector<float> p = predict_probabilities(*m.model, lg.data.features, lg.built.csr);
   PredictionOutput out(a.out, m.labels);
@@ -36,7 +31,7 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
   for (size_t n = 0; n < nodes.size(); ++n)
     if (a.out.shard.mine(static_cast<int64_t>(n)))
       out.write(out.make(lg.data.ids[nodes[n]], std::span<const float>(p.data() + int64_t{nodes[n]} * K, K)));
-  return lg.data.report.unknown_node_edges + lg.data.report.bad_lines > 0 ? 1 : 0;
+  return lg.data.report.skipped() > 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -45,8 +40,7 @@ Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builti
   auto args = std::make_shared<PredictArgs>();
   CLI::App* cmd = add_model_subcommand(app, "predict", "Label the nodes of a split, or those without a label (node id, label, probability)", common, args->model, kModelHelp);
   add_graph_files_flags(*cmd, args->files);
-  add_choice_option(*cmd, "--select", args->nodes, {"auto", "unlabelled", "train", "val", "test", "all"},
-                    "Which nodes (auto: those without a label, or all if every node has one)");
+  add_choice_option(*cmd, "--select", args->nodes, {"auto", "unlabelled", "train", "val", "test", "all"}, "Which nodes (auto: those without a label, or all if every node has one)");
   add_predict_options(*cmd, args->out);
   return [args, &common, builtin] { return run_predict(*args, common, builtin); };
 }

@@ -3,8 +3,7 @@
 // The shared training flags come from the train kit (common/fit_options.h) without the ones a
 // full-batch run on one graph has no use for (--valid: the split's val nodes validate;
 // --batch-size, --warmup, --clip).
-#include "attn/error.h"
-#include "attn/graph/train.h"
+#include "attn/graph/train_setup.h"
 #include "attn/parallel.h"
 #include "commands.h"
 #include "common/train_kit.h"
@@ -17,7 +16,7 @@ using namespace attn::graph;
 
 struct TrainArgs {
   GraphFiles files;
-  GraphFlags prep;
+  GraphOptionNames prep;
   std::string output, score = "additive", keep = "loss+accuracy";
   GatModelConfig model;
   FitOptions fit{{.epochs = 10000, .lr = 0.005f, .batch_size = 1, .warmup = 0.0f, .weight_decay = 5e-4f, .clip = 0.0}};
@@ -35,20 +34,10 @@ SettingsTable model_settings(const GatModelConfig& c, const GraphOptions& g) {
   return s.fix("no-normalize", !g.normalize_rows);
 }
 
-// The saved model's architecture; the dropout settings too, unless given.
-GatModelConfig init_config(const TrainArgs& a, const CLI::App& cmd, const GatModelConfig& base) {
-  GatModelConfig c = base;
-  if (given(cmd, "--dropout")) c.dropout = a.model.dropout;
-  if (given(cmd, "--value-dropout")) c.value_dropout = a.model.value_dropout;
-  if (given(cmd, "--attention-dropout")) c.attention_dropout = a.model.attention_dropout;
-  if (given(cmd, "--head-dropout")) c.head_dropout = a.model.head_dropout;
-  return c;
-}
-
 int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   check_train_output(a.output);
   std::optional<LoadedGatModel> base;
-  GraphOptions prep = graph_options(a.prep);
+  GraphOptions prep = parse_graph_options(a.prep);
   if (!a.fit.init.empty()) {
     base = open_graph_model(a.fit.init, {});
     model_settings(base->model->config(), base->graph).refuse_init_conflicts(cmd, a.fit.init);
@@ -57,37 +46,16 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   LoadedGraph lg = read_graph(a.files, prep, common.keep_going);
   const GraphData& g = lg.data;
   check_labels(g.label_names, g.node_file);
-  const auto [train_nodes, val_nodes] = training_nodes(g);
-  if (train_nodes.empty())
-    throw Error(g.has_split ? a.files.split + ": no labelled node is in the train split (are "
-                                              "the labels only in val/test?)"
-                            : g.node_file + ": no labelled nodes to train on");
-  if (base) {
-    a.model = init_config(a, cmd, base->model->config());
-    if (g.features.dim != a.model.in)
-      throw Error(fmt::format("{}: {} features per node, the model of --init {} reads {}", g.node_file,
-                              g.features.dim, a.fit.init, a.model.in));
-  } else {
-    a.model.in = g.features.dim;
-    a.model.score = parse_gat_score(a.score);
-  }
-  a.model.classes = static_cast<int>(g.label_names.size());
-  GatTrainConfig t;
-  t.epochs = a.fit.epochs;
-  t.patience = a.fit.patience;
-  t.lr = a.fit.lr;
-  t.weight_decay = a.fit.weight_decay;
-  t.seed = common.seed;
-  t.keep = a.keep == "loss" ? GatTrainConfig::Keep::Loss : GatTrainConfig::Keep::LossAndAccuracy;
-  LabelIds train_labels;
-  for (int32_t i : train_nodes) train_labels.push_back({g.labels[i]});
-  t.class_weights = class_weights(a.fit.class_weight, g.label_names, train_labels);
+  const auto [train_nodes, val_nodes] = checked_training_nodes(g, a.files.split);
+  a.model = train_model_config(a.model, a.score, base ? &base->model->config() : nullptr,
+                               "the model of --init " + a.fit.init, given_settings(cmd), g);
+  GatTrainConfig t = gat_train_config(a.fit.to_config(common.seed), a.keep);
+  t.class_weights = class_weights(a.fit.class_weight, g.label_names, labels_of(g, train_nodes));
   GatModel model(a.model);
   Rng rng(common.seed);
   model.init(rng);
   if (base) {
-    const std::string output_layer = "layers." + std::to_string(model.layer_count() - 1) + ".";
-    start_from(model.parameters(), base->model->parameters(), base->labels, g.label_names, a.fit.init, output_layer);
+    start_from(model.parameters(), base->model->parameters(), base->labels, g.label_names, a.fit.init, model.output_layer_prefix());
     base.reset();  // its weights are copied
   }
   SettingsTable settings = model_settings(a.model, lg.options);
@@ -98,22 +66,12 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   log_info("{}", settings.line());
   if (val_nodes.empty())
     log_info("no validation nodes: training all {} epochs, no early stopping", t.epochs);
-  const TrainResult r = train_gat(
-      model, g.features, lg.built.csr, g.labels, train_nodes, val_nodes, t,
-      [&](const EpochReport& e) {
-        if (e.epoch == 1 || e.epoch % 10 == 0 || e.epoch == t.epochs)
-          log_info("epoch {}  loss {:.4f}  acc {:.4f}  valid loss {:.4f}  valid acc {:.4f}{}",
-                   e.epoch, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
-                   e.best ? "  (best)" : "");
-      });
-  if (!val_nodes.empty())
-    log_info("{} after {} epochs; kept epoch {}: valid loss {:.4f}  valid acc {:.4f}",
-             r.stopped_early ? "stopped early" : "finished", r.epochs_run, r.best_epoch,
-             r.best_val_loss, r.best_val_accuracy);
-  std::map<std::string, std::string> metadata;
-  if (!a.fit.init.empty()) metadata.insert(init_metadata(a.fit.init));
+  const TrainResult r = train_gat(model, g.features, lg.built.csr, g.labels, train_nodes, val_nodes, t, [&](const EpochReport& e) {
+    if (const std::string line = epoch_line(e, t.epochs); !line.empty()) log_info("{}", line);
+  });
+  if (!val_nodes.empty()) log_info("{}", result_line(r));
   save_gat_model(a.output, model, lg.options, g.label_names, recorded_command_line("attn-graph", cmd),
-                 a.fit.storage, metadata);
+                 a.fit.storage, init_metadata(a.fit.init));
   log_info("wrote {}", a.output);
   return 0;
 }
@@ -127,8 +85,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   add_graph_prep_flags(*cmd, args->prep);
   add_output_option(*cmd, args->output, true, "Model file to write (safetensors)");
   auto& m = args->model;
-  add_choice_option(*cmd, "--score", args->score, {"additive", "gatv2", "dot"},
-                    "Attention score: additive (GAT), gatv2 (Brody et al. 2022) or dot");
+  add_choice_option(*cmd, "--score", args->score, {"additive", "gatv2", "dot"}, "Attention score: additive (GAT), gatv2 (Brody et al. 2022) or dot");
   cmd->add_option("--layers", m.layers, "GAT layers, the last one the output layer")->capture_default_str()->check(CLI::Range(1, 16));
   cmd->add_option("--heads", m.heads, "Heads per hidden layer (concatenated)")->capture_default_str()->check(CLI::Range(1, 64));
   cmd->add_option("--hidden", m.hidden, "Features per head in a hidden layer")->capture_default_str()->check(CLI::Range(1, 4096));
@@ -139,8 +96,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--value-dropout", m.value_dropout, "Dropout on the projected features before they are summed (as the reference GAT code)")->capture_default_str()->check(CLI::Range(0.0, 0.95));
   cmd->add_option("--attention-dropout", m.attention_dropout, "Dropout on the attention coefficients")->capture_default_str()->check(CLI::Range(0.0, 0.95));
   cmd->add_option("--negative-slope", m.negative_slope, "LeakyReLU slope of the scores")->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  add_choice_option(*cmd, "--keep", args->keep, {"loss+accuracy", "loss"},
-                    "Epoch kept: validation loss and accuracy both at their best (the GAT paper), or the lowest validation loss");
+  add_choice_option(*cmd, "--keep", args->keep, {"loss+accuracy", "loss"}, "Epoch kept: validation loss and accuracy both at their best (the GAT paper), or the lowest validation loss");
   FitOptions& f = args->fit;
   f.patience = 100;
   f.offer_batches = false;

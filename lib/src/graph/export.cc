@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "attn/data/output_file.h"
+
 namespace attn::graph {
 
 const char* edge_origin_name(EdgeOrigin o) {
@@ -54,6 +58,26 @@ Neighbourhood k_hop_neighbourhood(const CsrGraph& csr, int32_t node, int k) {
   }
   std::sort(n.edges.begin(), n.edges.end());
   return n;
+}
+
+void attention_tsv(const LoadedGraph& lg, const GatModel& model, const GatModelCache& cache, int only_layer,
+                   const std::function<void(const std::string& text)>& write) {
+  const GraphData& g = lg.data;
+  std::string buf;
+  for (const ExportEdge& e : export_order(g, lg.built))
+    for (int l = 0; l < model.layer_count(); ++l) {
+      if (only_layer > 0 && l + 1 != only_layer) continue;
+      const int H = model.layer(l).config().heads;
+      const std::vector<float>& probs = cache.layers[l].attention.probs;
+      for (int h = 0; h < H; ++h)
+        buf += fmt::format("{}\t{}\t{}\t{}\t{:.6f}\t{}\n", data::tsv_escape(g.ids[e.src]), data::tsv_escape(g.ids[e.dst]), l + 1,
+                           h + 1, probs[e.csr_edge * H + h], edge_origin_name(e.origin));
+      if (buf.size() > (1 << 16)) {
+        write(buf);
+        buf.clear();
+      }
+    }
+  write(buf);
 }
 
 }  // namespace attn::graph

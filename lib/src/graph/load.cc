@@ -1,5 +1,7 @@
 #include "attn/graph/load.h"
 
+#include <fmt/format.h>
+
 #include "attn/data/input.h"
 #include "attn/data/labels.h"
 #include "attn/graph/readers.h"
@@ -67,6 +69,40 @@ std::vector<int32_t> labels_for_model(const GraphData& g, const std::vector<std:
   for (int i = 0; i < g.nodes(); ++i)
     if (g.labels[i] >= 0)
       out[i] = index.id(g.label_names[g.labels[i]], g.node_file + ":" + std::to_string(g.node_line[i]));
+  return out;
+}
+
+std::vector<ReportLine> load_report(const LoadedGraph& lg) {
+  const GraphData& g = lg.data;
+  const EdgeReport& r = lg.built.report;
+  std::vector<ReportLine> out;
+  out.push_back({false, fmt::format("read {} nodes ({} labelled; split train {} val {} test {}), {} features ({}), {} labels",
+                                    g.nodes(), g.labelled(), g.count(Split::Train), g.count(Split::Val),
+                                    g.count(Split::Test), g.features.dim, feature_format_name(lg.options.features),
+                                    g.label_names.size())});
+  out.push_back({false, fmt::format("edges: {} lines, {} attention edges ({}, self-loops {}: {} in the file, {} added); "
+                                    "{} duplicate, {} isolated nodes, {} nodes with no incoming edge",
+                                    g.report.edge_lines, lg.built.csr.nnz(), lg.options.undirected ? "undirected" : "directed",
+                                    self_loops_name(lg.options.self_loops), r.input_self_loops, r.added_self_loops,
+                                    r.duplicate_edges, r.isolated_nodes, r.no_incoming_nodes)});
+  if (g.report.skipped() > 0)
+    out.push_back({true, fmt::format("skipped {} edges naming unknown nodes and {} bad lines (--keep-going)",
+                                     g.report.unknown_node_edges, g.report.bad_lines)});
+  if (g.report.weighted_edges > 0)
+    out.push_back({false, fmt::format("{} edges have a weight column: GAT learns its own edge weights and ignores it",
+                                      g.report.weighted_edges)});
+  return out;
+}
+
+std::string resolve_auto(const GraphData& g, const std::string& which) {
+  if (which != "auto") return which;
+  return g.labelled() < g.nodes() ? "unlabelled" : "all";
+}
+
+std::vector<int32_t> labelled_nodes(const GraphData& g, const std::string& which, const std::vector<int32_t>& labels) {
+  std::vector<int32_t> out;
+  for (int32_t i : select_nodes(g, which))
+    if (labels[i] >= 0) out.push_back(i);
   return out;
 }
 

@@ -123,4 +123,14 @@ LoadedGatModel load_gat_model(const SafeTensorsFile& file) {
   return out;
 }
 
+GraphOptions parse_graph_options(const GraphOptionNames& names) {
+  GraphOptions o;
+  o.features = parse_feature_format(names.features);
+  o.feature_dim = names.feature_dim;
+  o.undirected = names.undirected;
+  o.self_loops = parse_self_loops(names.self_loops);
+  o.normalize_rows = !names.no_normalize;
+  return o;
+}
+
 }  // namespace attn::graph

@@ -1,5 +1,6 @@
 #include "attn/graph/train.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -152,6 +153,23 @@ std::vector<float> predict_probabilities(const GatModel& model, const NodeFeatur
   std::vector<float> p = model.forward(x, g, cache, RunContext{}, /*store=*/false);
   ops::softmax_rows(g.rows(), model.config().classes, p.data(), p.data());
   return p;
+}
+
+std::vector<float> predict_with_attention(const GatModel& model, const NodeFeatures& x, const CsrGraph& g,
+                                          GatModelCache& cache) {
+  std::vector<float> p = model.forward(x, g, cache, RunContext{}, /*store=*/true);
+  ops::softmax_rows(g.rows(), model.config().classes, p.data(), p.data());
+  return p;
+}
+
+ConfusionMatrix node_confusion(const std::vector<float>& probs, int K, const std::vector<int32_t>& labels,
+                               const std::vector<int32_t>& nodes) {
+  ConfusionMatrix confusion(K);
+  for (int32_t i : nodes) {
+    const float* row = probs.data() + int64_t{i} * K;
+    confusion.add(labels[i], static_cast<int>(std::max_element(row, row + K) - row));
+  }
+  return confusion;
 }
 
 }  // namespace attn::graph

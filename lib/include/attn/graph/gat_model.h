@@ -58,6 +58,8 @@ class GatModel {
   const GatModelConfig& config() const { return config_; }
   const GatLayer& layer(int l) const { return *layers_[l]; }
   int layer_count() const { return static_cast<int>(layers_.size()); }
+  // The output layer's parameter-name prefix ("layers.1."): what a new label set replaces.
+  std::string output_layer_prefix() const { return "layers." + std::to_string(layer_count() - 1) + "."; }
 
  private:
   GatModelConfig config_;

@@ -45,6 +45,7 @@ struct ReadReport {
   int64_t unknown_node_edges = 0;  // edges naming a node not in the node file (keep_going)
   int64_t weighted_edges = 0;      // edges with a third (weight) column
   int64_t bad_lines = 0;           // other lines skipped (keep_going)
+  int64_t skipped() const { return unknown_node_edges + bad_lines; }
 };
 
 struct GraphData {

@@ -27,6 +27,17 @@ struct GraphOptions {
   bool normalize_rows = true;  // features scaled to sum 1 per node (the GAT paper's input)
 };
 
+// GraphOptions as written on a command line: the formats by name ("sparse", "keep").
+struct GraphOptionNames {
+  std::string features = "auto";
+  int feature_dim = 0;
+  bool undirected = false;
+  std::string self_loops = "add";
+  bool no_normalize = false;
+};
+// attn::Error for a name that is not one of parse_feature_format's or parse_self_loops'.
+GraphOptions parse_graph_options(const GraphOptionNames& names);
+
 struct LoadedGatModel {
   std::unique_ptr<GatModel> model;
   GraphOptions graph;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attn/graph/gat_model.h"
+#include "attn/train/metrics.h"
 
 namespace attn::graph {
 
@@ -61,5 +62,13 @@ TrainResult train_gat(GatModel& model, const NodeFeatures& x, const CsrGraph& g,
 // Class probabilities (N, K) of every node (inference: no dropout, no stored attention).
 std::vector<float> predict_probabilities(const GatModel& model, const NodeFeatures& x,
                                          const CsrGraph& g);
+// The same with every layer's attention kept in `cache` (for the attention export).
+std::vector<float> predict_with_attention(const GatModel& model, const NodeFeatures& x, const CsrGraph& g,
+                                          GatModelCache& cache);
+
+// The confusion matrix of the most probable label against `labels` (N, the model's label ids)
+// over `nodes`.   probs: (N, K)
+ConfusionMatrix node_confusion(const std::vector<float>& probs, int K, const std::vector<int32_t>& labels,
+                               const std::vector<int32_t>& nodes);
 
 }  // namespace attn::graph
