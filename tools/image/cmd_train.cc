@@ -2,7 +2,6 @@
 #include <memory>
 #include <optional>
 
-#include "attn/error.h"
 #include "attn/vision/train_setup.h"
 #include "commands.h"
 #include "common/train_kit.h"
