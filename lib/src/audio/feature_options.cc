@@ -40,6 +40,14 @@ WindowType parse_window_type(const std::string& s) {
   throw Error(fmt::format("unknown window type '{}' (expected povey, hamming, hanning, rectangular or blackman)", s));
 }
 
+std::vector<std::string> window_type_names() {
+  std::vector<std::string> names;
+  for (const auto& e : kWindows) names.push_back(e.name);
+  return names;
+}
+
+const char* feature_kind_name(FeatureKind k) { return k == FeatureKind::Mfcc ? "mfcc" : "fbank"; }
+
 // Kaldi truncates (int cast) the products to whole samples.
 int FrameOptions::window_shift() const { return int(double(sample_frequency) * 0.001 * frame_shift_ms); }
 int FrameOptions::window_size() const { return int(double(sample_frequency) * 0.001 * frame_length_ms); }
@@ -87,7 +95,7 @@ FeatureOptions default_feature_options(FeatureKind kind) {
 
 std::string feature_options_to_json(const FeatureOptions& o) {
   nlohmann::ordered_json j = {
-      {"kind", o.kind == FeatureKind::Mfcc ? "mfcc" : "fbank"},
+      {"kind", feature_kind_name(o.kind)},
       {"sample_frequency", o.frame.sample_frequency},
       {"frame_shift", o.frame.frame_shift_ms},
       {"frame_length", o.frame.frame_length_ms},

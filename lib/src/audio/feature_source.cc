@@ -71,7 +71,7 @@ bool FeatureSource::next(FeatureItem& item) {
 void FeatureSource::check_dim(int dim) const {
   if (dim != pipeline_.dim())
     throw Error(fmt::format("features have {} columns; the model reads {} ({})", dim, pipeline_.dim(),
-                            pipeline_.features.kind == FeatureKind::Mfcc ? "mfcc" : "fbank"));
+                            feature_kind_name(pipeline_.features.kind)));
 }
 
 void FeatureSource::load(FeatureItem& item) {

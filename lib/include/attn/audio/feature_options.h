@@ -6,12 +6,14 @@
 // format (torchaudio.load gives [-1, 1); multiply by 32768 before comparing with torchaudio).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace attn::audio {
 
 enum class WindowType { Povey, Hamming, Hanning, Rectangular, Blackman };
 const char* window_type_name(WindowType w);         // "povey"
 WindowType parse_window_type(const std::string& s);  // throws attn::Error
+std::vector<std::string> window_type_names();       // in enum order
 
 // Framing and per-frame processing (Kaldi FrameExtractionOptions).
 struct FrameOptions {
@@ -39,6 +41,7 @@ struct MelOptions {
 };
 
 enum class FeatureKind { Mfcc, Fbank };
+const char* feature_kind_name(FeatureKind k);  // "mfcc", "fbank"
 
 // Everything that decides the features of one frame.
 struct FeatureOptions {
