@@ -13,11 +13,14 @@ namespace attn::audio {
 
 namespace fs = std::filesystem;
 
+std::vector<std::pair<std::string, FeatureFormat>> feature_format_names() {
+  return {{"text", FeatureFormat::KaldiText}, {"ark", FeatureFormat::KaldiBinary}, {"jsonl", FeatureFormat::Jsonl},
+          {"npy", FeatureFormat::Npy}};
+}
+
 FeatureFormat parse_feature_format(const std::string& s) {
-  if (s == "text") return FeatureFormat::KaldiText;
-  if (s == "ark") return FeatureFormat::KaldiBinary;
-  if (s == "jsonl") return FeatureFormat::Jsonl;
-  if (s == "npy") return FeatureFormat::Npy;
+  for (const auto& [name, format] : feature_format_names())
+    if (s == name) return format;
   throw std::invalid_argument("unknown --format " + s);
 }
 

@@ -53,9 +53,15 @@ std::string speech_pool_name(PoolKind k) {
   return "mean";
 }
 
+std::vector<std::pair<std::string, PoolKind>> speech_pool_names() {
+  std::vector<std::pair<std::string, PoolKind>> names;
+  for (PoolKind k : {PoolKind::Mean, PoolKind::Max, PoolKind::MeanMax}) names.emplace_back(speech_pool_name(k), k);
+  return names;
+}
+
 PoolKind speech_pool_from_name(const std::string& name) {
-  for (PoolKind k : {PoolKind::Mean, PoolKind::Max, PoolKind::MeanMax})
-    if (name == speech_pool_name(k)) return k;
+  for (const auto& [n, k] : speech_pool_names())
+    if (name == n) return k;
   throw Error(fmt::format("speech model config: pool '{}' (expected mean, max or mean-max)", name));
 }
 

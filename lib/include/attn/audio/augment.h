@@ -6,8 +6,10 @@
 // random warp of the mel filters' frequency axis (an apparent vocal-tract length without the
 // change of duration that speed perturbation brings); on the features, SpecAugment's time and
 // frequency masks. The same generator state gives the same result.
+#include <string>
 #include <vector>
 
+#include "attn/declared_option.h"
 #include "attn/rng.h"
 #include "attn/tensor.h"
 
@@ -28,6 +30,30 @@ struct AugmentOptions {
   // Features must be recomputed per batch (from the augmented waveform or with a warp).
   bool recomputes_features() const { return any_wave() || vtlp > 0.0f; }
 };
+
+// The options as train's flags, in --help's order; none is kept in the model. noise_dir: the
+// folder whose recordings the caller reads into noise_clips.
+template <class Visit>
+void for_each_augment_option(AugmentOptions& o, std::string& noise_dir, Visit&& visit) {
+  const auto option = [](std::string name, auto& value, std::string help) {
+    return declare(std::move(name), value, std::move(help)).in_group("Augmentation (seeded by --seed)").fixed_if(false);
+  };
+  visit(option("speed-perturb", o.speed, "Speed perturbation: 0.9, 1.0 or 1.1 per utterance (resampling)"));
+  visit(option("speed-range", o.speed_range, "Speed perturbation by a factor uniform in [1-R, 1+R] instead (0: off)").range(0.0, 0.5));
+  visit(option("noise-prob", o.noise_prob, "Chance of additive noise per utterance").range(0.0, 1.0));
+  visit(option("snr-min", o.snr_min, "Noise SNR range low (dB)"));
+  visit(option("snr-max", o.snr_max, "Noise SNR range high (dB)"));
+  visit(option("noise-dir", noise_dir, "Noise recordings (default: white noise)"));
+  visit(option("gain-db", o.gain_db, "Random gain within +-this many dB").range(0.0, 40.0));
+  visit(option("vtlp", o.vtlp,
+               "Vocal-tract-length perturbation: warp the mel filters' frequency axis by a factor uniform in [1-R, 1+R] "
+               "per utterance (0: off; 0.1 is usual)")
+            .range(0.0, 0.3));
+  visit(option("time-masks", o.time_masks, "SpecAugment time masks per utterance").range(0, 20));
+  visit(option("time-mask-width", o.time_width, "Longest time mask (frames)").range(0, 1000));
+  visit(option("freq-masks", o.freq_masks, "SpecAugment frequency masks per utterance").range(0, 20));
+  visit(option("freq-mask-width", o.freq_width, "Widest frequency mask (features)").range(0, 1000));
+}
 
 // In place on one utterance's samples (int16 scale) at the features' rate.
 void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng);

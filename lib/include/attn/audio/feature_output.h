@@ -11,21 +11,36 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "attn/audio/pipeline.h"
 #include "attn/data/output_file.h"
+#include "attn/declared_option.h"
 
 namespace attn::audio {
 
 enum class FeatureFormat { KaldiText, KaldiBinary, Jsonl, Npy };
 // "text", "ark", "jsonl", "npy"; std::invalid_argument for another name.
 FeatureFormat parse_feature_format(const std::string& s);
+std::vector<std::pair<std::string, FeatureFormat>> feature_format_names();
 
 struct FeatureOutputOptions {
   FeatureFormat format = FeatureFormat::KaldiText;
   std::string output = "-";  // a file, "-" for stdout, or the folder for Npy
   std::string scp;           // KaldiBinary into a file: also this .scp index (utt ark:offset)
 };
+
+// The flags of the commands that write features (mfcc, fbank, encode), in --help's order.
+template <class Visit>
+void for_each_feature_output_option(FeatureOutputOptions& o, Visit&& visit) {
+  visit(declare("format", o.format,
+                "text: Kaldi text archive (copy-feats ark,t:); ark: Kaldi binary archive; "
+                "jsonl: {\"id\",\"frames\"} per line; npy: one <utt>.npy per utterance in the -o folder")
+            .named(feature_format_names()));
+  visit(declare("output", o.output, "Output file ('-': stdout), or the folder for --format npy").alias("o").shown_as("PATH"));
+  visit(declare("scp", o.scp, "With --format ark: also write a Kaldi .scp index (utt ark:offset)").shown_as("PATH"));
+}
 
 class FeatureOutput {
  public:

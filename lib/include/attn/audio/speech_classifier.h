@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "attn/context.h"
+#include "attn/declared_option.h"
 #include "attn/layers/encoder.h"
 #include "attn/layers/linear.h"
 #include "attn/layers/pooling.h"
@@ -42,6 +44,26 @@ struct SpeechModelConfig {
 // The config's "pool" value: "mean", "max" or "mean-max".
 std::string speech_pool_name(PoolKind k);
 PoolKind speech_pool_from_name(const std::string& name);  // attn::Error for another name
+std::vector<std::pair<std::string, PoolKind>> speech_pool_names();  // those a model may have
+// The config's own options, declared for train's flags and settings in --help's order, which
+// puts the encoder's shape (--dim ... --dropout, the flags every tool shares) between the two
+// lists: how input frames become model frames,
+template <class Visit>
+void for_each_speech_frame_option(SpeechModelConfig& c, Visit&& visit) {
+  visit(declare("stack", c.stack, "Input frames stacked side by side").in_group("Model").range(1, 32));
+  visit(declare("subsample", c.subsample, "Keep every n-th stacked frame").in_group("Model").range(1, 32));
+}
+// and how far attention reaches and how its frames are pooled.
+template <class Visit>
+void for_each_speech_attention_option(SpeechModelConfig& c, Visit&& visit) {
+  visit(declare("window", c.window, "Self-attention reaches +-window (subsampled) frames").in_group("Model").range(1, 100000));
+  visit(declare("pool", c.pool,
+                "Pooling of the encoder frames for the head: mean, max over time (does not weight a sound by its "
+                "duration), or both side by side; stored in the model")
+            .in_group("Model")
+            .named(speech_pool_names()));
+}
+
 std::string speech_config_to_json(const SpeechModelConfig& c);
 SpeechModelConfig speech_config_from_json(const std::string& json);  // attn::Error naming the field
 
