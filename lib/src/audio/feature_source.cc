@@ -108,14 +108,7 @@ void FeatureSource::stream(const FrameSink& sink) {
 
 void FeatureSource::each(const std::function<bool(int64_t index)>& mine, const data::BadItemHandler& on_bad_item,
                          const std::function<void(FeatureItem&)>& use) {
-  for (int64_t index = 0;; ++index) {
-    FeatureItem item;
-    bool more = true;
-    if (!data::run_item("", on_bad_item, [&] { more = next(item); })) continue;
-    if (!more) return;
-    if (!mine(index)) continue;
-    data::run_item(item.where, on_bad_item, [&] { use(item); });
-  }
+  each_item<FeatureItem>([&](FeatureItem& item) { return next(item); }, mine, on_bad_item, use);
 }
 
 }  // namespace attn::audio

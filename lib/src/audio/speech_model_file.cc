@@ -86,6 +86,15 @@ SpeechModelConfig model_config_from(const ConfigReader& m) {
 
 }  // namespace
 
+SpeechModel new_speech_model(SpeechModelConfig config, std::vector<std::string> labels,
+                             const PipelineOptions& features, std::vector<float> mel_warps, Rng& rng) {
+  config.input_dim = features.dim();
+  config.num_labels = int(labels.size());
+  SpeechModel model{std::make_unique<SpeechClassifier>(config), std::move(labels), features, std::move(mel_warps)};
+  model.classifier->init(rng);
+  return model;
+}
+
 std::string pipeline_to_json(const PipelineOptions& p) {
   return json{{"features", json::parse(feature_options_to_json(p.features))}, {"postprocess", postprocess_json(p)}}.dump();
 }
@@ -100,12 +109,12 @@ void save_speech_model(const std::string& path, SpeechModel& model,
   save_model(path, h, model.classifier->parameters(), storage);
 }
 
-SpeechModel load_speech_model(const SafeTensorsFile& file) {
+SpeechModel load_speech_model(const SafeTensorsFile& file, const ReadingOptions& reading) {
   const ModelHeader header = read_model_header(file, kSpeechTask, kSpeechFormatVersion);
   return with_file_name(file, [&] {
     const ConfigReader config(header.config, "attn.config");
     SpeechModel m;
-    m.features = pipeline_from(config);
+    m.features = reading.applied_to(pipeline_from(config));
     const SpeechModelConfig mc = model_config_from(config.object("model"));
     if (mc.input_dim != m.features.dim())
       throw Error(fmt::format("attn.config: model.input_dim {} differs from the features' dimension {}", mc.input_dim,

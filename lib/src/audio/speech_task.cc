@@ -7,6 +7,7 @@
 
 #include "attn/audio/speech_predict.h"
 #include "attn/data/labelled_files.h"
+#include "attn/data/labels.h"
 #include "attn/error.h"
 
 namespace attn::audio {
@@ -62,6 +63,14 @@ LabelledAudio read_labelled_audio(const std::string& data, const PipelineOptions
   }
   if (out.paths.empty()) throw Error(data + ": no readable recordings");
   return out;
+}
+
+LabelIds label_ids(const LabelledAudio& data, const std::vector<std::string>& labels, const std::string& where) {
+  const attn::data::LabelIndex index(labels);
+  LabelIds ids;
+  for (size_t i = 0; i < data.labels.size(); ++i)
+    ids.push_back({index.id(data.labels[i], where.empty() ? data.paths[i] : where)});
+  return ids;
 }
 
 std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const PipelineOptions& p) {

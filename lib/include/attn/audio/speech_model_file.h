@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "attn/audio/kaldi_options.h"
 #include "attn/audio/pipeline.h"
 #include "attn/audio/speech_classifier.h"
 #include "attn/checkpoint.h"
+#include "attn/rng.h"
 
 namespace attn::audio {
 
@@ -31,11 +33,17 @@ struct SpeechModel {
   std::vector<float> mel_warps;
 };
 
+// A model to train: a classifier of `config` for `labels` over the features of `features`
+// (input_dim and num_labels set from them), its weights drawn from `rng`.
+SpeechModel new_speech_model(SpeechModelConfig config, std::vector<std::string> labels,
+                             const PipelineOptions& features, std::vector<float> mel_warps, Rng& rng);
+
 std::string pipeline_to_json(const PipelineOptions& p);  // {"features", "postprocess"} members
 void save_speech_model(const std::string& path, SpeechModel& model,
                        const std::map<std::string, std::string>& extra_metadata = {},
                        DType storage = DType::F32);
-// Validates task, version, config (features against model.input_dim), labels and tensors.
-SpeechModel load_speech_model(const SafeTensorsFile& file);
+// Validates task, version, config (features against model.input_dim), labels and tensors. The
+// features are read from files as `reading` says (how is not kept in models).
+SpeechModel load_speech_model(const SafeTensorsFile& file, const ReadingOptions& reading = {});
 
 }  // namespace attn::audio

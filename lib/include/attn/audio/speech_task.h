@@ -24,6 +24,9 @@ struct LabelledAudio {
 // handler, the first such error is thrown).
 LabelledAudio read_labelled_audio(const std::string& data, const PipelineOptions& p,
                                   const data::BadItemHandler& on_bad_item = {});
+// Each item's label id in `labels` (one label per item); an unknown label is an attn::Error
+// naming `where`, or the item's path when `where` is empty.
+LabelIds label_ids(const LabelledAudio& data, const std::vector<std::string>& labels, const std::string& where = "");
 // Audio files of a folder (recursively), e.g. --noise-dir; each at the rate of `p`.
 std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const PipelineOptions& p);
 
