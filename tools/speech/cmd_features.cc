@@ -1,45 +1,35 @@
 // mfcc and fbank: Kaldi's compute-mfcc-feats / compute-fbank-feats (+ add-deltas, apply-cmvn)
 // over files, wav.scp lists or a list on stdin.
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "attn/audio/speech_batch.h"
 #include "common/batch_errors.h"
+#include "common/declared_options.h"
 #include "common/predict_kit.h"
+#include "common/usage_errors.h"
 #include "speech/commands.h"
-#include "speech/feature_flags.h"
-#include "attn/audio/utterances.h"
 
 namespace attn::tools::speech {
 
 namespace {
 
 struct FeatureArgs {
-  FeatureFlags features;
-  FeatureOutputFlags output;
+  audio::KaldiOptions features;
+  audio::FeatureOutputOptions output;
   std::vector<std::string> inputs, lists;
   Shard shard;
 };
 
 int run_features(const FeatureArgs& args, const CommonOptions& common) {
-  audio::PipelineOptions p = resolve(args.features);
+  audio::PipelineOptions p = as_usage_error([&] { return args.features.resolve(); });
   p.dither_seed = common.seed;
-  const auto out = open_feature_output(args.output);
-  audio::Utterances utterances(args.inputs, args.lists);
+  const auto out = as_usage_error<std::invalid_argument>([&] { return std::make_unique<audio::FeatureOutput>(args.output); });
+  audio::Utterances recordings(args.inputs, args.lists);
   BatchErrors errors(common.keep_going);
-  for (int64_t index = 0;; ++index) {
-    audio::Utterance u;
-    bool more = true;
-    // A bad list line is one failed item; the list goes on with the next line.
-    if (!errors.run("", [&] { more = utterances.next(u); })) continue;
-    if (!more) break;
-    if (!args.shard.mine(index)) continue;  // another shard's
-    errors.run(u.where, [&] {
-      out->write(u.entry.utt, p.dim(), [&](const audio::FrameSink& sink) {
-        audio::compute_file_features(u.entry.path, p, sink);
-      });
-    });
-  }
+  audio::write_features(recordings, p, *out, [&](int64_t i) { return args.shard.mine(i); }, errors.on_bad_item());
   out->commit();
   return errors.finish();
 }
@@ -60,8 +50,10 @@ Command add_command(CLI::App& app, CommonOptions& common, audio::FeatureKind kin
   add_seed_flag(*cmd, common);
   add_keep_going_flag(*cmd, common);
   add_shard_option(*cmd, args->shard);
-  add_feature_flags(*cmd, args->features, kind);
-  add_feature_output_flags(*cmd, args->output);
+  args->features = audio::KaldiOptions(kind);
+  audio::for_each_kaldi_option(args->features, kind, OptionFlags{*cmd});
+  audio::for_each_reading_option(args->features.reading, OptionFlags{*cmd});
+  audio::for_each_feature_output_option(args->output, OptionFlags{*cmd});
   cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp: utt path per line)")->type_name("LIST");
   cmd->add_option("inputs", args->inputs, "Audio files; '-' reads a list from stdin");
   return [args, &common] { return run_features(*args, common); };
