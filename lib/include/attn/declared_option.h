@@ -32,6 +32,9 @@ struct DeclaredOption {
   // value).
   bool fixed = true;
 
+  DeclaredOption(std::string name, T& value, std::string help)
+      : name(std::move(name)), value(value), help(std::move(help)) {}
+
   DeclaredOption in_group(std::string g) && {
     group = std::move(g);
     return std::move(*this);
@@ -65,7 +68,7 @@ struct DeclaredOption {
 
 template <class T>
 DeclaredOption<T> declare(std::string name, T& value, std::string help) {
-  return {std::move(name), value, std::move(help)};
+  return DeclaredOption<T>(std::move(name), value, std::move(help));
 }
 
 }  // namespace attn
