@@ -61,11 +61,7 @@ Command add_command(CLI::App& app, CommonOptions& common, audio::FeatureKind kin
 
 }  // namespace
 
-Command add_mfcc_command(CLI::App& app, CommonOptions& common) {
-  return add_command(app, common, audio::FeatureKind::Mfcc);
-}
-Command add_fbank_command(CLI::App& app, CommonOptions& common) {
-  return add_command(app, common, audio::FeatureKind::Fbank);
-}
+Command add_mfcc_command(CLI::App& app, CommonOptions& common) { return add_command(app, common, audio::FeatureKind::Mfcc); }
+Command add_fbank_command(CLI::App& app, CommonOptions& common) { return add_command(app, common, audio::FeatureKind::Fbank); }
 
 }  // namespace attn::tools::speech
