@@ -3,8 +3,8 @@
 // may take. The library knows nothing of the command line; the tools turn one such list into
 // flags and into the settings a trained model keeps (tools/common/declared_options.h). A list
 // is a function template that shows a visitor each option in turn, its field at the default:
-//   template <class Visit> void for_each_gat_option(GatConfig& c, Visit&& visit) {
-//     visit(declare("layers", c.layers, "Attention layers").range(1, 8));
+//   template <class Visit> void for_each_gat_option(graph::GatModelConfig& c, Visit&& visit) {
+//     visit(declare("layers", c.layers, "GAT layers, the last one the output layer").range(1, 8));
 //     visit(declare("heads", c.heads, "Heads per layer").range(1, 16));
 //   }
 #include <optional>
