@@ -32,13 +32,14 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// fn()'s result; an attn::Error it throws (the library refusing a flag's value) becomes a
-// UsageError with the same message.
-template <class Fn>
+// fn()'s result; an exception of type E it throws (by default attn::Error: the library refusing
+// a flag's value) becomes a UsageError with the same message, exit code 2:
+//   const PipelineOptions p = as_usage_error([&] { return options.resolve(); });
+template <class E = Error, class Fn>
 auto as_usage_error(Fn&& fn) {
   try {
     return fn();
-  } catch (const Error& e) {
+  } catch (const E& e) {
     throw UsageError(e.what());
   }
 }

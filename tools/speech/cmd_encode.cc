@@ -10,7 +10,7 @@
 #include "common/declared_options.h"
 #include "common/embedded_model.h"
 #include "common/predict_kit.h"
-#include "common/usage_errors.h"
+#include "common/run_guarded.h"
 #include "speech/commands.h"
 
 namespace attn::tools::speech {

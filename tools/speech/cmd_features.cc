@@ -9,7 +9,7 @@
 #include "common/batch_errors.h"
 #include "common/declared_options.h"
 #include "common/predict_kit.h"
-#include "common/usage_errors.h"
+#include "common/run_guarded.h"
 #include "speech/commands.h"
 
 namespace attn::tools::speech {

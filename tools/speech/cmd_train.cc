@@ -8,7 +8,7 @@
 #include "attn/audio/speech_task.h"
 #include "common/declared_options.h"
 #include "common/train_kit.h"
-#include "common/usage_errors.h"
+#include "common/run_guarded.h"
 #include "speech/commands.h"
 
 namespace attn::tools::speech {
