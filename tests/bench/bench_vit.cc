@@ -27,6 +27,7 @@
 #include "attn/vision/conv_stem.h"
 #include "attn/vision/patch_embedding.h"
 #include "attn/vision/vit.h"
+#include "attn/vision/vit_parallel.h"
 #include "attn/vision/vit_train.h"
 
 namespace {
@@ -205,16 +206,18 @@ int main(int argc, char** argv) {
     Tensor logits;
     vision::ViT::Cache cache;
     const double infer = best_seconds([&] { model.forward(B, images.data(), logits, cache, {}, false); }, a.seconds);
-    // A training step: forward with activations, cross-entropy, backward, AdamW.
+    // A training step as attn-image trains: forward with activations and backward, data-parallel
+    // over the threads (vit_parallel.h), cross-entropy, AdamW.
     AdamW opt;
     const ParameterList params = model.parameters();
     for (Parameter* p : params) p->zero_grad();
-    std::vector<float> dlogits(size_t(B) * c.num_labels);
+    vision::ViTDataParallel parallel(model);
+    std::vector<float> train_logits(size_t(B) * c.num_labels), dlogits(train_logits.size());
     uint64_t step = 0;
     const double train = best_seconds([&] {
-      model.forward(B, images.data(), logits, cache, {.training = true, .seed = ++step}, true);
-      softmax_cross_entropy(B, c.num_labels, logits.data(), labels.data(), 0.1f, dlogits.data(), nullptr);
-      model.backward(cache, dlogits.data());
+      parallel.forward(B, images.data(), {.training = true, .seed = ++step}, train_logits.data());
+      softmax_cross_entropy(B, c.num_labels, train_logits.data(), labels.data(), 0.1f, dlogits.data(), nullptr);
+      parallel.backward(dlogits.data());
       opt.step(params);
     }, a.seconds);
     std::printf("vit infer %s %d %d %d %d %d %d %.1f\n", stem_name(c), B, c.tokens(), c.dim, c.layers, c.heads, threads, B / infer);

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <numeric>
@@ -260,6 +261,52 @@ TEST_CASE("a tiny ViT learns the corner task with augmentation; same seed, same 
   c.stem = StemKind::Conv;  // its im2col, GELU and col2im passes are as reproducible
   const std::vector<float> conv_weights = run(5).second;
   CHECK(run(5).second == conv_weights);
+}
+
+TEST_CASE("ViTTrainable's data-parallel step: the same loss and gradients as one chunk; bit-identical on a rerun") {
+  const ImageSet train = corner_set(24, 4);
+  ViTConfig c = tiny_config();
+  c.channels = 1;
+  c.num_labels = 4;
+  c.dropout = 0.0f;  // masks are drawn per chunk, so only a mask-free step can equal one chunk's
+  c.drop_path = 0.0f;
+  const ChannelStats stats = channel_stats({train.image(0), train.image(1)});
+  std::vector<int> items(train.count());
+  std::iota(items.begin(), items.end(), 0);
+  // Loss and every gradient after one step of all 24 images on `n` threads.
+  auto step = [&](int n, const ViTConfig& config) {
+    ViT model(config);
+    Rng rng(1);
+    model.init(rng);
+    ViTTrainConfig tc;
+    tc.augment.erase_prob = 0.5f;  // augmentation is per image, whatever the chunks
+    ViTTrainable trainable(model, train, stats, tc);
+    for (Parameter* p : model.parameters()) p->zero_grad();
+    const int saved = threads();
+    set_threads(n);
+    const BatchStats s = trainable.train_batch(items, RunContext{true, 7});
+    set_threads(saved);
+    std::vector<float> grads;
+    for (Parameter* p : model.parameters())
+      grads.insert(grads.end(), p->grad.storage().begin(), p->grad.storage().end());
+    return std::make_pair(s.loss_sum, grads);
+  };
+  const auto [loss1, grads1] = step(1, c);
+  const auto [loss2, grads2] = step(2, c);
+  const auto [loss3, grads3] = step(3, c);  // chunks of 8 images, 3 replicas' sums
+  CHECK(loss2 == doctest::Approx(loss1).epsilon(1e-5));
+  CHECK(loss3 == doctest::Approx(loss1).epsilon(1e-5));
+  REQUIRE(grads2.size() == grads1.size());
+  double scale = 0.0;
+  for (float g : grads1) scale = std::max(scale, double(std::fabs(g)));
+  REQUIRE(scale > 0.0);
+  for (size_t i = 0; i < grads1.size(); ++i) {
+    CHECK(std::fabs(grads2[i] - grads1[i]) <= 1e-5 * scale);
+    CHECK(std::fabs(grads3[i] - grads1[i]) <= 1e-5 * scale);
+  }
+  // With drop-path on, a rerun on the same threads gives the same bits.
+  c.drop_path = 0.3f;
+  CHECK(step(2, c).second == step(2, c).second);
 }
 
 TEST_CASE("ViTTrainable class weights scale each image's loss and gradient by its label's weight") {

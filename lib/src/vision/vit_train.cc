@@ -7,7 +7,6 @@
 
 #include "attn/layers/loss.h"
 #include "attn/ops.h"
-#include "attn/parallel.h"
 #include "attn/vision/test_shift.h"
 
 namespace attn::vision {
@@ -41,7 +40,7 @@ void normalize_items(const ImageSet& set, const std::vector<int>& items, const C
 
 ViTTrainable::ViTTrainable(ViT& model, const ImageSet& data, const ChannelStats& stats,
                            const ViTTrainConfig& config)
-    : model_(model), data_(data), stats_(stats), config_(config) {
+    : model_(model), data_(data), stats_(stats), config_(config), step_(model) {
   fill_ = normalised_black(stats);
 }
 
@@ -64,33 +63,6 @@ double weighted_cross_entropy(int B, int K, const float* logits, const int32_t* 
 
 }  // namespace
 
-void ViTTrainable::prepare_replicas(int chunks) {
-  while (static_cast<int>(replicas_.size()) < chunks - 1) replicas_.emplace_back(model_.config());
-  caches_.resize(std::max<size_t>(caches_.size(), chunks));
-  const ParameterList params = model_.parameters();
-  for (int r = 0; r + 1 < chunks; ++r) {
-    const ParameterList mine = replicas_[r].parameters();
-    for (size_t i = 0; i < params.size(); ++i) {
-      const auto& from = params[i]->value.storage();
-      std::copy(from.begin(), from.end(), mine[i]->value.storage().begin());
-      mine[i]->zero_grad();
-    }
-  }
-}
-
-void ViTTrainable::gather_gradients(int chunks) {
-  const ParameterList params = model_.parameters();
-  for (int r = 0; r + 1 < chunks; ++r) {
-    const ParameterList mine = replicas_[r].parameters();
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (params[i]->row_sparse) throw std::logic_error("ViTTrainable: a row-sparse parameter");
-      float* to = params[i]->ensure_grad().data();
-      const float* from = mine[i]->grad.data();
-      for (int64_t k = 0; k < params[i]->value.size(); ++k) to[k] += from[k];
-    }
-  }
-}
-
 BatchStats ViTTrainable::train_batch(const Batch& items, const RunContext& ctx) {
   const int B = static_cast<int>(items.size()), S = data_.size, C = data_.channels;
   const int K = model_.config().num_labels;
@@ -106,21 +78,8 @@ BatchStats ViTTrainable::train_batch(const Batch& items, const RunContext& ctx) 
     augment_image(S, C, images.data() + b * n, fill_.data(), config_.augment, per_image[b]);
   const BatchMix mix = mix_batch(B, S, C, images.data(), config_.augment, rng);
 
-  // Chunk c holds images [first(c), first(c + 1)); at least kMinChunk images each.
-  constexpr int kMinChunk = 4;
-  const int chunks = std::clamp(B / kMinChunk, 1, threads());
-  auto first = [&](int c) { return int(int64_t(B) * c / chunks); };
-  prepare_replicas(chunks);
-  auto runner = [&](int c) -> ViT& { return c == 0 ? model_ : replicas_[c - 1]; };
   std::vector<float> logits(size_t(B) * K);
-#pragma omp parallel for schedule(static, 1) num_threads(chunks)
-  for (int c = 0; c < chunks; ++c) {
-    // Chunk c's own dropout and drop-path masks (they are keyed by the image's place in its call).
-    const RunContext mine{ctx.training, ctx.seed ^ (uint64_t(c) * 0x2545F4914F6CDD1Dull)};
-    Tensor out;
-    runner(c).forward(first(c + 1) - first(c), images.data() + first(c) * n, out, caches_[c], mine, true);
-    std::copy(out.storage().begin(), out.storage().end(), logits.begin() + size_t(first(c)) * K);
-  }
+  step_.forward(B, images.data(), ctx, logits.data());
   std::vector<int32_t> labels(B);
   for (int b = 0; b < B; ++b) labels[b] = data_.labels[items[b]];
   std::vector<float> dlogits(size_t(B) * K);
@@ -137,9 +96,7 @@ BatchStats ViTTrainable::train_batch(const Batch& items, const RunContext& ctx) 
     loss = lam * loss + (1.0 - lam) * loss2;
     for (size_t i = 0; i < dlogits.size(); ++i) dlogits[i] = lam * dlogits[i] + (1.0f - lam) * d2[i];
   }
-#pragma omp parallel for schedule(static, 1) num_threads(chunks)
-  for (int c = 0; c < chunks; ++c) runner(c).backward(caches_[c], dlogits.data() + size_t(first(c)) * K);
-  gather_gradients(chunks);
+  step_.backward(dlogits.data());
   BatchStats stats;
   stats.loss_sum = loss * B;
   stats.items = B;

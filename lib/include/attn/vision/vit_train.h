@@ -11,6 +11,7 @@
 #include "attn/vision/normalize.h"
 #include "attn/vision/test_shift.h"
 #include "attn/vision/vit.h"
+#include "attn/vision/vit_parallel.h"
 
 namespace attn::vision {
 
@@ -41,12 +42,7 @@ struct ViTTrainConfig {
 
 // fit()'s view of a ViT: each batch is normalised, augmented and mixed from a generator
 // seeded by the step's ctx.seed (so a seed gives the same run), then forward and backward.
-// With T threads the batch runs data-parallel: it is cut into T chunks of images, and each
-// chunk's forward and backward run serially on one thread, on a replica of the model (the same
-// weights, its own gradients and activations). Layer by layer threading splits every small
-// GEMM and waits at every layer; whole chunks keep both cores busy and each chunk's activations
-// near its core. The chunks' gradients are summed in chunk order, so a seed and thread count
-// still give a bit-identical model.
+// The forward and backward run data-parallel over the threads (vit_parallel.h).
 class ViTTrainable : public TrainableModel {
  public:
   ViTTrainable(ViT& model, const ImageSet& data, const ChannelStats& stats,
@@ -60,13 +56,7 @@ class ViTTrainable : public TrainableModel {
   ChannelStats stats_;
   ViTTrainConfig config_;
   std::vector<float> fill_;  // normalised black, for crop padding
-  std::vector<ViT> replicas_;       // chunk c > 0 runs on replicas_[c - 1]; chunk 0 on model_
-  std::vector<ViT::Cache> caches_;  // one per chunk
-
-  // Replicas for `chunks` chunks, with the model's weights and zero gradients.
-  void prepare_replicas(int chunks);
-  // Adds the replicas' gradients (chunks 1.. in order) into the model's.
-  void gather_gradients(int chunks);
+  ViTDataParallel step_;
 };
 
 // probs: (B, K) softmax of the logits.   images: (B, S, S, C), normalised

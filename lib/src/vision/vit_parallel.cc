@@ -1,0 +1,56 @@
+#include "attn/vision/vit_parallel.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "attn/parallel.h"
+
+namespace attn::vision {
+
+void ViTDataParallel::prepare_replicas(int chunks) {
+  while (static_cast<int>(replicas_.size()) < chunks - 1) replicas_.emplace_back(model_.config());
+  if (static_cast<int>(caches_.size()) < chunks) caches_.resize(chunks);
+  const ParameterList params = model_.parameters();
+  for (int r = 0; r + 1 < chunks; ++r) {
+    const ParameterList mine = replicas_[r].parameters();
+    for (size_t i = 0; i < params.size(); ++i) {
+      const auto& from = params[i]->value.storage();
+      std::copy(from.begin(), from.end(), mine[i]->value.storage().begin());
+      mine[i]->zero_grad();
+    }
+  }
+}
+
+void ViTDataParallel::forward(int B, const float* images, const RunContext& ctx, float* logits) {
+  const ViTConfig& c = model_.config();
+  const int K = c.num_labels, chunks = std::clamp(B / kMinChunkImages, 1, threads());
+  const size_t image = size_t(c.image_size) * c.image_size * c.channels;
+  first_.resize(chunks + 1);
+  for (int i = 0; i <= chunks; ++i) first_[i] = static_cast<int>(int64_t(B) * i / chunks);
+  prepare_replicas(chunks);
+#pragma omp parallel for schedule(static, 1) num_threads(chunks)
+  for (int i = 0; i < chunks; ++i) {
+    const RunContext mine{ctx.training, ctx.seed ^ (uint64_t(i) * 0x2545F4914F6CDD1Dull)};
+    Tensor out;
+    runner(i).forward(first_[i + 1] - first_[i], images + first_[i] * image, out, caches_[i], mine, true);
+    std::copy(out.storage().begin(), out.storage().end(), logits + size_t(first_[i]) * K);
+  }
+}
+
+void ViTDataParallel::backward(const float* dlogits) {
+  const int K = model_.config().num_labels, chunks = static_cast<int>(first_.size()) - 1;
+  if (chunks < 1) throw std::logic_error("ViTDataParallel::backward before forward");
+#pragma omp parallel for schedule(static, 1) num_threads(chunks)
+  for (int i = 0; i < chunks; ++i) runner(i).backward(caches_[i], dlogits + size_t(first_[i]) * K);
+  const ParameterList params = model_.parameters();
+  for (int r = 0; r + 1 < chunks; ++r) {
+    const ParameterList mine = replicas_[r].parameters();
+    for (size_t i = 0; i < params.size(); ++i) {
+      float* to = params[i]->ensure_grad().data();
+      const float* from = mine[i]->grad.data();
+      for (int64_t k = 0; k < params[i]->value.size(); ++k) to[k] += from[k];
+    }
+  }
+}
+
+}  // namespace attn::vision
