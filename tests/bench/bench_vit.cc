@@ -78,7 +78,7 @@ const char* stem_name(const attn::vision::ViTConfig& c) {
   return c.stem == attn::vision::StemKind::Conv ? "conv" : "linear";
 }
 
-// The parts of one forward and one backward, timed alone at the model's shapes.
+// The parts of one forward and one backward of a.batch images, timed alone at the model's shapes.
 void parts(const Args& a, attn::vision::ViT& model) {
   using namespace attn;
   const auto& c = a.vit;
@@ -223,7 +223,15 @@ int main(int argc, char** argv) {
     std::printf("vit infer %s %d %d %d %d %d %d %.1f\n", stem_name(c), B, c.tokens(), c.dim, c.layers, c.heads, threads, B / infer);
     std::printf("vit train %s %d %d %d %d %d %d %.1f\n", stem_name(c), B, c.tokens(), c.dim, c.layers, c.heads, threads, B / train);
     std::fflush(stdout);
-    if (threads == a.threads.back()) parts(a, model);
+    if (threads == a.threads.back()) {
+      // A data-parallel step gives each thread B / threads images to run alone, so the parts are
+      // timed at that share on one thread: their sum is comparable with the step's time.
+      Args share = a;
+      share.batch = std::max(1, a.batch / threads);
+      set_threads(1);
+      parts(share, model);
+      set_threads(threads);
+    }
   }
   return 0;
 }

@@ -49,9 +49,10 @@ for (side, key) in sorted(k for k in best if k[0] == "attn"):
     a, t = best[(side, key)], best.get(("torch", key))
     print(f"{key[0]:>6} {key[1]:>6} {key[2]:>4} {key[3]:>3} {key[4]:>4} {key[5]:>2} {key[6]:>2} {key[7]:>3} {a:9.1f} "
           + (f"{t:9.1f} {a / t:8.2f}" if t else f"{'-':>9} {'-':>8}"))
-# Per stem: one batch's forward and backward, part by part (each timed alone at the model's
-# shapes, at the highest thread count, best of the rounds), the AdamW step, the data work of a
-# batch, and what of a measured training step no part names.
+# Per stem: one thread's share of a data-parallel training step at the highest thread count T,
+# part by part: the forward and backward of B/T images on 1 thread (each part timed alone at the
+# model's shapes, best of the rounds), the AdamW step, the data work of B/T images; and what of a
+# measured training step no part names.
 parts = {}
 for line in open(sys.argv[1]):
     f = line.split()
@@ -74,9 +75,9 @@ for stem, groups in sorted(parts.items()):
     named = sum(sum(groups.get(g, {}).values()) for g in ("forward", "backward", "step"))
     adamw = groups.get("step", {}).get("adamw", 0.0)
     print(f"# {stem} training step {step_ms:.1f} ms ({key[1][7]} threads): forward + backward parts + AdamW "
-          f"{adamw:.2f} ms = {named:.1f} ms, the rest (residual adds, bias, dropout and drop-path passes, "
-          f"copies, loss) {step_ms - named:.1f} ms")
+          f"{adamw:.2f} ms = {named:.1f} ms (one thread's share), the rest (residual adds, bias, dropout and "
+          f"drop-path passes, copies, loss, replicas' weights and gradients, waiting) {step_ms - named:.1f} ms")
     if "data" in groups:
         data_ms = sum(groups["data"].values())
-        print(f"# {stem} data: normalise+augment {data_ms:.2f} ms per batch = {100 * data_ms / step_ms:.1f}% of the training step")
+        print(f"# {stem} data: normalise+augment {data_ms:.2f} ms for B/T images = {100 * data_ms / step_ms:.1f}% of the training step (a thread's share)")
 PY
