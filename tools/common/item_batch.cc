@@ -46,4 +46,11 @@ void each_input_line(const std::vector<std::string>& inputs, const Shard& shard,
   }
 }
 
+void batch_input_lines(ItemBatch<std::string>& batch, const std::vector<std::string>& inputs, const Shard& shard,
+                       BatchErrors& errors) {
+  each_input_line(inputs, shard, errors, [&](const std::string& id, const std::string& line) { batch.add(id, line); },
+                  [&] { batch.flush(); });
+  batch.flush();
+}
+
 }  // namespace attn::tools

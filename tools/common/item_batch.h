@@ -13,6 +13,9 @@
 
 namespace attn::tools {
 
+// Items per forward pass of a predict command.
+inline constexpr int kPredictBatchSize = 64;
+
 template <class Item>
 class ItemBatch {
  public:
@@ -55,6 +58,21 @@ void batch_input_paths(ItemBatch<Item>& batch, const std::vector<std::string>& i
   batch.flush();
 }
 
+// Every path of `inputs` that is the shard's, loaded by load(path) (a path that fails is an
+// `errors` item) and predicted in batches of `size` by predict(items), one result per item; each
+// result goes to emit(path, item, result), in input order.
+template <class Item, class Result>
+void predict_input_paths(const std::vector<std::string>& inputs, const Shard& shard, BatchErrors& errors, int size,
+                         const std::function<Item(const std::string& path)>& load,
+                         const std::function<std::vector<Result>(const std::vector<Item>& items)>& predict,
+                         const std::function<void(const std::string& path, const Item& item, const Result& r)>& emit) {
+  ItemBatch<Item> batch(size, [&](std::vector<std::string>& paths, std::vector<Item>& items) {
+    const std::vector<Result> results = predict(items);
+    for (size_t b = 0; b < items.size(); ++b) emit(paths[b], items[b], results[b]);
+  });
+  batch_input_paths<Item>(batch, inputs, shard, errors, load);
+}
+
 // Every line of `inputs` (none or "-": stdin) that is the shard's (lines counted over all
 // inputs, in order) to `use` with its id: the line number for one input, "file:line" for
 // several. A file that cannot be opened, and a bad line (a NUL byte, over-long), is an `errors`
@@ -63,5 +81,9 @@ void batch_input_paths(ItemBatch<Item>& batch, const std::vector<std::string>& i
 void each_input_line(const std::vector<std::string>& inputs, const Shard& shard, BatchErrors& errors,
                      const std::function<void(const std::string& id, const std::string& line)>& use,
                      const std::function<void()>& idle);
+// each_input_line into `batch`, the line's id with it; the batch runs whenever stdin has no next
+// line ready, at the end of each input and at the end.
+void batch_input_lines(ItemBatch<std::string>& batch, const std::vector<std::string>& inputs, const Shard& shard,
+                       BatchErrors& errors);
 
 }  // namespace attn::tools

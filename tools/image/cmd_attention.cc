@@ -4,8 +4,11 @@
 #include <memory>
 
 #include "attn/vision/heatmap.h"
+#include "attn/vision/labelled_images.h"
+#include "attn/vision/predict.h"
 #include "commands.h"
 #include "image_model.h"
+#include "common/item_batch.h"
 #include "common/output.h"
 
 namespace attn::tools::image {
@@ -24,7 +27,11 @@ int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin b
   const auto& c = model.vit->config();
   check_layer_flag(a.layer, c.layers);
   BatchErrors errors(common.keep_going);
-  run_images(model, a.inputs, {}, errors, a.layer, [&](const std::string& input, const vision::Image& image, const vision::ImagePrediction& r) {
+  predict_input_paths<vision::Image, vision::ImagePrediction>(
+      a.inputs, {}, errors, kPredictBatchSize,
+      [&](const std::string& path) { return vision::load_image_file(path, c.image_size, c.channels, model.input.fit); },
+      [&](const std::vector<vision::Image>& images) { return vision::predict_each_image(model, images, a.layer); },
+      [&](const std::string& input, const vision::Image& image, const vision::ImagePrediction& r) {
     const LabelProb best = top_k(r.probs, model.labels, 1).front();
     const auto png = vision::attention_png(image, r.patches, c.image_size / c.patch, best.label, best.prob);
     const std::string path = folder.write(input, {reinterpret_cast<const char*>(png.data()), png.size()});

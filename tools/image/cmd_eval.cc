@@ -4,6 +4,7 @@
 #include "attn/vision/labelled_images.h"
 #include "commands.h"
 #include "image_model.h"
+#include "common/batch_errors.h"
 #include "common/output.h"
 #include "common/run_guarded.h"
 

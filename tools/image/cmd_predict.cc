@@ -1,8 +1,11 @@
 // attn-image predict: one line per image, in input order: path, then label and probability pairs.
 #include <memory>
 
+#include "attn/vision/labelled_images.h"
+#include "attn/vision/predict.h"
 #include "commands.h"
 #include "image_model.h"
+#include "common/item_batch.h"
 #include "common/output.h"
 #include "common/predict_kit.h"
 
@@ -20,10 +23,15 @@ struct PredictArgs {
 
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
   const auto model = load_chosen_model(a.model, builtin);
-  const int grid = model.vit->config().image_size / model.vit->config().patch;
+  const vision::ViTConfig& c = model.vit->config();
+  const int grid = c.image_size / c.patch;
   PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
-  run_images(model, a.inputs, a.out.shard, errors, a.explain ? 0 : -1, [&](const std::string& path, const vision::Image&, const vision::ImagePrediction& r) {
+  predict_input_paths<vision::Image, vision::ImagePrediction>(
+      a.inputs, a.out.shard, errors, kPredictBatchSize,
+      [&](const std::string& path) { return vision::load_image_file(path, c.image_size, c.channels, model.input.fit); },
+      [&](const std::vector<vision::Image>& images) { return vision::predict_each_image(model, images, a.explain ? 0 : -1); },
+      [&](const std::string& path, const vision::Image&, const vision::ImagePrediction& r) {
     Prediction p = output.make(path, r.probs);
     if (a.explain)  // the patches the class token drew on most (rollout), best first
       add_explanation(p, r.patches, a.out.format, kExplainPatches, kExplainPatches, [&](int i) {

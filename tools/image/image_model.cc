@@ -1,9 +1,8 @@
 #include "image_model.h"
 
-#include "attn/vision/labelled_images.h"
+#include "attn/vision/test_shift.h"
 #include "commands.h"
 #include "common/embedded_model.h"
-#include "common/item_batch.h"
 #include "common/run_guarded.h"
 
 namespace attn::tools::image {
@@ -26,18 +25,6 @@ vision::ImageModel load_chosen_model(const ModelChoice& choice, Builtin builtin)
     throw UsageError((e.part == vision::TestViewsError::Part::Shift ? "--test-shift: " : "--test-views: ") + std::string(e.what()));
   }
   return model;
-}
-
-void run_images(const vision::ImageModel& model, const std::vector<std::string>& inputs, const Shard& shard,
-                BatchErrors& errors, int attention_layer, const ImageEmit& emit) {
-  const vision::ViTConfig& c = model.vit->config();
-  ItemBatch<vision::Image> batch(64, [&](std::vector<std::string>& paths, std::vector<vision::Image>& images) {
-    const std::vector<vision::ImagePrediction> p = vision::predict_each_image(model, images, attention_layer);
-    for (size_t b = 0; b < images.size(); ++b) emit(paths[b], images[b], p[b]);
-  });
-  batch_input_paths<vision::Image>(batch, inputs, shard, errors, [&](const std::string& path) {
-    return vision::load_image_file(path, c.image_size, c.channels, model.input.fit);
-  });
 }
 
 }  // namespace attn::tools::image

@@ -12,7 +12,6 @@
 namespace attn::tools::text {
 namespace {
 
-constexpr int kBatchSize = 64;
 constexpr size_t kExplainTsvTokens = 5;
 
 struct PredictArgs {
@@ -32,7 +31,7 @@ int run_predict(PredictArgs& args, const CommonOptions& common, std::span<const 
                      std::to_string(own.config().max_len));
   const attn::text::Tokenizer tokenizer = args.max_len > 0 ? with_max_len(own, args.max_len) : own;
   PredictionOutput output(args.out, model.labels);
-  ItemBatch<std::string> batch(kBatchSize, [&](std::vector<std::string>& ids, std::vector<std::string>& texts) {
+  ItemBatch<std::string> batch(kPredictBatchSize, [&](std::vector<std::string>& ids, std::vector<std::string>& texts) {
     const auto r = predict_texts(*model.classifier, tokenizer, std::move(texts), args.docs ? &model.documents : nullptr, args.explain);
     const size_t K = model.labels.size();
     for (size_t b = 0; b < ids.size(); ++b) {
@@ -45,14 +44,12 @@ int run_predict(PredictArgs& args, const CommonOptions& common, std::span<const 
     }
   });
   BatchErrors errors(common.keep_going);
-  const auto flush = [&] { batch.flush(); };
   if (args.docs)
-    each_input_path(
-        args.inputs, args.out.shard, errors,
-        [&](const std::string& path) { batch.add(path, data::read_text_file(path, data::kMaxDocumentBytes)); }, flush);
+    batch_input_paths<std::string>(batch, args.inputs, args.out.shard, errors, [](const std::string& path) {
+      return data::read_text_file(path, data::kMaxDocumentBytes);
+    });
   else
-    each_input_line(args.inputs, args.out.shard, errors, [&](const std::string& id, const std::string& line) { batch.add(id, line); }, flush);
-  batch.flush();
+    batch_input_lines(batch, args.inputs, args.out.shard, errors);
   return errors.finish();
 }
 
