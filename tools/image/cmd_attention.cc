@@ -15,7 +15,7 @@ namespace attn::tools::image {
 namespace {
 
 struct AttentionArgs {
-  ModelChoice model;
+  ImageModelChoice model;
   std::string output;
   std::vector<std::string> inputs;
   int layer = 0;
@@ -23,7 +23,7 @@ struct AttentionArgs {
 
 int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin builtin) {
   OutputFolder folder(a.output, ".png", "the PNGs");
-  const auto model = load_chosen_model(a.model, builtin);
+  const auto model = a.model.load(builtin, vision::load_image_model);
   const auto& c = model.vit->config();
   check_layer_flag(a.layer, c.layers);
   BatchErrors errors(common.keep_going);

@@ -12,7 +12,7 @@ namespace attn::tools::image {
 namespace {
 
 struct EvalArgs {
-  ModelChoice model;
+  ImageModelChoice model;
   vision::ImageSource data;
   ReportFormat format = ReportFormat::Text;
 };
@@ -20,7 +20,7 @@ struct EvalArgs {
 int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
   if (a.data.data.empty() == a.data.idx.empty())
     throw UsageError("give the images as --data FOLDER|LIST or as --idx IMAGES LABELS");
-  const auto model = load_chosen_model(a.model, builtin);
+  const auto model = a.model.load(builtin, vision::load_image_model);
   BatchErrors errors(common.keep_going);
   const vision::ImageSet set = vision::load_set_for(model, a.data, errors.on_bad_item());
   write_metrics(a.format, vision::evaluate(model, set).confusion, model.labels);

@@ -15,14 +15,14 @@ namespace {
 constexpr size_t kExplainPatches = 5;
 
 struct PredictArgs {
-  ModelChoice model;
+  ImageModelChoice model;
   std::vector<std::string> inputs;
   bool explain = false;
   PredictOptions out;
 };
 
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
-  const auto model = load_chosen_model(a.model, builtin);
+  const auto model = a.model.load(builtin, vision::load_image_model);
   const vision::ViTConfig& c = model.vit->config();
   const int grid = c.image_size / c.patch;
   PredictionOutput output(a.out, model.labels);

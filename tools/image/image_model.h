@@ -1,22 +1,18 @@
 #pragma once
 // The model that eval, predict and attention read: --model or the built-in one, with
-// --test-shift and --test-views overriding the views stored in it.
+// --test-shift and --test-views overriding the views stored in it (common/model_choice.h):
+//   const vision::ImageModel model = choice.load(builtin, vision::load_image_model);
 #include <string>
 
 #include "attn/vision/model_file.h"
-#include "common/tool_main.h"
+#include "common/model_choice.h"
 
 namespace attn::tools::image {
 
-struct ModelChoice {
-  std::string path;        // --model; empty: the built-in model
-  int test_shift = -1;     // --test-shift; -1: the model's own
-  std::string test_views;  // --test-views; empty: the model's own
-};
+using ImageModelChoice = ModelChoice<vision::ImageModel>;
 
-// Registers --model (on the subcommand, as add_model_subcommand does) --test-shift and --test-views.
+// The subcommand with --model, --test-shift and --test-views.
 CLI::App* add_image_model_subcommand(CLI::App& app, const std::string& name, const std::string& about,
-                                     CommonOptions& common, ModelChoice& choice);
-vision::ImageModel load_chosen_model(const ModelChoice& choice, Builtin builtin);
+                                     CommonOptions& common, ImageModelChoice& choice);
 
 }  // namespace attn::tools::image

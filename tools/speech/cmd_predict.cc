@@ -5,7 +5,6 @@
 #include "attn/audio/speech_batch.h"
 #include "common/batch_errors.h"
 #include "common/declared_options.h"
-#include "common/embedded_model.h"
 #include "common/output.h"
 #include "common/predict_kit.h"
 #include "speech/commands.h"
@@ -15,23 +14,20 @@ namespace attn::tools::speech {
 namespace {
 
 struct PredictArgs {
-  std::string model;
+  ModelChoice<audio::SpeechModel> model;
   std::vector<std::string> inputs, lists;
   audio::ReadingOptions reading;
   PredictOptions out;
-  std::vector<float> warps;
-  CLI::Option* warps_flag = nullptr;
 };
 
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
-  const audio::SpeechModel model = audio::load_speech_model(open_model_or_builtin(a.model, builtin), a.reading);
+  const audio::SpeechModel model = a.model.load(builtin, [&](const SafeTensorsFile& f) { return audio::load_speech_model(f, a.reading); });
   audio::FeatureSource source(a.inputs, a.lists, model.features);
   PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
-  const std::vector<float>& warps = a.warps_flag->count() > 0 ? a.warps : model.mel_warps;
   // One utterance at a time keeps the output streaming and memory bounded.
   source.each([&](int64_t i) { return a.out.shard.mine(i); }, errors.on_bad_item(), [&](audio::FeatureItem& item) {
-    output.write(output.make(item.utt, audio::item_probs(*model.classifier, source, item, warps)));
+    output.write(output.make(item.utt, audio::item_probs(*model.classifier, source, item, model.mel_warps)));
   });
   return errors.finish();
 }
@@ -40,13 +36,13 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
 
 Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<PredictArgs>();
-  CLI::App* cmd = add_model_subcommand(app, "predict", "Label each utterance (default model: spoken digits 0-9)", common, args->model, kModelHelp);
+  CLI::App* cmd = args->model.add_subcommand(app, "predict", "Label each utterance (default model: spoken digits 0-9)", common, kModelHelp);
   cmd->footer("Inputs: recordings, '-' (a list on stdin), --wav-scp lists, or Kaldi archives as ark:FILE / ark:- "
               "(features must have the model's dimension).\n"
               "Example: attn-speech mfcc --sample-frequency 8000 --deltas --cmvn utt a.wav | attn-speech predict ark:-");
   audio::for_each_reading_option(args->reading, OptionFlags{*cmd});
   add_predict_options(*cmd, args->out);
-  args->warps_flag = add_test_warps_option(*cmd, args->warps, std::string(kTestWarpsHelp) + "; archive inputs are used as they are");
+  add_test_warps_override(args->model, *cmd, std::string(kTestWarpsHelp) + "; archive inputs are used as they are");
   cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");
   cmd->add_option("inputs", args->inputs, "Recordings, '-' (a list on stdin), or ark:FILE / ark:-");
   return [args, &common, builtin] { return run_predict(*args, common, builtin); };

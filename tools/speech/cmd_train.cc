@@ -110,9 +110,9 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   audio::for_each_speech_frame_option(args->model, OptionFlags{*cmd});
   args->encoder.register_flags(*cmd, "Model");
   audio::for_each_speech_attention_option(args->model, OptionFlags{*cmd});
-  add_test_warps_option(*cmd, args->test_warps,
-                        "Test-time warp averaging, stored in the model: eval, predict and the validation here average the "
-                        "probabilities over the features at these mel warps (e.g. 0.9,0.95,1,1.05,1.1; default: none)")
+  test_warps_flag(cmd->add_option("--test-warps", args->test_warps,
+                                  "Test-time warp averaging, stored in the model: eval, predict and the validation here average the "
+                                  "probabilities over the features at these mel warps (e.g. 0.9,0.95,1,1.05,1.1; default: none)"))
       ->group("Model");
   args->fit.register_flags(*cmd, "utterances", "Training");
   cmd->get_option("--init")->description("Fine-tune from this saved speech model: its encoder and feature options are kept; a head for other labels starts afresh");
