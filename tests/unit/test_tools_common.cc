@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,9 @@
 #include "common/item_batch.h"
 #include "attn/data/input.h"
 #include "common/log.h"
+#include "common/model_choice.h"
 #include "common/output.h"
+#include "common/predict_kit.h"
 #include "common/progress.h"
 #include "common/run_guarded.h"
 #include "common/settings_table.h"
@@ -278,6 +281,45 @@ TEST_CASE("open_model_or_builtin needs a model from somewhere") {
   CHECK_THROWS_AS(open_model_or_builtin("/nonexistent/model.safetensors", {}), attn::Error);
 }
 
+TEST_CASE("ModelChoice: --model or the built-in model; an override applies only when given, a refusal names its flag") {
+  TempDir dir;
+  const attn::Tensor t({2});
+  const std::string path = (dir.path / "m.safetensors").string();
+  attn::save_safetensors(path, std::vector<attn::NamedTensor>{{"w", &t}}, {{"origin", "file"}});
+  std::ifstream in(path, std::ios::binary);
+  const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  struct Model {
+    int shift = 1;  // "stored in the model"
+    std::string origin;
+  };
+  // Parses `words` for `predict` and loads with `builtin`; the model's origin and shift.
+  auto run = [&](const std::string& words, Builtin builtin) {
+    CLI::App app{"test", "attn-test"};
+    CommonOptions common;
+    ModelChoice<Model> choice;
+    CLI::App* cmd = choice.add_subcommand(app, "predict", "a command", common, "the built-in model");
+    choice.add_override<int>(*cmd, "--shift", "moves", [](Model& m, int v) {
+      if (v > 4) throw attn::Error("shift " + std::to_string(v) + ": expected 0 to 4");
+      m.shift = v;
+    });
+    app.parse("predict " + words, false);
+    return choice.load(builtin, [](const attn::SafeTensorsFile& f) {
+      Model m;
+      m.origin = f.has_metadata("origin") ? f.metadata_value("origin") : "built in";
+      return m;
+    });
+  };
+  const Builtin builtin(bytes.data(), bytes.size());
+  CHECK(run("--model " + path, {}).origin == "file");
+  CHECK(run("--model " + path, {}).shift == 1);  // no flag: what the model stores
+  CHECK(run("--model " + path + " --shift 3", {}).shift == 3);
+  CHECK(run("--shift 0", builtin).shift == 0);
+  CHECK(run("", builtin).origin == "file");  // the built-in bytes are this file's
+  CHECK_THROWS_WITH_AS(run("--model " + path + " --shift 9", {}), "--shift: shift 9: expected 0 to 4", UsageError);
+  CHECK_THROWS_AS(run("", {}), UsageError);  // neither --model nor a built-in model
+  CHECK_THROWS_AS(run("--model " + (dir.path / "none.safetensors").string(), builtin), attn::Error);
+}
+
 TEST_CASE("ItemBatch runs full batches as they fill and the rest on flush, in order") {
   std::vector<std::string> seen;
   std::vector<size_t> sizes;
@@ -291,6 +333,42 @@ TEST_CASE("ItemBatch runs full batches as they fill and the rest on flush, in or
   batch.flush();  // nothing left: no empty batch
   CHECK(sizes == std::vector<size_t>{3, 3, 1});
   CHECK(seen == std::vector<std::string>{"i0=0", "i1=10", "i2=20", "i3=30", "i4=40", "i5=50", "i6=60"});
+}
+
+TEST_CASE("predict_input_paths: the shard's paths in batches, in order; a path that fails to load is counted") {
+  const std::vector<std::string> inputs{"a", "bad", "c", "d", "e", "f"};
+  std::vector<size_t> sizes;
+  std::vector<std::string> emitted;
+  auto run = [&](Shard shard, BatchErrors& errors) {
+    sizes.clear();
+    emitted.clear();
+    predict_input_paths<std::string, std::string>(
+        inputs, shard, errors, 2,
+        [](const std::string& path) {
+          if (path == "bad") throw attn::Error("cannot read");
+          return path + path;
+        },
+        [&](const std::vector<std::string>& items) {
+          sizes.push_back(items.size());
+          std::vector<std::string> results;
+          for (const std::string& item : items) results.push_back("<" + item + ">");
+          return results;
+        },
+        [&](const std::string& path, const std::string& item, const std::string& result) {
+          emitted.push_back(path + ":" + item + ":" + result);
+        });
+  };
+  BatchErrors keep_going(true);
+  run(Shard{}, keep_going);
+  CHECK(emitted == std::vector<std::string>{"a:aa:<aa>", "c:cc:<cc>", "d:dd:<dd>", "e:ee:<ee>", "f:ff:<ff>"});
+  CHECK(sizes == std::vector<size_t>{2, 2, 1});
+  CHECK(keep_going.finish() == 1);
+  BatchErrors second(true);
+  run(Shard{1, 2}, second);  // positions 1, 3, 5: "bad", "d", "f"
+  CHECK(emitted == std::vector<std::string>{"d:dd:<dd>", "f:ff:<ff>"});
+  CHECK(second.failures() == 1);
+  BatchErrors stop(false);
+  CHECK(error_of([&] { run(Shard{}, stop); }) == "bad: cannot read");
 }
 
 TEST_CASE("SettingsTable: one list gives the settings line and --init's conflict check") {
