@@ -8,7 +8,6 @@
 #include "attn/audio/speech_batch.h"
 #include "common/batch_errors.h"
 #include "common/declared_options.h"
-#include "common/embedded_model.h"
 #include "common/predict_kit.h"
 #include "common/run_guarded.h"
 #include "speech/commands.h"
@@ -39,14 +38,12 @@ int run_encode(const EncodeArgs& a, const CommonOptions& common, Builtin builtin
 
 Command add_encode_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<EncodeArgs>();
-  CLI::App* cmd = app.add_subcommand("encode", "Per-frame embeddings from a model's truncated-attention encoder");
+  CLI::App* cmd = add_model_subcommand(app, "encode", "Per-frame embeddings from a model's truncated-attention encoder",
+                                       common, args->model, kModelHelp);
   cmd->footer("Inputs as predict: recordings, '-' lists, --wav-scp, or Kaldi archives ark:FILE / ark:-.\n"
               "Example: attn-speech mfcc --sample-frequency 8000 --deltas --cmvn utt a.wav | "
               "attn-speech encode --model digits.safetensors ark:- --format ark -o emb.ark --scp emb.scp");
-  add_common_flags(*cmd, common);
-  add_keep_going_flag(*cmd, common);
   add_shard_option(*cmd, args->shard);
-  add_model_option(*cmd, args->model, false, kModelHelp);
   audio::for_each_reading_option(args->reading, OptionFlags{*cmd});
   audio::for_each_feature_output_option(args->output, OptionFlags{*cmd});
   cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");
