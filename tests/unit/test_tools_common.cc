@@ -371,6 +371,37 @@ TEST_CASE("predict_input_paths: the shard's paths in batches, in order; a path t
   CHECK(error_of([&] { run(Shard{}, stop); }) == "bad: cannot read");
 }
 
+TEST_CASE("batch_input_lines: the shard's lines with their ids, a batch per input; a missing input is counted") {
+  TempDir dir;
+  const std::string one = dir.file("one.txt", "a\nb\nc\n");
+  const std::string two = dir.file("two.txt", "d\ne");
+  std::vector<std::vector<std::string>> batches;
+  auto run = [&](const std::vector<std::string>& inputs, Shard shard, BatchErrors& errors) {
+    batches.clear();
+    ItemBatch<std::string> batch(2, [&](std::vector<std::string>& ids, std::vector<std::string>& lines) {
+      std::vector<std::string> b;
+      for (size_t i = 0; i < ids.size(); ++i) b.push_back(ids[i] + "=" + lines[i]);
+      batches.push_back(b);
+    });
+    batch_input_lines(batch, inputs, shard, errors);
+  };
+  using Batches = std::vector<std::vector<std::string>>;
+  BatchErrors strict(false);
+  run({one}, Shard{}, strict);  // one input: ids are line numbers; full batches, then the rest
+  CHECK(batches == Batches{{"1=a", "2=b"}, {"3=c"}});
+  run({one, two}, Shard{}, strict);  // several: "file:line", and each input ends its batch
+  CHECK(batches == Batches{{one + ":1=a", one + ":2=b"}, {one + ":3=c"}, {two + ":1=d", two + ":2=e"}});
+  run({one, two}, Shard{1, 2}, strict);  // lines counted over all inputs: positions 1 and 3
+  CHECK(batches == Batches{{one + ":2=b"}, {two + ":1=d"}});
+  const std::string missing = (dir.path / "missing.txt").string();
+  BatchErrors keep_going(true);
+  run({missing, two}, Shard{}, keep_going);
+  CHECK(batches == Batches{{two + ":1=d", two + ":2=e"}});
+  CHECK(keep_going.failures() == 1);
+  BatchErrors stop(false);
+  CHECK(error_of([&] { run({missing, two}, Shard{}, stop); }).starts_with(missing));
+}
+
 TEST_CASE("SettingsTable: one list gives the settings line and --init's conflict check") {
   SettingsTable model;
   model.fix("dim", 32).fix("patch", 4).note("(16 patches)").show("dropout", 0.2f).group();
