@@ -7,7 +7,7 @@
 
 namespace attn::audio {
 
-void augment_wave(std::vector<float>& wave, double sample_rate, const AugmentOptions& o, Rng& rng) {
+void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng) {
   if (wave.empty()) return;
   if (o.speed || o.speed_range > 0.0f) {
     // Speed factor f plays the audio f times faster: resample from f*rate to rate.
@@ -17,12 +17,6 @@ void augment_wave(std::vector<float>& wave, double sample_rate, const AugmentOpt
       std::vector<float> faster = resample(wave, 16000.0 * f, 16000.0);
       if (!faster.empty()) wave = std::move(faster);
     }
-  }
-  if (o.pad_ms > 0.0f) {  // drawn after the speed, so that runs without it draw as before
-    const auto samples = [&] { return size_t(rng.uniform(0.0f, o.pad_ms) * 1e-3 * sample_rate); };
-    const size_t lead = samples(), trail = samples();
-    wave.insert(wave.begin(), lead, 0.0f);
-    wave.insert(wave.end(), trail, 0.0f);
   }
   if (o.noise_prob > 0.0f && rng.uniform() < o.noise_prob) {
     double power = 0;

@@ -141,7 +141,7 @@ void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& c
       Rng rng(ctx.seed ^ (uint64_t(item) * 0x9E3779B97F4A7C15ull));  // per step and item
       if (augment_.recomputes_features()) {
         std::vector<float> wave = waves_[item];
-        augment_wave(wave, features_.audio.sample_frequency, augment_, rng);
+        augment_wave(wave, augment_, rng);
         PipelineOptions warped = features_;
         warped.mel_warp = draw_mel_warp(augment_, rng);
         try {

@@ -36,8 +36,6 @@ declare -A SETTINGS=(
   [espeak-vtlp-max]="+espeak --vtlp 0.1 --pool max"
   [espeak-vtlp-max-tta]="+espeak --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [mean-max]="--pool mean-max"
-  [max-pad]="--pool max --pad-silence 150"
-  [espeak-vtlp-max-tta-pad]="+espeak --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1 --pad-silence 150"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 

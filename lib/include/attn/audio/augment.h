@@ -5,9 +5,7 @@
 // random SNR (white, or clips from a noise folder) and random gain; in the features, VTLP's
 // random warp of the mel filters' frequency axis (an apparent vocal-tract length without the
 // change of duration that speed perturbation brings); on the features, SpecAugment's time and
-// frequency masks; and random leading and trailing silence, since per-utterance CMVN's
-// statistics shift with how much of an utterance is silence and speakers pause differently. The
-// same generator state gives the same result.
+// frequency masks. The same generator state gives the same result.
 #include <string>
 #include <vector>
 
@@ -27,9 +25,8 @@ struct AugmentOptions {
   int time_masks = 0, time_width = 0;  // SpecAugment: masks of up to `width` frames / features
   int freq_masks = 0, freq_width = 0;
   float vtlp = 0.0f;                  // > 0: mel warp factor uniform in [1 - vtlp, 1 + vtlp]
-  float pad_ms = 0.0f;                // > 0: silence uniform in [0, pad_ms] ms added at each end
 
-  bool any_wave() const { return speed || speed_range > 0.0f || noise_prob > 0.0f || gain_db > 0.0f || pad_ms > 0.0f; }
+  bool any_wave() const { return speed || speed_range > 0.0f || noise_prob > 0.0f || gain_db > 0.0f; }
   // Features must be recomputed per batch (from the augmented waveform or with a warp).
   bool recomputes_features() const { return any_wave() || vtlp > 0.0f; }
 };
@@ -52,17 +49,14 @@ void for_each_augment_option(AugmentOptions& o, std::string& noise_dir, Visit&& 
                "Vocal-tract-length perturbation: warp the mel filters' frequency axis by a factor uniform in [1-R, 1+R] "
                "per utterance (0: off; 0.1 is usual)")
             .range(0.0, 0.3));
-  visit(option("pad-silence", o.pad_ms,
-               "Random silence at each end of an utterance, uniform in [0, MS] milliseconds, before noise is added (0: off)")
-            .range(0.0, 2000.0));
   visit(option("time-masks", o.time_masks, "SpecAugment time masks per utterance").range(0, 20));
   visit(option("time-mask-width", o.time_width, "Longest time mask (frames)").range(0, 1000));
   visit(option("freq-masks", o.freq_masks, "SpecAugment frequency masks per utterance").range(0, 20));
   visit(option("freq-mask-width", o.freq_width, "Widest frequency mask (features)").range(0, 1000));
 }
 
-// In place on one utterance's samples (int16 scale) at the features' rate, sample_rate Hz.
-void augment_wave(std::vector<float>& wave, double sample_rate, const AugmentOptions& o, Rng& rng);
+// In place on one utterance's samples (int16 scale) at the features' rate.
+void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng);
 // VTLP's mel warp factor for one utterance (1 when o.vtlp is 0, drawing nothing).
 double draw_mel_warp(const AugmentOptions& o, Rng& rng);
 // In place on features (T, F): masked spans are set to 0 (the mean after CMVN).
