@@ -36,6 +36,10 @@ declare -A SETTINGS=(
   [espeak-vtlp-max]="+espeak --vtlp 0.1 --pool max"
   [espeak-vtlp-max-tta]="+espeak --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [mean-max]="--pool mean-max"
+  [max-fbank]="--pool max --features fbank --num-mel-bins 40"
+  [max-dim128]="--pool max --dim 128"
+  [max-drop3]="--pool max --dropout 0.3"
+  [max-ceps10]="--pool max --num-ceps 10"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 
