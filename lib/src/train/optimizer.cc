@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 namespace attn {
 namespace {
@@ -33,6 +34,18 @@ void ensure_moments(Parameter& p) {
   if (p.adam_v.shape() != p.value.shape()) p.adam_v.resize(p.value.shape());
 }
 
+// A row-sparse parameter (an embedding table): only the rows the batch touched.
+void step_sparse(const AdamStep& s, Parameter& p) {
+  const int64_t width = p.row_size();
+  const int64_t touched = static_cast<int64_t>(p.touched_rows.size());
+#pragma omp parallel for schedule(static) if (touched * width > 16384)
+  for (int64_t k = 0; k < touched; ++k) {
+    const int64_t off = static_cast<int64_t>(p.touched_rows[k]) * width;
+    adam_update(s, p.value.data() + off, p.grad.data() + off, p.adam_m.data() + off,
+                p.adam_v.data() + off, width);
+  }
+}
+
 }  // namespace
 
 AdamW::AdamW(AdamWConfig config) : config_(config) {
@@ -59,36 +72,38 @@ void AdamW::step(const ParameterList& params, float lr) {
   s.step_size = static_cast<float>(lr / bias1);
   s.bias2_sqrt = static_cast<float>(std::sqrt(bias2));
 
+  // Dense parameters are cut into chunks of elements, and all chunks of all of them share one
+  // parallel loop: a model of many small tensors (a ViT's) then uses every core, where a loop
+  // per tensor would leave them waiting. Every element is updated alone, so the result does not
+  // depend on the threads.
+  constexpr int64_t kChunk = 4096;
+  struct Piece {
+    Parameter* p;
+    int64_t off, len;
+  };
+  std::vector<Piece> pieces;
   for (Parameter* param : params) {
     Parameter& p = *param;
     ensure_moments(p);
-    s.decay_factor = p.decay ? 1.0f - lr * config_.weight_decay : 1.0f;
-    float* value = p.value.data();
-    const float* grad = p.grad.data();
-    float* m = p.adam_m.data();
-    float* v = p.adam_v.data();
     if (p.row_sparse) {
-      const int64_t width = p.row_size();
-      const int64_t touched = static_cast<int64_t>(p.touched_rows.size());
-#pragma omp parallel for schedule(static) if (touched * width > 16384)
-      for (int64_t k = 0; k < touched; ++k) {
-        const int64_t off = static_cast<int64_t>(p.touched_rows[k]) * width;
-        adam_update(s, value + off, grad + off, m + off, v + off, width);
-      }
-    } else {
-      // Chunks of elements keep the inner loop vectorisable.
-      constexpr int64_t kChunk = 1024;
-      const int64_t n = p.value.size();
-      const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) if (n > 16384)
-      for (int64_t c = 0; c < chunks; ++c) {
-        const int64_t off = c * kChunk;
-        const int64_t len = std::min(kChunk, n - off);
-        adam_update(s, value + off, grad + off, m + off, v + off, len);
-      }
+      s.decay_factor = p.decay ? 1.0f - lr * config_.weight_decay : 1.0f;
+      step_sparse(s, p);
+      continue;
     }
-    p.zero_grad();
+    for (int64_t off = 0; off < p.value.size(); off += kChunk)
+      pieces.push_back({&p, off, std::min(kChunk, p.value.size() - off)});
   }
+  const int64_t n = static_cast<int64_t>(pieces.size());
+  const float decayed = 1.0f - lr * config_.weight_decay;
+#pragma omp parallel for schedule(static) if (n > 4)
+  for (int64_t i = 0; i < n; ++i) {
+    const auto [p, off, len] = pieces[i];
+    AdamStep mine = s;
+    mine.decay_factor = p->decay ? decayed : 1.0f;
+    adam_update(mine, p->value.data() + off, p->grad.data() + off, p->adam_m.data() + off,
+                p->adam_v.data() + off, len);
+  }
+  for (Parameter* param : params) param->zero_grad();
 }
 
 }  // namespace attn

@@ -11,8 +11,9 @@ void ViTDataParallel::prepare_replicas(int chunks) {
   while (static_cast<int>(replicas_.size()) < chunks - 1) replicas_.emplace_back(model_.config());
   if (static_cast<int>(caches_.size()) < chunks) caches_.resize(chunks);
   const ParameterList params = model_.parameters();
+  replica_params_.resize(replicas_.size());
   for (int r = 0; r + 1 < chunks; ++r) {
-    const ParameterList mine = replicas_[r].parameters();
+    const ParameterList& mine = replica_params_[r] = replicas_[r].parameters();
     for (size_t i = 0; i < params.size(); ++i) {
       const auto& from = params[i]->value.storage();
       std::copy(from.begin(), from.end(), mine[i]->value.storage().begin());
@@ -40,15 +41,21 @@ void ViTDataParallel::forward(int B, const float* images, const RunContext& ctx,
 void ViTDataParallel::backward(const float* dlogits) {
   const int K = model_.config().num_labels, chunks = static_cast<int>(first_.size()) - 1;
   if (chunks < 1) throw std::logic_error("ViTDataParallel::backward before forward");
-#pragma omp parallel for schedule(static, 1) num_threads(chunks)
-  for (int i = 0; i < chunks; ++i) runner(i).backward(caches_[i], dlogits + size_t(first_[i]) * K);
   const ParameterList params = model_.parameters();
-  for (int r = 0; r + 1 < chunks; ++r) {
-    const ParameterList mine = replicas_[r].parameters();
-    for (size_t i = 0; i < params.size(); ++i) {
+  const int n = static_cast<int>(params.size());
+#pragma omp parallel num_threads(chunks)
+  {
+#pragma omp for schedule(static, 1)
+    for (int i = 0; i < chunks; ++i) runner(i).backward(caches_[i], dlogits + size_t(first_[i]) * K);
+    // The replicas' gradients into the model's, parameter by parameter, each summed in chunk
+    // order.
+#pragma omp for schedule(dynamic, 1)
+    for (int i = 0; i < n; ++i) {
       float* to = params[i]->ensure_grad().data();
-      const float* from = mine[i]->grad.data();
-      for (int64_t k = 0; k < params[i]->value.size(); ++k) to[k] += from[k];
+      for (int r = 0; r + 1 < chunks; ++r) {
+        const float* from = replica_params_[r][i]->grad.data();
+        for (int64_t k = 0; k < params[i]->value.size(); ++k) to[k] += from[k];
+      }
     }
   }
 }

@@ -33,6 +33,7 @@ class ViTDataParallel {
 
   ViT& model_;                      // runs chunk 0
   std::vector<ViT> replicas_;       // chunk c > 0 runs on replicas_[c - 1]
+  std::vector<ParameterList> replica_params_;  // replicas_[r]'s parameters
   std::vector<ViT::Cache> caches_;  // one per chunk
   std::vector<int> first_;          // chunk c holds images [first_[c], first_[c + 1])
 };
