@@ -38,7 +38,7 @@ names="T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle bo
 # The settings of assets/models/image-fashion-mnist.safetensors (see assets/models/README.md).
 settings=(--stem conv --dim 64 --layers 4 --heads 4 --mlp-ratio 2 --patch 4 --lr 3e-3
           --batch-size 128 --label-smoothing 0.1 --crop-padding 2 --erase 0.1 --drop-path 0.05
-          --test-shift 2 --test-views grid --epochs "$epochs" --seed 1 --threads "$threads")
+          --epochs "$epochs" --seed 1 --threads "$threads")
 if ((validate)); then
   python3 "$here/make_split.py" --out split >/dev/null
   train=(--idx split/train-images-idx3-ubyte.gz split/train-labels-idx1-ubyte.gz
