@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "attn/audio/speech_task.h"
+#include "attn/audio/speech_train_data.h"
 #include "common/declared_options.h"
 #include "common/train_kit.h"
 #include "common/run_guarded.h"
@@ -57,10 +57,9 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   p.dither_seed = common.seed;
 
   BatchErrors errors(common.keep_going);
-  const audio::LabelledAudio train = audio::read_labelled_audio(a.data, p, errors.on_bad_item());
-  const std::vector<std::string> labels = data::distinct_labels(train.labels);
-  check_labels(labels, a.data);
-  const LabelIds ids = audio::label_ids(train, labels, a.data);
+  const audio::SpeechTrainData train = audio::read_speech_train_data(
+      a.data, p, errors.on_bad_item(), [&](const std::vector<std::string>& labels) { check_labels(labels, a.data); });
+  const std::vector<std::string>& labels = train.labels;
   Rng rng(common.seed);
   audio::SpeechModel model = audio::new_speech_model(a.model, labels, p, a.test_warps, rng);
   if (base) {
@@ -72,24 +71,18 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   a.augment.noise_clips = &noise;  // none: white noise
   const FitConfig config = a.fit.to_config(common.seed);
   SettingsTable settings;
-  settings.show("items", train.paths.size()).show("labels", labels.size()).group();
+  settings.show("items", train.items.paths.size()).show("labels", labels.size()).group();
   settings.append(model_settings(model.classifier->config(), p)).group();
   add_fit_settings(settings, config);
   log_info("{}", settings.line());
   log_info("parameters: {}", model.classifier->parameter_count());
 
-  audio::SpeechTask task(*model.classifier, p, train.waves, train.paths, a.augment);
-  std::optional<audio::LabelledAudio> valid;
-  std::optional<audio::SpeechTask> valid_task;
-  LabelIds valid_ids;
-  if (!a.fit.valid.empty()) {
-    valid = audio::read_labelled_audio(a.fit.valid, p, errors.on_bad_item());
-    valid_ids = audio::label_ids(*valid, labels, a.fit.valid);
-    valid_task.emplace(*model.classifier, p, valid->waves, valid->paths, audio::AugmentOptions{}, a.test_warps);
-  }
-  const ClassifyConfig classify{LossKind::Softmax, 0.0f, class_weights(a.fit.class_weight, labels, ids)};
-  ClassifierTrainable trainable(task, classify, ids);
-  const TrainRun run{int64_t(train.paths.size()), valid_task ? validation(*valid_task, classify, valid_ids) : nullptr, {}};
+  audio::SpeechTask task(*model.classifier, p, train.items.waves, train.items.paths, a.augment);
+  std::optional<audio::SpeechValidation> valid;
+  if (!a.fit.valid.empty()) valid.emplace(a.fit.valid, *model.classifier, p, labels, a.test_warps, errors.on_bad_item());
+  const ClassifyConfig classify{LossKind::Softmax, 0.0f, class_weights(a.fit.class_weight, labels, train.ids)};
+  ClassifierTrainable trainable(task, classify, train.ids);
+  const TrainRun run{int64_t(train.items.paths.size()), valid ? validation(valid->task, classify, valid->ids) : nullptr, {}};
   run_fit(trainable, task.lengths(), config, run);
   save_speech_model(a.output, model, train_metadata(command_line, init), a.fit.storage);
   log_info("wrote {}", a.output);
