@@ -31,6 +31,22 @@ struct ModelSummary {
 // Loads the model in `file` (the tool's checked loader) and summarises it.
 using SummarizeModel = std::function<ModelSummary(const SafeTensorsFile& file)>;
 
+// SummarizeModel for a tool whose `load` returns its labels and its network (held by pointer at
+// member `net`); `more` adds what only the tool says (attn-text: the vocabulary).
+template <class Model, class Net, class Load, class More>
+SummarizeModel summarize(Load load, Net Model::*net, More more) {
+  return [load, net, more](const SafeTensorsFile& file) {
+    const Model model = load(file);
+    ModelSummary s{model.labels, (model.*net)->parameter_count()};
+    more(model, s);
+    return s;
+  };
+}
+template <class Model, class Net, class Load>
+SummarizeModel summarize(Load load, Net Model::*net) {
+  return summarize(load, net, [](const Model&, ModelSummary&) {});
+}
+
 // Everything `info` prints, in order.
 nlohmann::ordered_json model_info(const SafeTensorsFile& file, const ModelSummary& summary);
 // The text form: one "key<TAB>value" line per entry; strings as they are, the rest as JSON.

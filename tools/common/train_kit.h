@@ -3,6 +3,7 @@
 //   fit_options.h      --epochs --lr ... --valid --patience --class-weight --init --storage
 //   encoder_options.h  --dim --layers --heads --ff-dim --dropout
 //   settings_table.h   the settings: line and --init's fixed flags, from one list
+//   init_model.h       --init: the saved model loaded, conflicting flags refused
 //   fine_tune.h        --init: the saved weights copied, a head for other labels afresh
 //   class_weights.h    --class-weight none|balanced|FILE
 //   labels.h           label lists and ids
@@ -19,6 +20,7 @@
 #include "common/encoder_options.h"
 #include "common/fine_tune.h"
 #include "common/fit_options.h"
+#include "common/init_model.h"
 #include "attn/data/labels.h"
 #include "common/log.h"
 #include "common/run_guarded.h"

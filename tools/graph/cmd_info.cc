@@ -6,13 +6,9 @@
 namespace attn::tools::graph {
 
 Command add_info_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
+  const auto train_command = [](const attn::graph::LoadedGatModel& m, ModelSummary& s) { s.train_command = m.train_command; };
   return tools::add_info_command(app, common, builtin, kModelHelp,
-                                 [](const SafeTensorsFile& file) {
-                                   const auto m = attn::graph::load_gat_model(file);
-                                   ModelSummary s{m.labels, m.model->parameter_count()};
-                                   s.train_command = m.train_command;
-                                   return s;
-                                 });
+                                 summarize(attn::graph::load_gat_model, &attn::graph::LoadedGatModel::model, train_command));
 }
 
 }  // namespace attn::tools::graph

@@ -36,13 +36,11 @@ SettingsTable model_settings(const GatModelConfig& c, const GraphOptions& g) {
 
 int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   check_train_output(a.output);
-  std::optional<LoadedGatModel> base;
   GraphOptions prep = parse_graph_options(a.prep);
-  if (!a.fit.init.empty()) {
-    base = open_graph_model(a.fit.init, {});
-    model_settings(base->model->config(), base->graph).refuse_init_conflicts(cmd, a.fit.init);
-    prep = base->graph;
-  }
+  std::optional<LoadedGatModel> base = load_init_model(a.fit.init, cmd, load_gat_model, [](const LoadedGatModel& m) {
+    return model_settings(m.model->config(), m.graph);
+  });
+  if (base) prep = base->graph;
   LoadedGraph lg = read_graph(a.files, prep, common.keep_going);
   const GraphData& g = lg.data;
   check_labels(g.label_names, g.node_file);

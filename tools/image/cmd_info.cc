@@ -6,11 +6,7 @@
 namespace attn::tools::image {
 
 Command add_info_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
-  return tools::add_info_command(app, common, builtin, kModelHelp,
-                                 [](const SafeTensorsFile& file) {
-                                   const auto model = vision::load_image_model(file);
-                                   return ModelSummary{model.labels, model.vit->parameter_count()};
-                                 });
+  return tools::add_info_command(app, common, builtin, kModelHelp, summarize(vision::load_image_model, &vision::ImageModel::vit));
 }
 
 }  // namespace attn::tools::image

@@ -50,12 +50,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
     a.data.idx_names = a.valid.idx_names = split_commas(a.label_names);
   }
   const std::string& init = a.fit_options.init;
-  std::optional<vision::ImageModel> base;
-  if (!init.empty()) {
-    base = vision::load_image_model(open_model_or_builtin(init, {}));
-    model_settings(base->vit->config(), base->input.fit).refuse_init_conflicts(cmd, init);
-    vision::keep_saved_input(*base, a.s);
-  }
+  std::optional<vision::ImageModel> base = load_init_model(init, cmd, vision::load_image_model, [](const vision::ImageModel& m) {
+    return model_settings(m.vit->config(), m.input.fit);
+  });
+  if (base) vision::keep_saved_input(*base, a.s);
   BatchErrors errors(common.keep_going);
   const vision::ImageSummary summary = vision::summarize_training(a.data, errors.on_bad_item());
   check_labels(summary.labels, a.data.name());

@@ -6,11 +6,8 @@
 namespace attn::tools::speech {
 
 Command add_info_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
-  return tools::add_info_command(app, common, builtin, kModelHelp,
-                                 [](const SafeTensorsFile& file) {
-                                   const auto model = audio::load_speech_model(file);
-                                   return ModelSummary{model.labels, model.classifier->parameter_count()};
-                                 });
+  const auto load = [](const SafeTensorsFile& file) { return audio::load_speech_model(file); };
+  return tools::add_info_command(app, common, builtin, kModelHelp, summarize(load, &audio::SpeechModel::classifier));
 }
 
 }  // namespace attn::tools::speech

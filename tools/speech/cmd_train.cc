@@ -44,10 +44,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   if (a.kind == "fbank") a.features.set_kind(audio::FeatureKind::Fbank, given(cmd, "--use-energy"));
   audio::PipelineOptions p = as_usage_error([&] { return a.features.resolve(); });
   const std::string& init = a.fit.init;
-  std::optional<audio::SpeechModel> base;
-  if (!init.empty()) {
-    base = audio::load_speech_model(open_model_or_builtin(init, {}), a.features.reading);
-    model_settings(base->classifier->config(), base->features).refuse_init_conflicts(cmd, init);
+  std::optional<audio::SpeechModel> base = load_init_model(
+      init, cmd, [&](const SafeTensorsFile& f) { return audio::load_speech_model(f, a.features.reading); },
+      [](const audio::SpeechModel& m) { return model_settings(m.classifier->config(), m.features); });
+  if (base) {
     p = base->features;
     a.model = base->classifier->config();
     a.encoder.apply_given_dropout(a.model, cmd);

@@ -6,13 +6,11 @@
 namespace attn::tools::text {
 
 Command add_info_command(CLI::App& app, CommonOptions& common, std::span<const unsigned char> builtin) {
+  const auto vocabulary = [](const attn::text::TextModel& m, ModelSummary& s) {
+    s.extra["vocabulary"] = m.classifier->tokenizer().vocab_size();
+  };
   return tools::add_info_command(app, common, builtin, kModelHelp,
-                                 [](const SafeTensorsFile& file) {
-                                   const auto model = attn::text::load_text_model(file);
-                                   ModelSummary s{model.labels, model.classifier->parameter_count()};
-                                   s.extra["vocabulary"] = model.classifier->tokenizer().vocab_size();
-                                   return s;
-                                 });
+                                 summarize(attn::text::load_text_model, &attn::text::TextModel::classifier, vocabulary));
 }
 
 }  // namespace attn::tools::text

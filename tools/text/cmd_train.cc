@@ -60,12 +60,10 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd) {
   check_train_output(a.output);
   a.input.documents.email_from = a.email_headers != "subject";
   a.input.documents.email_content_type = a.email_headers != "subject";
-  std::optional<attn::text::TextModel> base;
-  if (!a.fit.init.empty()) {
-    base = attn::text::load_text_model(open_model_or_builtin(a.fit.init, {}));
-    model_settings(*base->classifier, base->documents).refuse_init_conflicts(cmd, a.fit.init);
-    a.input.documents = base->documents;
-  }
+  std::optional<attn::text::TextModel> base = load_init_model(
+      a.fit.init, cmd, attn::text::load_text_model,
+      [](const attn::text::TextModel& m) { return model_settings(*m.classifier, m.documents); });
+  if (base) a.input.documents = base->documents;
   BatchErrors errors(common.keep_going);
   const auto items = read_labelled_texts(a.data, a.input, errors.on_bad_item());
   std::vector<std::string> names;
