@@ -31,6 +31,7 @@ struct FakeConfig {
   Window window = Window::Povey;
   std::string output = "-";
   int channel = -1;
+  int bits = 16;
 };
 
 template <class Visit>
@@ -43,6 +44,7 @@ void for_each_fake_option(FakeConfig& c, Visit&& visit) {
   visit(declare("window-type", c.window, "Window").named({{"hann", Window::Hann}, {"povey", Window::Povey}}));
   visit(declare("output", c.output, "Where to write").shown_as("PATH").alias("o").fixed_if(false));
   visit(declare("channel", c.channel, "Channel (-1: all)").range(-1, 7).fixed_if(false));
+  visit(declare("bits", c.bits, "Sample bits").one_of({16, 24}).fixed_if(false));
 }
 
 // Parses `words` with the list's flags on a fresh command; `c` gets what they set.
@@ -70,7 +72,7 @@ TEST_CASE("OptionFlags: every kind of declared option sets its field") {
   CLI::App cmd{"fake"};
   FakeConfig c;
   parse(cmd, c, {"--num-bins", "40", "--frame-shift", "12.5", "--energy-floor", "0", "--cmvn", "none", "--deltas",
-                 "--window-type", "hann", "-o", "feats.ark", "--channel", "1"});
+                 "--window-type", "hann", "-o", "feats.ark", "--channel", "1", "--bits", "24"});
   CHECK(c.bins == 40);
   CHECK(c.shift == 12.5f);
   CHECK(c.floor == 0.0);
@@ -79,6 +81,7 @@ TEST_CASE("OptionFlags: every kind of declared option sets its field") {
   CHECK(c.window == Window::Hann);
   CHECK(c.output == "feats.ark");
   CHECK(c.channel == 1);
+  CHECK(c.bits == 24);
 }
 
 TEST_CASE("OptionFlags: defaults stay when a flag is not given; a bool also takes Kaldi's --name=false") {
@@ -99,6 +102,8 @@ TEST_CASE("OptionFlags: values outside the declared range or choices are refused
   CHECK(parse_error({"--channel", "-2"}).starts_with("--channel: Value -2 not in range"));
   CHECK(parse_error({"--cmvn", "global"}).starts_with("--cmvn: global not in"));
   CHECK(parse_error({"--window-type", "hamming"}).starts_with("--window-type: hamming not in"));
+  CHECK(parse_error({"--bits", "20"}).starts_with("--bits: 20 not in {16,24}"));
+  CHECK(parse_error({"--bits", "+24"}) == "(parsed)");  // a number's choices compare as numbers
 }
 
 TEST_CASE("OptionFlags: help shows an enum by its names, the value name, the group and the default") {

@@ -22,10 +22,8 @@ CLI::Option* OptionFlags::add(const DeclaredOption<std::string>& o) const {
   return cmd.add_option(flag_names(o.name, o.letter), o.value, o.help);
 }
 
-void OptionFlags::finish(CLI::Option& flag, const std::string& group, const std::vector<std::string>& choices,
-                         const std::string& value_name) {
+void OptionFlags::finish(CLI::Option& flag, const std::string& group, const std::string& value_name) {
   if (!group.empty()) flag.group(group);
-  if (!choices.empty()) flag.check(CLI::IsMember(choices));
   if (!value_name.empty()) flag.type_name(value_name);
 }
 

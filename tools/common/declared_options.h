@@ -15,9 +15,9 @@
 
 namespace attn::tools {
 
-// Each option as a CLI11 option with its default shown, in its group; a string's choices checked
-// by CLI::IsMember, a number's range by CLI::Range; an enum by name (add_enum_option); a bool as
-// a flag, which also takes "--name=false" (Kaldi's form).
+// Each option as a CLI11 option with its default shown, in its group; a string's or number's
+// choices checked by CLI::IsMember, a number's range by CLI::Range; an enum by name
+// (add_enum_option); a bool as a flag, which also takes "--name=false" (Kaldi's form).
 struct OptionFlags {
   CLI::App& cmd;
 
@@ -28,7 +28,10 @@ struct OptionFlags {
     else flag = add(o);
     if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
       if (o.bounds) flag->check(CLI::Range(o.bounds->first, o.bounds->second));
-    finish(*flag, o.group, o.choices, o.value_name);
+    // A number's choices compare as numbers ("+3" is 3).
+    if constexpr (!std::is_enum_v<T> && !std::is_same_v<T, bool>)
+      if (!o.choices.empty()) flag->check(CLI::IsMember(o.choices));
+    finish(*flag, o.group, o.value_name);
   }
 
  private:
@@ -38,8 +41,7 @@ struct OptionFlags {
   CLI::Option* add(const DeclaredOption<float>& o) const;
   CLI::Option* add(const DeclaredOption<double>& o) const;
   CLI::Option* add(const DeclaredOption<std::string>& o) const;
-  static void finish(CLI::Option& flag, const std::string& group, const std::vector<std::string>& choices,
-                     const std::string& value_name);
+  static void finish(CLI::Option& flag, const std::string& group, const std::string& value_name);
 };
 
 // Each fixed option as a setting: in the settings line, or with `quietly` only fixed (for

@@ -2,8 +2,10 @@
 #include <memory>
 #include <optional>
 
+#include "attn/vision/train_options.h"
 #include "attn/vision/train_setup.h"
 #include "commands.h"
+#include "common/declared_options.h"
 #include "common/train_kit.h"
 
 namespace attn::tools::image {
@@ -104,25 +106,10 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--label-names", a.label_names, "Names of IDX labels 0, 1, ... separated by commas");
   add_output_option(*cmd, a.output, true, "Model file to write (safetensors)");
   cmd->add_flag("--save-epochs", a.save_epochs, "Also write the model after every epoch (an interrupted run keeps its last finished epoch)");
-  auto& m = a.s.model;
-  auto& g = a.s.train.augment;
-  cmd->add_option("--image-size", a.s.image_size, "Model input side S (default: the images' median shorter side, at most 64)")->check(CLI::Range(8, 1024));
-  cmd->add_option("--channels", a.s.channels, "1 grey or 3 colour (default: 3 if any image is in colour)")->check(CLI::IsMember({1, 3}));
-  add_choice_option(*cmd, "--fit", a.s.fit, {"crop", "pad", "stretch"}, "How other sizes become S x S: centre crop, pad with black, or stretch");
-  cmd->add_option("--patch", a.s.patch, "Patch side p, dividing S (default: the smallest giving at most 8 x 8 patches)")->check(CLI::Range(1, 1024));
+  vision::for_each_image_input_option(a.s, OptionFlags{*cmd});
   a.encoder.register_flags(*cmd);
-  cmd->add_option("--mlp-ratio", m.mlp_ratio, "Feed-forward width as a multiple of --dim")->capture_default_str()->check(CLI::Range(0.25, 16.0));
-  cmd->add_option("--drop-path", m.drop_path, "Stochastic depth of the last block, linearly less below (default: 0.1, or 0 from 20,000 images)")->check(CLI::Range(0.0, 0.9));
-  add_enum_option(*cmd, "--pool", m.pool, {{"cls", PoolKind::Cls}, {"mean", PoolKind::Mean}}, "Head input: the class token, or the mean of all tokens");
-  add_enum_option(*cmd, "--stem", m.stem, {{"linear", vision::StemKind::Linear}, {"conv", vision::StemKind::Conv}}, "Patch embedding: one linear map per patch, or 3x3 stride-2 convolutions (patch a power of two)");
-  cmd->add_option("--crop-padding", g.crop_padding, "Random crop after padding by this many pixels (default: S/8, or 0 from 20,000 images)")->check(CLI::Range(0, 256));
-  cmd->add_option("--test-shift", a.s.test_shift, "Validation, eval and predict average the image and copies moved this many pixels (0: off; default: 1 with crop padding, else 0); stored in the model")->check(CLI::Range(0, 256));
-  cmd->add_option("--test-views", a.s.test_views, "Which moved copies --test-shift averages: cross (4 moves) or grid (every move within the shift: 8 at shift 1); +flip adds their mirror images (for --flip models); stored in the model")->capture_default_str();
-  cmd->add_flag("--flip", g.flip, "Random horizontal flips (not for digits or text)");
-  cmd->add_option("--erase", g.erase_prob, "Random-erasing probability (default: 0.25, or 0 from 20,000 images)")->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--mixup", g.mixup_alpha, "Mixup alpha (0: off)")->capture_default_str()->check(CLI::Range(0.0, 10.0));
-  cmd->add_option("--cutmix", g.cutmix_alpha, "CutMix alpha (0: off)")->capture_default_str()->check(CLI::Range(0.0, 10.0));
-  cmd->add_option("--label-smoothing", a.s.train.label_smoothing, "Label smoothing (default: 0.1, or 0 from 20,000 images)")->check(CLI::Range(0.0, 0.5));
+  vision::for_each_vit_option(a.s.model, OptionFlags{*cmd});
+  vision::for_each_image_augment_option(a.s, OptionFlags{*cmd});
   a.fit_options.register_flags(*cmd, "images");
   // Derived from the training images unless given (vision::derive_settings).
   cmd->get_option("--epochs")->description("Passes over the training images (default: 300,000 images' worth, 10..200)")->default_str("");

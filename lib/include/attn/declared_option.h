@@ -21,7 +21,7 @@ struct DeclaredOption {
   T& value;          // the field it sets; what it holds when declared is the default
   std::string help;
   std::string group;                      // the help section; empty: the command's own options
-  std::vector<std::string> choices;       // the values a string may take; empty: any
+  std::vector<T> choices;                 // the values a string or number may take; empty: any
   std::vector<std::pair<std::string, T>> names;  // an enum's values by name, in --help's order
   std::string value_name;                 // how --help names the value (PATH); empty: by its type
   std::string letter;                     // a one-letter alias ("o": -o)
@@ -39,7 +39,7 @@ struct DeclaredOption {
     group = std::move(g);
     return std::move(*this);
   }
-  DeclaredOption one_of(std::vector<std::string> c) && {
+  DeclaredOption one_of(std::vector<T> c) && {
     choices = std::move(c);
     return std::move(*this);
   }

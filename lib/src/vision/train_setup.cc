@@ -13,7 +13,7 @@ ImageSummary summarize_training(const ImageSource& source, const data::BadItemHa
 void keep_saved_input(const ImageModel& saved, TrainSettings& s) {
   const ViTConfig& c = saved.vit->config();
   s.image_size = c.image_size, s.channels = c.channels, s.patch = c.patch;
-  s.fit = to_string(saved.input.fit);
+  s.fit = saved.input.fit;
 }
 
 void derive_settings(const ImageSummary& summary, const GivenSetting& given, TrainSettings& s, int& epochs,
@@ -45,7 +45,7 @@ TrainPlan plan_training(const TrainSettings& s, const ViTConfig* saved, const Gi
   m.num_labels = num_labels;
   check_vit_config(m);
   plan.input.test_views = choose_views(TestViews{}, m.image_size, s.test_shift, s.test_views);
-  plan.input.fit = fit_from_string(s.fit);
+  plan.input.fit = s.fit;
   return plan;
 }
 

@@ -16,7 +16,7 @@ struct TrainSettings {
   int image_size = 0, channels = 0, patch = 0;  // 0: derived from the training images
   int test_shift = -1;                          // -1: derived from the crop padding
   std::string test_views = "grid";  // on Fashion-MNIST validation the 9-view grid beat the 5-view cross
-  std::string fit = "crop";
+  Fit fit = Fit::Crop;
   ViTConfig model;
   ViTTrainConfig train;
 };
