@@ -188,3 +188,48 @@ TEST_CASE("AdamW gives bit-identical results on 1 and 2 threads") {
   CHECK(std::memcmp(a.value.data(), b.value.data(), sizeof(float) * n) == 0);
   CHECK(a.value[0] != 0.0f);
 }
+
+TEST_CASE("AdamW over many tensors at once: each element as PyTorch's formula, with its tensor's decay; 1 and 2 threads alike") {
+  // Sizes around the step's 4,096-element pieces, decay on and off; the same tensors stepped on
+  // 2 threads (a) and on 1 thread (b).
+  const std::vector<int64_t> sizes{1, 4095, 4096, 4097, 10000};
+  const float lr = 0.01f, wd = 0.1f;
+  attn::Rng rng(11);
+  std::vector<attn::Parameter> a, b;
+  std::vector<std::vector<ReferenceAdamW>> ref(sizes.size());
+  for (size_t t = 0; t < sizes.size(); ++t) {
+    a.emplace_back(std::to_string(t), std::vector<int64_t>{sizes[t]}, t % 2 == 0);
+    b.emplace_back(std::to_string(t), std::vector<int64_t>{sizes[t]}, t % 2 == 0);
+    for (int64_t i = 0; i < sizes[t]; ++i) {
+      a[t].value[i] = b[t].value[i] = rng.normal();
+      ref[t].push_back({lr, 0.9, 0.999, 1e-8, wd, a[t].value[i]});
+    }
+  }
+  attn::ParameterList pa, pb;
+  for (size_t t = 0; t < sizes.size(); ++t) pa.push_back(&a[t]), pb.push_back(&b[t]);
+  attn::AdamW opt_a({.lr = lr, .weight_decay = wd}), opt_b({.lr = lr, .weight_decay = wd});
+  const int saved = attn::threads();
+  for (int s = 0; s < 3; ++s) {
+    for (size_t t = 0; t < sizes.size(); ++t) {
+      a[t].ensure_grad();
+      b[t].ensure_grad();
+      for (int64_t i = 0; i < sizes[t]; ++i) {
+        a[t].grad[i] = b[t].grad[i] = rng.uniform(-1, 1);
+        ref[t][i].step(a[t].grad[i], t % 2 == 0);
+      }
+    }
+    attn::set_threads(2);
+    opt_a.step(pa);
+    attn::set_threads(1);
+    opt_b.step(pb);
+  }
+  attn::set_threads(saved);
+  for (size_t t = 0; t < sizes.size(); ++t) {
+    INFO("tensor " << t << " of " << sizes[t] << " elements");
+    CHECK(std::memcmp(a[t].value.data(), b[t].value.data(), sizeof(float) * sizes[t]) == 0);
+    int wrong = 0;  // elements off the reference (one CHECK per element would flood the log)
+    for (int64_t i = 0; i < sizes[t]; ++i) wrong += std::abs(a[t].value[i] - ref[t][i].p) > 2e-6 * (1 + std::abs(ref[t][i].p));
+    CHECK(wrong == 0);
+    CHECK(a[t].grad[0] == 0.0f);  // every gradient is zeroed after the step
+  }
+}
