@@ -82,11 +82,12 @@ void AdamW::step(const ParameterList& params, float lr) {
     int64_t off, len;
   };
   std::vector<Piece> pieces;
+  const float decayed = 1.0f - lr * config_.weight_decay;
   for (Parameter* param : params) {
     Parameter& p = *param;
     ensure_moments(p);
     if (p.row_sparse) {
-      s.decay_factor = p.decay ? 1.0f - lr * config_.weight_decay : 1.0f;
+      s.decay_factor = p.decay ? decayed : 1.0f;
       step_sparse(s, p);
       continue;
     }
@@ -94,7 +95,6 @@ void AdamW::step(const ParameterList& params, float lr) {
       pieces.push_back({&p, off, std::min(kChunk, p.value.size() - off)});
   }
   const int64_t n = static_cast<int64_t>(pieces.size());
-  const float decayed = 1.0f - lr * config_.weight_decay;
 #pragma omp parallel for schedule(static) if (n > 4)
   for (int64_t i = 0; i < n; ++i) {
     const auto [p, off, len] = pieces[i];

@@ -8,12 +8,18 @@
 namespace attn::vision {
 
 void ViTDataParallel::prepare_replicas(int chunks) {
+  const size_t had = replicas_.size();
   while (static_cast<int>(replicas_.size()) < chunks - 1) replicas_.emplace_back(model_.config());
+  // Parameter lists point into the replicas, and a new replica may move the others: collect
+  // them again only then, not every step.
+  if (replicas_.size() != had) {
+    replica_params_.clear();
+    for (ViT& r : replicas_) replica_params_.push_back(r.parameters());
+  }
   if (static_cast<int>(caches_.size()) < chunks) caches_.resize(chunks);
   const ParameterList params = model_.parameters();
-  replica_params_.resize(replicas_.size());
   for (int r = 0; r + 1 < chunks; ++r) {
-    const ParameterList& mine = replica_params_[r] = replicas_[r].parameters();
+    const ParameterList& mine = replica_params_[r];
     for (size_t i = 0; i < params.size(); ++i) {
       const auto& from = params[i]->value.storage();
       std::copy(from.begin(), from.end(), mine[i]->value.storage().begin());
