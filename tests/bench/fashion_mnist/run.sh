@@ -15,7 +15,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 build="$root/build"
 if [[ $# -gt 0 && $1 != --* ]]; then build="$(cd "$1" && pwd)"; shift; fi
-validate=0 epochs=150 threads=2
+validate=0 epochs=160 threads=2
 while [[ $# -gt 0 ]]; do
   case $1 in
     --validate) validate=1 ;;
