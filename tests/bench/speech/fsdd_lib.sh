@@ -3,7 +3,9 @@
 #
 # A setting is a name in SETTINGS: the train flags it adds to BASE_FLAGS. The pseudo-flag
 # `+espeak` adds the synthetic espeak-ng digits (make_espeak_digits.sh, ESPEAK_PER_DIGIT voices
-# per digit) to the training list; it is not passed to attn-speech.
+# per digit) to the training list; `-cmvn` drops the per-utterance CMVN (--cmvn utt --norm-vars)
+# from BASE_FLAGS, for recordings normalised per speaker by speaker_equalize.py. Neither is
+# passed to attn-speech.
 export OMP_WAIT_POLICY=passive
 fsdd_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FSDD_SPEAKERS=(jackson nicolas yweweler lucas)
@@ -40,6 +42,7 @@ declare -A SETTINGS=(
   [max-dim128]="--pool max --dim 128"
   [max-drop3]="--pool max --dropout 0.3"
   [max-ceps10]="--pool max --num-ceps 10"
+  [espeak-vtlp-max-tta-nocmvn]="+espeak -cmvn --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 
@@ -69,19 +72,28 @@ prepare_settings() {
 # picks the best epoch on NAME_valid, evaluates once on NAME_test; prints the accuracy. The
 # command lines go to stderr.
 fsdd_run() {
-  local name=$1 setting=$2 train="$work/$1_train.tsv" flags=() f
+  local name=$1 setting=$2 train="$work/$1_train.tsv" flags=() base=("${BASE_FLAGS[@]}") f i
   [ -n "${SETTINGS[$setting]+x}" ] || { echo "unknown setting $setting" >&2; return 1; }
   for f in ${SETTINGS[$setting]}; do
     if [ "$f" = +espeak ]; then
       cat "$work/${name}_train.tsv" "$(espeak_list)" >"$work/${name}_train_espeak.tsv"
       train="$work/${name}_train_espeak.tsv"
+    elif [ "$f" = -cmvn ]; then
+      base=()
+      for ((i = 0; i < ${#BASE_FLAGS[@]}; i++)); do
+        case ${BASE_FLAGS[i]} in
+          --cmvn) ((++i)) ;;  # and its value
+          --norm-vars) ;;
+          *) base+=("${BASE_FLAGS[i]}") ;;
+        esac
+      done
     else
       flags+=("$f")
     fi
   done
   local model="$work/$name.$setting.safetensors"
   local cmd=("$bin" train --data "$train" --valid "$work/${name}_valid.tsv" -o "$model"
-    --threads "$THREADS" --quiet "${BASE_FLAGS[@]}" "${flags[@]}")
+    --threads "$THREADS" --quiet "${base[@]}" "${flags[@]}")
   echo "\$ ${cmd[*]}" >&2
   "${cmd[@]}"
   local ev=("$bin" eval --model "$model" --data "$work/${name}_test.tsv" --format json)
