@@ -45,26 +45,29 @@ struct OptionFlags {
 };
 
 // Each fixed option as a setting: in the settings line, or with `quietly` only fixed (for
-// options too detailed for the line). An enum is written by its name.
+// options too detailed for the line). With `show_free` the options --init leaves free are shown
+// in the line too. An enum is written by its name.
 struct FixedOptions {
   SettingsTable& settings;
   bool quietly = false;
+  bool show_free = false;
 
   template <class T>
   void operator()(const DeclaredOption<T>& o) const {
-    if (!o.fixed) return;
+    if (!o.fixed && !show_free) return;
     if constexpr (std::is_enum_v<T>) {
       for (const auto& [name, value] : o.names)
-        if (value == o.value) fix(o.name, name);
+        if (value == o.value) add(o.fixed, o.name, name);
     } else {
-      fix(o.name, o.value);
+      add(o.fixed, o.name, o.value);
     }
   }
 
  private:
   template <class V>
-  void fix(const std::string& name, const V& value) const {
-    if (quietly) settings.fix_quietly(name, value);
+  void add(bool fixed, const std::string& name, const V& value) const {
+    if (!fixed) settings.show(name, value);
+    else if (quietly) settings.fix_quietly(name, value);
     else settings.fix(name, value);
   }
 };

@@ -20,16 +20,17 @@ struct TrainArgs {
   bool save_epochs = false;
 };
 
-// The settings an image model is trained with, from its config: --init fixes its architecture
-// and how it reads an image.
+// The settings an image model is trained with, from its config, in the declared lists: --init
+// fixes its architecture and how it reads an image.
 SettingsTable model_settings(const vision::ViTConfig& m, vision::Fit fit) {
+  vision::TrainSettings saved{.image_size = m.image_size, .channels = m.channels, .patch = m.patch, .fit = fit, .model = m};
   SettingsTable s;
-  s.fix("image-size", m.image_size).fix("channels", m.channels).fix("fit", vision::to_string(fit));
-  s.fix("stem", m.stem == vision::StemKind::Conv ? "conv" : "linear");
-  s.fix("patch", m.patch).note(fmt::format("({} patches)", m.tokens() - 1)).group();
+  vision::for_each_image_input_option(saved, FixedOptions{s});
+  s.note(fmt::format("({} patches)", m.tokens() - 1)).group();  // after --patch, the list's last
   EncoderOptions::from(m).add_shape(s);
-  s.fix("mlp-ratio", m.mlp_ratio).show("dropout", m.dropout).show("drop-path", m.drop_path);
-  return s.fix("pool", m.pool == PoolKind::Cls ? "cls" : "mean");
+  s.show("dropout", m.dropout);
+  vision::for_each_vit_option(saved.model, FixedOptions{.settings = s, .show_free = true});
+  return s;
 }
 
 // The run's augmentation, loss and test-view settings (free under --init).

@@ -11,13 +11,16 @@
 
 namespace attn::vision {
 
-// How an image becomes the model's input: its side, channels, fit and patches;
+// How an image becomes the model's input: its side, channels, fit, patch embedding and patches;
 template <class Visit>
 void for_each_image_input_option(TrainSettings& s, Visit&& visit) {
   visit(declare("image-size", s.image_size, "Model input side S (default: the images' median shorter side, at most 64)").range(8, 1024));
   visit(declare("channels", s.channels, "1 grey or 3 colour (default: 3 if any image is in colour)").one_of({1, 3}));
   visit(declare("fit", s.fit, "How other sizes become S x S: centre crop, pad with black, or stretch")
             .named({{"crop", Fit::Crop}, {"pad", Fit::Pad}, {"stretch", Fit::Stretch}}));
+  visit(declare("stem", s.model.stem,
+                "Patch embedding: one linear map per patch, or 3x3 stride-2 convolutions (patch a power of two)")
+            .named({{"linear", StemKind::Linear}, {"conv", StemKind::Conv}}));
   visit(declare("patch", s.patch, "Patch side p, dividing S (default: the smallest giving at most 8 x 8 patches)").range(1, 1024));
 }
 
@@ -31,9 +34,6 @@ void for_each_vit_option(ViTConfig& m, Visit&& visit) {
             .fixed_if(false));
   visit(declare("pool", m.pool, "Head input: the class token, or the mean of all tokens")
             .named({{"cls", PoolKind::Cls}, {"mean", PoolKind::Mean}}));
-  visit(declare("stem", m.stem,
-                "Patch embedding: one linear map per patch, or 3x3 stride-2 convolutions (patch a power of two)")
-            .named({{"linear", StemKind::Linear}, {"conv", StemKind::Conv}}));
 }
 
 // and the run's augmentation, in training and at test time, and its label smoothing (none of
