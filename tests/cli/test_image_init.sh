@@ -14,7 +14,7 @@ run attn-image train --data train --output base.safetensors "${TINY[@]}" --epoch
 expect_exit 0
 run attn-image train --data test --init base.safetensors --output ft.safetensors --threads 2 --epochs 1 --seed 2
 expect_exit 0; tuned=$(first_loss)
-expect_stderr_has "image-size 16 channels 1 fit crop stem linear patch 4 (16 patches) | dim 32 layers 2 heads 2"
+expect_stderr_has "image-size 16 channels 1 fit crop stem conv patch 4 (16 patches) | dim 32 layers 2 heads 2"
 run attn-image train --data test --output scratch.safetensors "${TINY[@]}" --epochs 1 --seed 2
 expect_exit 0; scratch=$(first_loss)
 if python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "${tuned:-9}" "${scratch:-0}"; then

@@ -11,7 +11,7 @@ TINY=(--patch 4 --dim 32 --layers 2 --heads 2 --threads 2)
 step "train on a folder per label: settings derived from the images and printed"
 run attn-image train --data train --valid test.tsv --output m.safetensors "${TINY[@]}" --epochs 15
 expect_exit 0
-expect_stderr_has "image-size 16 channels 1 fit crop stem linear patch 4 (16 patches)"
+expect_stderr_has "image-size 16 channels 1 fit crop stem conv patch 4 (16 patches)"  # conv: the patch allows it
 expect_stderr_has "test-shift 1"  # derived: the crop padding is 2 on 16x16 images
 expect_stderr_has "epoch 15/15"
 expect_stderr_has "wrote m.safetensors"
@@ -133,14 +133,17 @@ expect_exit 0
 run attn-image eval --model idx.safetensors --idx test-images.idx test-labels.idx --format json
 expect_exit 0
 expect_stdout_has '"labels":["hbar","vbar","block"]'
-step "the convolutional stem learns too; a patch it cannot make is a usage error"
-run attn-image train --idx train-images.idx train-labels.idx --label-names hbar,vbar,block --output conv.safetensors "${TINY[@]}" --stem conv --epochs 15
+step "the linear patch embedding learns too; a patch the conv stem cannot make is linear by default, a usage error with --stem conv"
+run attn-image train --idx train-images.idx train-labels.idx --label-names hbar,vbar,block --output linear.safetensors "${TINY[@]}" --stem linear --epochs 15
 expect_exit 0
-expect_stderr_has "stem conv patch 4 (16 patches)"
-run attn-image eval --model conv.safetensors --idx test-images.idx test-labels.idx --format json
+expect_stderr_has "stem linear patch 4 (16 patches)"
+run attn-image eval --model linear.safetensors --idx test-images.idx test-labels.idx --format json
 expect_exit 0
 acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
-if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "conv stem accuracy $acc < 0.8"; fi
+if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "linear embedding accuracy $acc < 0.8"; fi
+run attn-image train --idx train-images.idx train-labels.idx --output p3.safetensors --patch 3 --image-size 24 --epochs 1 --quiet
+expect_exit 0
+attn-image info --model p3.safetensors --format json | grep -q '"stem":"linear"' && _pass || _fail "patch 3 did not default to the linear embedding"
 run attn-image train --idx train-images.idx train-labels.idx --output bad.safetensors --stem conv --patch 3 --image-size 24 --epochs 1
 expect_exit 2
 expect_stderr_has "power of two"

@@ -124,6 +124,28 @@ expect_exit 1
 [ "$(wc -l <"$OUT")" = 1 ] && _pass || _fail "one prediction expected"
 expect_stderr_has "warning: 2 items failed"
 
+step "--cmvn spk: learns with per-speaker statistics, stored in the model, and needs --utt2spk"
+# Three made-up speakers: every file's number modulo 3; the paths are the utterance ids.
+for f in "$T"/train/*/*.wav "$T"/test/*/*.wav "$T/test/sweep/3.wav"; do n=${f##*/}; echo "$f s$((${n%.wav} % 3))"; done | sort -u >"$T/utt2spk"
+run attn-speech train --data "$T/train" -o "$T/spk.safetensors" "${TINY[@]}" --cmvn spk --norm-vars --utt2spk "$T/utt2spk" --quiet
+expect_exit 0
+run attn-speech eval --model "$T/spk.safetensors" --data "$T/test" --format json --utt2spk "$T/utt2spk"
+expect_exit 0
+acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$OUT")
+"$PY" -c "assert $acc >= 0.9" && _pass || _fail "accuracy $acc below 0.9 with --cmvn spk"
+attn-speech info --model "$T/spk.safetensors" --format json | "$PY" -c "
+import json,sys; assert json.load(sys.stdin)['config']['postprocess']['cmvn']=='spk'" && _pass || _fail "cmvn spk not stored"
+run attn-speech predict --model "$T/spk.safetensors" "$T/test/sweep/3.wav" --utt2spk "$T/utt2spk"
+expect_exit 0
+run attn-speech predict --model "$T/spk.safetensors" "$T/test/sweep/3.wav"
+expect_error 1 "per-speaker CMVN (--cmvn spk) needs --utt2spk FILE"
+run attn-speech train --data "$T/train" -o "$T/out.safetensors" "${TINY[@]}" --cmvn spk
+expect_error 2 "--cmvn spk needs --utt2spk FILE"
+grep -v '/low/1.wav' "$T/utt2spk" >"$T/utt2spk.part"
+run attn-speech predict --model "$T/spk.safetensors" "$T/test/low/1.wav" "$T/test/low/2.wav" --utt2spk "$T/utt2spk.part" --keep-going
+expect_exit 1; expect_stderr_has "low/1.wav' is not in --utt2spk"; expect_stderr_has "warning: 1 item failed"
+[ "$(wc -l <"$OUT")" = 1 ] && _pass || _fail "one prediction expected"
+
 step "train: bad data and no output left behind"
 mkdir -p "$T/one/only"; cp "$T/test/low/0.wav" "$T/one/only/"
 run attn-speech train --data "$T/one" -o "$T/out.safetensors" "${TINY[@]}"

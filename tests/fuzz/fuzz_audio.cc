@@ -1,6 +1,6 @@
 // Audio and list inputs: libsndfile behind attn's reader (any container, NaN/Inf, channel
-// choice, length limit) through the whole MFCC pipeline, the wav.scp list-line parser, and the
-// Kaldi archive reader (text or binary entries) over the same bytes.
+// choice, length limit) through the whole MFCC pipeline, the wav.scp and utt2spk list-line
+// parsers, and the Kaldi archive reader (text or binary entries) over the same bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -10,6 +10,7 @@
 #include "attn/audio/feature_io.h"
 #include "attn/audio/pipeline.h"
 #include "attn/audio/reader.h"
+#include "attn/audio/speaker_cmvn.h"
 #include "attn/audio/wav_list.h"
 #include "fuzz_support.h"
 
@@ -39,6 +40,10 @@ void fuzz_lists(std::string_view bytes) {
     attn::fuzz::reject_cleanly([&] {
       const auto e = attn::audio::parse_wav_list_line(bytes.substr(start, end - start));
       if (e) attn::fuzz::require(!e->utt.empty() && !e->path.empty());
+    });
+    attn::fuzz::reject_cleanly([&] {
+      const auto e = attn::audio::parse_utt2spk_line(bytes.substr(start, end - start));
+      if (e) attn::fuzz::require(!e->first.empty() && !e->second.empty());
     });
     start = end + 1;
   }

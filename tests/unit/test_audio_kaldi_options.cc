@@ -70,10 +70,15 @@ TEST_CASE("resolve: deltas of Kaldi's order 2 unless --delta-order, window and C
   k.pipeline.deltas.order = 1;
   CHECK(k.resolve().deltas.order == 1);
   k.window_type = "hamming";
-  k.cmvn = "utt";
+  k.pipeline.cmvn = CmvnMode::Utterance;
   const PipelineOptions p = k.resolve();
   CHECK(p.features.frame.window_type == WindowType::Hamming);
   CHECK(p.cmvn == CmvnMode::Utterance);
+  k.pipeline.cmvn = CmvnMode::Speaker;  // needs the speakers
+  CHECK_THROWS_WITH_AS(k.resolve(), doctest::Contains("--utt2spk"), Error);
+  k.reading.utt2spk = "utt2spk";
+  CHECK(k.resolve().utt2spk == "utt2spk");
+  k.pipeline.cmvn = CmvnMode::Utterance;
   k.pipeline.features.num_ceps = 40;  // more than the 23 mel bins
   CHECK_THROWS_AS(k.resolve(), Error);
 }
@@ -81,12 +86,12 @@ TEST_CASE("resolve: deltas of Kaldi's order 2 unless --delta-order, window and C
 TEST_CASE("of() gives back the flag values a pipeline was made with") {
   KaldiOptions k;
   k.deltas = true;
-  k.cmvn = "utt";
+  k.pipeline.cmvn = CmvnMode::Utterance;
   k.window_type = "blackman";
   k.pipeline.vad.enabled = true;
   const KaldiOptions back = KaldiOptions::of(k.resolve());
   CHECK(back.deltas);
-  CHECK(back.cmvn == "utt");
+  CHECK(back.pipeline.cmvn == CmvnMode::Utterance);
   CHECK(back.window_type == "blackman");
   CHECK(back.resolve().dim() == k.resolve().dim());
   // Fixed: --delta-order only with deltas, the VAD thresholds only with --vad.

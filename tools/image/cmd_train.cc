@@ -114,6 +114,7 @@ Command add_train_command(CLI::App& app, CommonOptions& common) {
   a.fit_options.register_flags(*cmd, "images");
   // Derived from the training images unless given (vision::derive_settings).
   cmd->get_option("--epochs")->description("Passes over the training images (default: 300,000 images' worth, 10..200)")->default_str("");
+  cmd->get_option("--stem")->default_str("");
   cmd->get_option("--batch-size")->description("Training images per step (default: 1/20 of the images, 16..128)")->default_str("");
   cmd->get_option("--init")->description("Fine-tune from this saved image model: its architecture, input size, fit and normalisation are kept; a head for other labels starts afresh");
   return [args, &common, cmd] { return run_train(*args, common, *cmd); };

@@ -31,7 +31,12 @@ FeatureSource::FeatureSource(std::vector<std::string> inputs, std::vector<std::s
     }
   }
   if (recordings.empty() && lists.empty() && archives_.empty()) recordings.push_back("-");
+  const bool any_recordings = !recordings.empty() || !lists.empty();
   audio_.emplace(std::move(recordings), std::move(lists), stdin_);
+  if (p.cmvn == CmvnMode::Speaker && any_recordings) {
+    speakers_.emplace(p.utt2spk, p.dim(), p.norm_vars);
+    accumulate_speakers(*audio_, p, *speakers_);
+  }
 }
 
 FeatureSource::~FeatureSource() {
@@ -45,6 +50,7 @@ bool FeatureSource::next(FeatureItem& item) {
     item.utt = u.entry.utt;
     item.where = u.where;
     pending_path_ = u.entry.path;
+    pending_utt_ = u.entry.utt;
     from_archive_ = false;
     return true;
   }
@@ -77,6 +83,7 @@ void FeatureSource::check_dim(int dim) const {
 void FeatureSource::load(FeatureItem& item) {
   if (!from_archive_) {
     item.feats = compute_file_features(pending_path_, pipeline_);
+    if (speakers_) speakers_->apply(pending_utt_, item.feats);
     return;
   }
   std::vector<float> rows;
@@ -88,12 +95,14 @@ void FeatureSource::load(FeatureItem& item) {
 Tensor FeatureSource::load_recording(double mel_warp) const {
   PipelineOptions p = pipeline_;
   p.mel_warp = mel_warp;
-  return compute_file_features(pending_path_, p);
+  Tensor feats = compute_file_features(pending_path_, p);
+  if (speakers_) speakers_->apply(pending_utt_, feats);  // with the unwarped statistics, as in training
+  return feats;
 }
 
 void FeatureSource::stream(const FrameSink& sink) {
   if (!from_archive_) {
-    compute_file_features(pending_path_, pipeline_, sink);
+    compute_file_features(pending_path_, pipeline_, speakers_ ? speakers_->applying(pending_utt_, sink) : sink);
     return;
   }
   std::vector<float> rows;

@@ -5,6 +5,7 @@ namespace attn::audio {
 PipelineOptions ReadingOptions::applied_to(PipelineOptions p) const {
   p.audio.read = read;
   p.audio.resample = !no_resample;
+  p.utt2spk = utt2spk;
   return p;
 }
 
@@ -14,7 +15,6 @@ KaldiOptions KaldiOptions::of(const PipelineOptions& p) {
   KaldiOptions k;
   k.pipeline = p;
   k.window_type = window_type_name(p.features.frame.window_type);
-  k.cmvn = p.cmvn == CmvnMode::Utterance ? "utt" : "none";
   k.deltas = p.deltas.order > 0;
   return k;
 }
@@ -28,7 +28,6 @@ PipelineOptions KaldiOptions::resolve() const {
   PipelineOptions p = reading.applied_to(pipeline);
   // --delta-order's 0 means it was not given (its range starts at 1).
   p.deltas.order = !deltas ? 0 : p.deltas.order > 0 ? p.deltas.order : 2;
-  p.cmvn = cmvn == "utt" ? CmvnMode::Utterance : CmvnMode::None;
   p.features.frame.window_type = parse_window_type(window_type);
   p.validate();
   return p;

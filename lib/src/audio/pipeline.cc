@@ -12,7 +12,9 @@ namespace attn::audio {
 
 void PipelineOptions::validate() const {
   features.validate();
-  if (norm_vars && cmvn == CmvnMode::None) throw Error("--norm-vars needs --cmvn utt");
+  if (norm_vars && cmvn == CmvnMode::None) throw Error("--norm-vars needs --cmvn utt or spk");
+  if (cmvn == CmvnMode::Speaker && utt2spk.empty())
+    throw Error("--cmvn spk needs --utt2spk FILE (Kaldi's utt2spk: 'utt speaker' per line)");
   if (vad.enabled) {
     if (features.htk_compat || (features.kind == FeatureKind::Fbank && !features.use_energy))
       throw Error("--vad reads the log energy in column 0: it needs mfcc, or fbank with --use-energy, without --htk-compat");
@@ -158,7 +160,7 @@ void run(AudioStream& stream, const FeatureComputer& computer, const PipelineOpt
 
 void compute_file_features(const std::string& path, const PipelineOptions& options, const FrameSink& sink) {
   const FeatureComputer computer(options.features, options.mel_warp);
-  if (options.cmvn == CmvnMode::None && !options.vad.enabled) {
+  if (options.cmvn != CmvnMode::Utterance && !options.vad.enabled) {
     AudioStream stream(path, audio_options(options));
     run(stream, computer, options, sink, nullptr);
     return;

@@ -1,15 +1,25 @@
 #include "attn/audio/speech_batch.h"
 
+#include <optional>
+
 #include "attn/audio/encode_stream.h"
+#include "attn/audio/speaker_cmvn.h"
 #include "attn/audio/speech_predict.h"
 
 namespace attn::audio {
 
 void write_features(Utterances& recordings, const PipelineOptions& p, FeatureOutput& out, const ItemFilter& mine,
                     const data::BadItemHandler& on_bad_item) {
+  std::optional<SpeakerCmvn> speakers;
+  if (p.cmvn == CmvnMode::Speaker) {  // every shard's statistics from all the recordings
+    speakers.emplace(p.utt2spk, p.dim(), p.norm_vars);
+    accumulate_speakers(recordings, p, *speakers);
+  }
   const auto next = [&](Utterance& u) { return recordings.next(u); };
   each_item<Utterance>(next, mine, on_bad_item, [&](Utterance& u) {
-    out.write(u.entry.utt, p.dim(), [&](const FrameSink& sink) { compute_file_features(u.entry.path, p, sink); });
+    out.write(u.entry.utt, p.dim(), [&](const FrameSink& sink) {
+      compute_file_features(u.entry.path, p, speakers ? speakers->applying(u.entry.utt, sink) : sink);
+    });
   });
 }
 

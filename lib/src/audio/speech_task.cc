@@ -91,6 +91,14 @@ SpeechTask::SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
     : ModelTask(model), features_(features), waves_(waves), names_(names), augment_(augment) {
   clean_ = compute_all(1.0);
   for (const float w : mel_warps) warped_.push_back(compute_all(w));
+  if (features_.cmvn != CmvnMode::Speaker) return;
+  speakers_.emplace(features_.utt2spk, features_.dim(), features_.norm_vars);
+  for (size_t i = 0; i < clean_.size(); ++i) speakers_->speaker(names_[i]);  // each has one
+  for (size_t i = 0; i < clean_.size(); ++i) speakers_->accumulate(names_[i], clean_[i].data(), clean_[i].dim(0));
+  for (size_t i = 0; i < clean_.size(); ++i) {
+    speakers_->apply(names_[i], clean_[i]);
+    for (auto& at_warp : warped_) speakers_->apply(names_[i], at_warp[i]);
+  }
 }
 
 std::vector<Tensor> SpeechTask::compute_all(double mel_warp) const {
@@ -146,6 +154,7 @@ void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& c
         warped.mel_warp = draw_mel_warp(augment_, rng);
         try {
           batch_[b] = compute_wave_features(wave, warped, names_[item]);
+          if (speakers_) speakers_->apply(names_[item], batch_[b]);
         } catch (const Error&) {
           batch_[b] = clean_[item];  // perturbed below one frame: train on the clean copy
         }

@@ -8,6 +8,25 @@ Utterances::Utterances(std::vector<std::string> args, std::vector<std::string> l
     : args_(std::move(args)), lists_(std::move(lists)), stdin_stream_(stdin_stream) {}
 
 bool Utterances::next(Utterance& u) {
+  if (replayed_) {
+    if (*replayed_ == kept_.size()) return false;
+    const auto& kept = kept_[(*replayed_)++];
+    if (const auto* error = std::get_if<std::exception_ptr>(&kept)) std::rethrow_exception(*error);
+    u = std::get<Utterance>(kept);
+    return true;
+  }
+  if (!remembering_) return read_next(u);
+  try {
+    if (!read_next(u)) return false;
+    kept_.push_back(u);
+    return true;
+  } catch (const Error&) {
+    kept_.push_back(std::current_exception());
+    throw;
+  }
+}
+
+bool Utterances::read_next(Utterance& u) {
   for (;;) {
     if (list_) {
       std::string line;

@@ -23,6 +23,7 @@ void derive_settings(const ImageSummary& summary, const GivenSetting& given, Tra
   if (!s.channels) s.channels = d.channels;
   s.image_size = d.image_size;
   if (!s.patch) s.patch = d.patch;
+  if (!given("stem")) s.model.stem = default_stem(s.patch);
   if (!given("crop-padding")) g.crop_padding = d.crop_padding;
   if (s.test_shift < 0) s.test_shift = default_test_shift(g.crop_padding);
   if (!given("erase")) g.erase_prob = d.erase_prob;

@@ -10,6 +10,8 @@ int default_patch(int size) {
   return size;
 }
 
+StemKind default_stem(int patch) { return ConvStem::valid_patch(patch) ? StemKind::Conv : StemKind::Linear; }
+
 ViTDefaults vit_defaults(const ImageSummary& s, int image_size) {
   ViTDefaults d;
   d.channels = s.colour ? 3 : 1;

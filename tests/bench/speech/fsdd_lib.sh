@@ -4,8 +4,9 @@
 # A setting is a name in SETTINGS: the train flags it adds to BASE_FLAGS. The pseudo-flag
 # `+espeak` adds the synthetic espeak-ng digits (make_espeak_digits.sh, ESPEAK_PER_DIGIT voices
 # per digit) to the training list; `-cmvn` drops the per-utterance CMVN (--cmvn utt --norm-vars)
-# from BASE_FLAGS, for recordings normalised per speaker by speaker_equalize.py. Neither is
-# passed to attn-speech.
+# from BASE_FLAGS, for recordings normalised per speaker by speaker_equalize.py; `+spk` makes it
+# per-speaker CMVN (--cmvn spk), with an utt2spk of the run's lists (speaker: the file name's
+# second field; each espeak-ng voice is a speaker). None of them is passed to attn-speech.
 export OMP_WAIT_POLICY=passive
 fsdd_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FSDD_SPEAKERS=(jackson nicolas yweweler lucas)
@@ -43,6 +44,7 @@ declare -A SETTINGS=(
   [max-drop3]="--pool max --dropout 0.3"
   [max-ceps10]="--pool max --num-ceps 10"
   [espeak-vtlp-max-tta-nocmvn]="+espeak -cmvn --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk]="+espeak +spk --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 
@@ -72,7 +74,7 @@ prepare_settings() {
 # picks the best epoch on NAME_valid, evaluates once on NAME_test; prints the accuracy. The
 # command lines go to stderr.
 fsdd_run() {
-  local name=$1 setting=$2 train="$work/$1_train.tsv" flags=() base=("${BASE_FLAGS[@]}") f i
+  local name=$1 setting=$2 train="$work/$1_train.tsv" flags=() base=("${BASE_FLAGS[@]}") f i speakers=()
   [ -n "${SETTINGS[$setting]+x}" ] || { echo "unknown setting $setting" >&2; return 1; }
   for f in ${SETTINGS[$setting]}; do
     if [ "$f" = +espeak ]; then
@@ -87,16 +89,24 @@ fsdd_run() {
           *) base+=("${BASE_FLAGS[i]}") ;;
         esac
       done
+    elif [ "$f" = +spk ]; then
+      for ((i = 0; i < ${#base[@]}; i++)); do [ "${base[i]}" != --cmvn ] || base[i + 1]=spk; done
+      speakers=(--utt2spk "$work/$name.$setting.utt2spk")
     else
       flags+=("$f")
     fi
   done
+  if ((${#speakers[@]})); then  # after the lists are complete
+    cut -f1 "$train" "$work/${name}_valid.tsv" "$work/${name}_test.tsv" | sort -u |
+      awk '{ n = split($0, p, "/"); split(p[n], f, "[_.]"); s = f[2]; if (s == "espeak") s = s "_" f[3]; print $0 " " s }' \
+        >"${speakers[1]}"
+  fi
   local model="$work/$name.$setting.safetensors"
   local cmd=("$bin" train --data "$train" --valid "$work/${name}_valid.tsv" -o "$model"
-    --threads "$THREADS" --quiet "${base[@]}" "${flags[@]}")
+    --threads "$THREADS" --quiet "${base[@]}" "${flags[@]}" "${speakers[@]}")
   echo "\$ ${cmd[*]}" >&2
   "${cmd[@]}"
-  local ev=("$bin" eval --model "$model" --data "$work/${name}_test.tsv" --format json)
+  local ev=("$bin" eval --model "$model" --data "$work/${name}_test.tsv" --format json "${speakers[@]}")
   echo "\$ ${ev[*]}" >&2
   "${ev[@]}" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["accuracy"])'
 }

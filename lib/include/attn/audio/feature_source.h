@@ -13,6 +13,7 @@
 
 #include "attn/audio/feature_io.h"
 #include "attn/audio/pipeline.h"
+#include "attn/audio/speaker_cmvn.h"
 #include "attn/audio/utterances.h"
 #include "attn/data/labelled_files.h"
 
@@ -25,6 +26,7 @@ struct FeatureItem {
 
 class FeatureSource {
  public:
+  // With --cmvn spk the recordings are read once for their speakers' statistics first.
   FeatureSource(std::vector<std::string> inputs, std::vector<std::string> lists, const PipelineOptions& p);
   ~FeatureSource();
   // The next item's id into `item`; false when all are done. Reading the item itself happens in
@@ -54,8 +56,9 @@ class FeatureSource {
   std::optional<ArchiveReader> archive_;
   std::optional<Utterances> audio_;
   PipelineOptions pipeline_;
+  std::optional<SpeakerCmvn> speakers_;  // --cmvn spk: recordings' statistics (archives are used as they are)
   void check_dim(int dim) const;
-  std::string pending_path_;
+  std::string pending_path_, pending_utt_;
   bool from_archive_ = false;
 };
 

@@ -12,10 +12,12 @@
 
 namespace attn::audio {
 
-// How recordings are read (--channel, --no-resample): chosen per run, never stored in a model.
+// How recordings are read (--channel, --no-resample) and who speaks them (--utt2spk): chosen
+// per run, never stored in a model.
 struct ReadingOptions {
   ReadOptions read;
   bool no_resample = false;
+  std::string utt2spk;
 
   // `p`, reading its files this way.
   PipelineOptions applied_to(PipelineOptions p) const;
@@ -25,7 +27,6 @@ struct ReadingOptions {
 struct KaldiOptions {
   PipelineOptions pipeline;  // most options set its fields as they are
   std::string window_type = "povey";
-  std::string cmvn = "none";  // none | utt
   bool deltas = false;        // of order pipeline.deltas.order; 0 there: Kaldi's 2
   ReadingOptions reading;
 
@@ -89,8 +90,9 @@ void for_each_kaldi_option(KaldiOptions& k, std::optional<FeatureKind> only, Vis
   visit(post("deltas", k.deltas, "Append deltas (add-deltas)"));
   visit(post("delta-order", p.deltas.order, "Delta order with --deltas (2: 13 -> 39)").range(1, 4).fixed_if(k.deltas));
   visit(post("delta-window", p.deltas.window, "Delta window with --deltas").range(1, 100));
-  visit(post("cmvn", k.cmvn, "Mean normalisation: none, or utt (per utterance, apply-cmvn)").one_of({"none", "utt"}));
-  visit(post("norm-vars", p.norm_vars, "With --cmvn utt, also scale to unit variance"));
+  visit(post("cmvn", p.cmvn, "Mean normalisation (apply-cmvn): none, per utterance, or per speaker (needs --utt2spk)")
+            .named({{"none", CmvnMode::None}, {"utt", CmvnMode::Utterance}, {"spk", CmvnMode::Speaker}}));
+  visit(post("norm-vars", p.norm_vars, "With --cmvn utt or spk, also scale to unit variance"));
   visit(post("vad", v.enabled,
              "Keep only the voiced frames (Kaldi compute-vad on the log energy in column 0), after deltas and before CMVN"));
   visit(post("vad-energy-threshold", v.energy_threshold, "With --vad: log-energy threshold, added to the mean scale's share")
@@ -104,12 +106,17 @@ void for_each_kaldi_option(KaldiOptions& k, std::optional<FeatureKind> only, Vis
             .fixed_if(v.enabled));
 }
 
-// --channel and --no-resample (not fixed: a model does not keep them).
+// --channel, --no-resample and --utt2spk (not fixed: a model does not keep them).
 template <class Visit>
 void for_each_reading_option(ReadingOptions& r, Visit&& visit) {
   visit(declare("channel", r.read.channel, "Channel to use (0 = first); -1 averages all channels").range(-1, 1023).fixed_if(false));
   visit(declare("no-resample", r.no_resample,
                 "Refuse audio whose sample rate is not --sample-frequency (default: resample with libsamplerate)")
+            .fixed_if(false));
+  visit(declare("utt2spk", r.utt2spk,
+                "Kaldi utt2spk ('utt speaker' per line; utt: the wav.scp id or the path) for --cmvn spk, whose "
+                "statistics come from each speaker's recordings in this run")
+            .shown_as("FILE")
             .fixed_if(false));
 }
 

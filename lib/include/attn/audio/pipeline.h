@@ -38,7 +38,8 @@ class FrameStream {
   int64_t begin_ = 0, received_ = 0, emitted_ = 0;
 };
 
-enum class CmvnMode { None, Utterance };
+// apply-cmvn: none, per utterance, or per speaker (speaker_cmvn.h: the caller applies it).
+enum class CmvnMode { None, Utterance, Speaker };
 
 struct PipelineOptions {
   FeatureOptions features;
@@ -47,14 +48,15 @@ struct PipelineOptions {
   CmvnMode cmvn = CmvnMode::None;
   bool norm_vars = false;
   VadOptions vad;  // enabled: only the voiced frames (after deltas, before CMVN)
+  std::string utt2spk;  // with CmvnMode::Speaker: Kaldi's utt2spk file (how to read, not stored)
   uint64_t dither_seed = 0;
   // VTLP's warp of the mel filters' frequency axis (FeatureComputer; 1: none). Not stored in
   // models: augmentation and test-time warp averaging set it per utterance.
   double mel_warp = 1.0;
 
   int dim() const { return features.dim() * (deltas.order + 1); }
-  // attn::Error naming the option: bad feature or VAD options, --norm-vars without CMVN, VAD
-  // without the log energy in column 0.
+  // attn::Error naming the option: bad feature or VAD options, --norm-vars without CMVN,
+  // --cmvn spk without --utt2spk, VAD without the log energy in column 0.
   void validate() const;
 };
 

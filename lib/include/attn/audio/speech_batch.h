@@ -17,7 +17,8 @@ namespace attn::audio {
 
 using ItemFilter = std::function<bool(int64_t index)>;
 
-// Each recording's features with `p`, as utterance entry.utt of `out`.
+// Each recording's features with `p`, as utterance entry.utt of `out` (with --cmvn spk, after a
+// statistics pass over all the recordings, `recordings` not yet read from).
 void write_features(Utterances& recordings, const PipelineOptions& p, FeatureOutput& out, const ItemFilter& mine,
                     const data::BadItemHandler& on_bad_item);
 // Each item's encoder output, streamed (EncodeStream), as utterance item.utt of `out`.

@@ -3,10 +3,12 @@
 // the model's rate; features computed per batch, from the augmented waveform when training
 // with augmentation, else once and kept.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "attn/audio/augment.h"
+#include "attn/audio/speaker_cmvn.h"
 #include "attn/audio/speech_model_file.h"
 #include "attn/train/classify.h"
 #include "attn/data/labelled_files.h"
@@ -35,7 +37,9 @@ class SpeechTask : public ModelTask<SpeechClassifier> {
   // With augment options that touch the waveform, features are recomputed per training batch
   // (seeded by the step's seed and the item); SpecAugment applies to training batches only.
   // mel_warps: outside training, the logits are the log of the probabilities averaged over the
-  // features at these warps (test-time warp averaging; empty: none).
+  // features at these warps (test-time warp averaging; empty: none). With --cmvn spk, names are
+  // the utt2spk keys, and every item (augmented or warped too) is normalised with the statistics
+  // of its speaker's clean features.
   SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
              const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
              AugmentOptions augment = {}, std::vector<float> mel_warps = {});
@@ -49,6 +53,7 @@ class SpeechTask : public ModelTask<SpeechClassifier> {
   const std::vector<std::string>& names_;
   AugmentOptions augment_;
   std::vector<Tensor> compute_all(double mel_warp) const;  // every item's features at the warp
+  std::optional<SpeakerCmvn> speakers_;  // --cmvn spk: the statistics of the clean features
   std::vector<Tensor> clean_;  // features without augmentation
   std::vector<std::vector<Tensor>> warped_;  // [warp][item]: at each of the test-time warps
   std::vector<Tensor> batch_;  // this batch's augmented features

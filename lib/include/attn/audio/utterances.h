@@ -2,8 +2,10 @@
 // The recordings a batch command reads, in order: paths from the command line, and for "-" or
 // --wav-scp, lines of a list ("utt<TAB>path", "utt path" or a bare path, Kaldi's wav.scp form).
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "attn/audio/wav_list.h"
@@ -25,8 +27,17 @@ class Utterances {
   // The next utterance; false when all are done. A bad list line throws attn::Error naming
   // "list:line" (a --keep-going loop reports it and calls next again).
   bool next(Utterance& u);
+  // From here on every utterance and list error next() gives is kept, and rewind() starts over
+  // with them: a second pass over a list that can be read once (stdin), for statistics that
+  // need every recording first (per-speaker CMVN).
+  void remember() { remembering_ = true; }
+  void rewind() { replayed_ = 0; }
 
  private:
+  bool read_next(Utterance& u);
+  std::vector<std::variant<Utterance, std::exception_ptr>> kept_;
+  bool remembering_ = false;
+  std::optional<size_t> replayed_;  // set: replaying kept_ from this position
   std::vector<std::string> args_, lists_;
   std::FILE* stdin_stream_;
   size_t next_arg_ = 0, next_list_ = 0;

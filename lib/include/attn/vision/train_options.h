@@ -19,7 +19,7 @@ void for_each_image_input_option(TrainSettings& s, Visit&& visit) {
   visit(declare("fit", s.fit, "How other sizes become S x S: centre crop, pad with black, or stretch")
             .named({{"crop", Fit::Crop}, {"pad", Fit::Pad}, {"stretch", Fit::Stretch}}));
   visit(declare("stem", s.model.stem,
-                "Patch embedding: one linear map per patch, or 3x3 stride-2 convolutions (patch a power of two)")
+                "Patch embedding: one linear map per patch, or 3x3 stride-2 convolutions (default: conv when the patch is a power of two)")
             .named({{"linear", StemKind::Linear}, {"conv", StemKind::Conv}}));
   visit(declare("patch", s.patch, "Patch side p, dividing S (default: the smallest giving at most 8 x 8 patches)").range(1, 1024));
 }

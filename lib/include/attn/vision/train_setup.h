@@ -28,7 +28,7 @@ ImageSummary summarize_training(const ImageSource& source, const data::BadItemHa
 void keep_saved_input(const ImageModel& saved, TrainSettings& s);
 
 // The defaults from the images (vit_defaults) for what was not given: the side, channels and
-// patch when 0, the test shift when -1, and crop-padding, erase, drop-path, label-smoothing,
+// patch when 0, the test shift when -1, and stem, crop-padding, erase, drop-path, label-smoothing,
 // epochs and batch-size unless `given`.
 void derive_settings(const ImageSummary& summary, const GivenSetting& given, TrainSettings& s, int& epochs,
                      int& batch_size);

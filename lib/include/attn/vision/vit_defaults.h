@@ -3,6 +3,7 @@
 // input side from the images' median side, the patch from that side, grey or colour, and how
 // much regularisation and how many epochs and images per step suit the number of images.
 #include "attn/vision/labelled_images.h"
+#include "attn/vision/vit.h"
 
 namespace attn::vision {
 
@@ -23,6 +24,10 @@ int default_patch(int size);
 // The defaults for images summarised by `s`; image_size > 0 is the side already chosen (given,
 // or kept from --init), which the patch and the crop padding follow.
 ViTDefaults vit_defaults(const ImageSummary& s, int image_size = 0);
+
+// The convolutional stem when the patch allows it (a power of two), else the linear embedding:
+// on the Fashion-MNIST validation slice with the other defaults it scored higher (README).
+StemKind default_stem(int patch);
 
 // Test-time shifts (test_shift.h) for a run with this crop padding: 1 pixel when training saw
 // shifted crops (+0.9 points on the Fashion-MNIST validation slice, assets/models/README.md),
