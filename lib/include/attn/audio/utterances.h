@@ -27,9 +27,9 @@ class Utterances {
   // The next utterance; false when all are done. A bad list line throws attn::Error naming
   // "list:line" (a --keep-going loop reports it and calls next again).
   bool next(Utterance& u);
-  // From here on every utterance and list error next() gives is kept, and rewind() starts over
-  // with them: a second pass over a list that can be read once (stdin), for statistics that
-  // need every recording first (per-speaker CMVN).
+  // From here on every utterance and list error next() gives is kept, and rewind(), once next()
+  // has returned false, starts over with them: a second pass over a list that can be read once
+  // (stdin), for statistics that need every recording first (per-speaker CMVN).
   void remember() { remembering_ = true; }
   void rewind() { replayed_ = 0; }
 
