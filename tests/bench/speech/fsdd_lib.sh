@@ -6,8 +6,8 @@
 # per digit) to the training list; `-cmvn` drops the per-utterance CMVN (--cmvn utt --norm-vars)
 # from BASE_FLAGS, for recordings normalised per speaker by speaker_equalize.py; `+spk` makes it
 # per-speaker CMVN (--cmvn spk), with an utt2spk of the run's lists (speaker: the file name's
-# second field; each espeak-ng voice is a speaker); `-normvars` drops --norm-vars. None of them
-# is passed to attn-speech.
+# second field; each espeak-ng voice is a speaker); `-normvars` drops --norm-vars; `=NAME=VALUE`
+# gives BASE_FLAGS' --NAME another value. None of them is passed to attn-speech.
 export OMP_WAIT_POLICY=passive
 fsdd_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FSDD_SPEAKERS=(jackson nicolas yweweler lucas)
@@ -49,6 +49,8 @@ declare -A SETTINGS=(
   [espeak-vtlp-max-tta-spk-mean]="+espeak +spk -normvars --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [espeak-vtlp-max-tta-spk-vad]="+espeak +spk --vad --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [vtlp-max-tta-spk]="+spk --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-e50]="+espeak +spk =epochs=50 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-seed2]="+espeak +spk =seed=2 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 
@@ -93,6 +95,9 @@ fsdd_run() {
           *) base+=("${BASE_FLAGS[i]}") ;;
         esac
       done
+    elif [[ $f == =*=* ]]; then  # =NAME=VALUE: BASE_FLAGS' --NAME takes VALUE
+      f=${f#=}
+      for ((i = 0; i < ${#base[@]}; i++)); do [ "${base[i]}" != "--${f%%=*}" ] || base[i + 1]=${f#*=}; done
     elif [ "$f" = -normvars ]; then
       for ((i = 0; i < ${#base[@]}; i++)); do [ "${base[i]}" != --norm-vars ] || unset 'base[i]'; done
       base=("${base[@]}")
