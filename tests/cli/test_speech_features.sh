@@ -53,6 +53,26 @@ grep -q "^a $T/f.ark:2$" "$T/f.scp" && _pass || _fail "scp offset of the first e
 run attn-speech mfcc --wav-scp "$T/wav.scp" --cmvn utt --norm-vars
 expect_exit 0; expect_stdout_has "b  ["
 
+step "--cmvn spk: statistics pooled per speaker over a list read once from stdin; shards agree with the whole"
+printf 'a\t%s\nb %s\nc %s\n' "$W8" "$W16" "$W8" >"$T/spk.scp"
+printf 'a s1\nb s1\nc s2\n' >"$T/utt2spk"
+run attn-speech mfcc --cmvn spk --utt2spk "$T/utt2spk" --format jsonl - <"$T/spk.scp"
+expect_exit 0
+cp "$OUT" "$T/spk_all.jsonl"
+python3 - "$T/spk_all.jsonl" <<'PY' && _pass || _fail "per-speaker means"
+import json, sys
+utts = {j["id"]: j["frames"] for j in map(json.loads, open(sys.argv[1]))}
+def means(rows): return [sum(c) / len(rows) for c in zip(*rows)]
+assert sorted(utts) == ["a", "b", "c"]
+assert max(abs(m) for m in means(utts["a"] + utts["b"])) < 1e-3   # s1 pooled
+assert max(abs(m) for m in means(utts["c"])) < 1e-3               # s2 alone
+assert max(abs(m) for m in means(utts["a"])) > 0.1                # not per utterance
+PY
+for i in 0 1; do attn-speech mfcc --cmvn spk --utt2spk "$T/utt2spk" --format jsonl --shard "$i/2" - <"$T/spk.scp" >"$T/spk_$i.jsonl"; done
+[ "$(sort "$T/spk_0.jsonl" "$T/spk_1.jsonl")" = "$(sort "$T/spk_all.jsonl")" ] && _pass || _fail "shards differ from the whole run"
+run attn-speech mfcc --cmvn spk "$W8"; expect_error 2 "--cmvn spk needs --utt2spk"
+run attn-speech mfcc --cmvn utt --utt2spk "$T/utt2spk" "$W8"; expect_error 2 "--utt2spk is only used with --cmvn spk"
+
 step "bad inputs: one line, exit 1"
 : >"$T/zero.wav"
 run attn-speech mfcc "$T/zero.wav"; expect_error 1 "$T/zero.wav: not an audio file"

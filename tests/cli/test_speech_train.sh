@@ -135,12 +135,23 @@ acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])
 "$PY" -c "assert $acc >= 0.9" && _pass || _fail "accuracy $acc below 0.9 with --cmvn spk"
 attn-speech info --model "$T/spk.safetensors" --format json | "$PY" -c "
 import json,sys; assert json.load(sys.stdin)['config']['postprocess']['cmvn']=='spk'" && _pass || _fail "cmvn spk not stored"
-run attn-speech predict --model "$T/spk.safetensors" "$T/test/sweep/3.wav" --utt2spk "$T/utt2spk"
+run attn-speech predict --model "$T/spk.safetensors" "$T"/test/*/*.wav --utt2spk "$T/utt2spk"
 expect_exit 0
+right=$(awk -F'\t' '{ n = split($1, p, "/"); if (p[n - 1] == $2) r++ } END { print r + 0 }' "$OUT")
+[ "$right" -ge 27 ] && _pass || _fail "predict got $right of 30 right with --cmvn spk"
 run attn-speech predict --model "$T/spk.safetensors" "$T/test/sweep/3.wav"
 expect_error 1 "per-speaker CMVN (--cmvn spk) needs --utt2spk FILE"
 run attn-speech train --data "$T/train" -o "$T/out.safetensors" "${TINY[@]}" --cmvn spk
 expect_error 2 "--cmvn spk needs --utt2spk FILE"
+run attn-speech eval --model "$T/spk.safetensors" --data "$T/test"
+expect_error 2 "--cmvn spk needs --utt2spk FILE"
+run attn-speech train --data "$T/train" -o "$T/out.safetensors" "${TINY[@]}" --utt2spk "$T/utt2spk"
+expect_error 2 "--utt2spk is only used with --cmvn spk"
+grep -v '/train/low/1.wav' "$T/utt2spk" >"$T/utt2spk.train"
+ONESPK=("${TINY[@]}"); ONESPK[13]=1  # --epochs 1
+run attn-speech train --data "$T/train" -o "$T/kgspk.safetensors" "${ONESPK[@]}" --cmvn spk --utt2spk "$T/utt2spk.train" --keep-going --quiet
+expect_exit 1; expect_stderr_has "train/low/1.wav' is not in --utt2spk"; expect_stderr_has "warning: 1 item failed"
+[ -s "$T/kgspk.safetensors" ] && _pass || _fail "no model with --keep-going"
 grep -v '/low/1.wav' "$T/utt2spk" >"$T/utt2spk.part"
 run attn-speech predict --model "$T/spk.safetensors" "$T/test/low/1.wav" "$T/test/low/2.wav" --utt2spk "$T/utt2spk.part" --keep-going
 expect_exit 1; expect_stderr_has "low/1.wav' is not in --utt2spk"; expect_stderr_has "warning: 1 item failed"

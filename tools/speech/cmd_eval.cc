@@ -22,6 +22,7 @@ struct EvalArgs {
 int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
   const audio::SpeechModel model = a.model.load(builtin, [&](const SafeTensorsFile& f) { return audio::load_speech_model(f, a.reading); });
   BatchErrors errors(common.keep_going);
+  as_usage_error([&] { model.features.validate(); });  // e.g. a --cmvn spk model without --utt2spk
   const audio::LabelledAudio data = audio::read_labelled_audio(a.data, model.features, errors.on_bad_item());
   const LabelIds ids = audio::label_ids(data, model.labels);
   audio::SpeechTask task(*model.classifier, model.features, data.waves, data.paths, {}, model.mel_warps);

@@ -49,6 +49,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
       [](const audio::SpeechModel& m) { return model_settings(m.classifier->config(), m.features); });
   if (base) {
     p = base->features;
+    as_usage_error([&] { p.validate(); });  // e.g. a --cmvn spk model without --utt2spk
     a.model = base->classifier->config();
     a.encoder.apply_given_dropout(a.model, cmd);
   } else {

@@ -15,6 +15,7 @@ void PipelineOptions::validate() const {
   if (norm_vars && cmvn == CmvnMode::None) throw Error("--norm-vars needs --cmvn utt or spk");
   if (cmvn == CmvnMode::Speaker && utt2spk.empty())
     throw Error("--cmvn spk needs --utt2spk FILE (Kaldi's utt2spk: 'utt speaker' per line)");
+  if (cmvn != CmvnMode::Speaker && !utt2spk.empty()) throw Error("--utt2spk is only used with --cmvn spk");
   if (vad.enabled) {
     if (features.htk_compat || (features.kind == FeatureKind::Fbank && !features.use_energy))
       throw Error("--vad reads the log energy in column 0: it needs mfcc, or fbank with --use-energy, without --htk-compat");

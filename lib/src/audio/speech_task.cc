@@ -51,6 +51,14 @@ LabelledAudio read_labelled_audio(const std::string& data, const PipelineOptions
   if (all.paths.empty()) throw Error(data + ": no recordings");
   std::vector<std::exception_ptr> failed;
   all.waves = read_all(all.paths, p, &failed);
+  if (p.cmvn == CmvnMode::Speaker) {  // a recording without a speaker is a bad item too
+    const SpeakerCmvn speakers(p.utt2spk, p.dim(), p.norm_vars);
+    for (size_t i = 0; i < all.paths.size(); ++i) try {
+        if (!failed[i]) speakers.speaker(all.paths[i]);
+      } catch (const Error&) {
+        failed[i] = std::current_exception();
+      }
+  }
   LabelledAudio out;  // the readable ones, in order; the others are errors' items
   for (size_t i = 0; i < all.paths.size(); ++i) {
     if (failed[i]) {  // skipped if the handler returns

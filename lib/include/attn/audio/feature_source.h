@@ -44,7 +44,8 @@ class FeatureSource {
   // The loop predict and encode share: every item that is `mine` (by 0-based input position) to
   // `use`, in input order, which loads or streams it; a bad list line (item "") or a bad
   // recording or matrix (item: its `where`) goes to on_bad_item (data::run_item). Items not
-  // mine are not read.
+  // mine are not read, except by the --cmvn spk statistics pass (every shard reads every
+  // recording for it, and a list on stdin is read to its end first).
   void each(const std::function<bool(int64_t index)>& mine, const data::BadItemHandler& on_bad_item,
             const std::function<void(FeatureItem&)>& use);
 

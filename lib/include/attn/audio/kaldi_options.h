@@ -114,8 +114,9 @@ void for_each_reading_option(ReadingOptions& r, Visit&& visit) {
                 "Refuse audio whose sample rate is not --sample-frequency (default: resample with libsamplerate)")
             .fixed_if(false));
   visit(declare("utt2spk", r.utt2spk,
-                "Kaldi utt2spk ('utt speaker' per line; utt: the wav.scp id or the path) for --cmvn spk, whose "
-                "statistics come from each speaker's recordings in this run")
+                "Kaldi utt2spk for --cmvn spk models and features: 'utt speaker' per line, utt the wav.scp id or "
+                "else the recording's path as messages name it. A speaker's statistics come from its recordings "
+                "in this run, so give each speaker's recordings together, not one at a time")
             .shown_as("FILE")
             .fixed_if(false));
 }

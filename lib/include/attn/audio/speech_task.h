@@ -22,8 +22,8 @@ struct LabelledAudio {
 };
 
 // A folder per label or a path<TAB>label list; every file read (in parallel) at the rate of
-// `p`. A file that cannot be read goes to on_bad_item, which skips it by returning (without a
-// handler, the first such error is thrown).
+// `p`. A file that cannot be read (or, with --cmvn spk, has no speaker) goes to on_bad_item,
+// which skips it by returning (without a handler, the first such error is thrown).
 LabelledAudio read_labelled_audio(const std::string& data, const PipelineOptions& p,
                                   const data::BadItemHandler& on_bad_item = {});
 // Each item's label id in `labels` (one label per item); an unknown label is an attn::Error

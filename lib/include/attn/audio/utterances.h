@@ -47,7 +47,8 @@ class Utterances {
 // The loop of the batch commands over items that next(item) gives until it returns false: each
 // that is `mine(index)` (by 0-based input position) goes to use(item), in input order; a bad
 // list line (item "") or a bad item (its `where`) goes to on_bad_item (data::run_item), and the
-// loop carries on. Items not mine are not read.
+// loop carries on. Items not mine are not read here (a --cmvn spk statistics pass before the
+// loop reads them all).
 template <class Item, class Next, class Mine, class Use>
 void each_item(Next&& next, Mine&& mine, const data::BadItemHandler& on_bad_item, Use&& use) {
   for (int64_t index = 0;; ++index) {
