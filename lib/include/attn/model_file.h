@@ -45,9 +45,9 @@ class ConfigReader {
   double number(const char* field, double lo, double hi) const;
   bool boolean(const char* field) const;
   std::string string(const char* field) const;
-  // A string that must be one of `names`; returns the matching value.
-  template <class Enum>
-  Enum choice(const char* field, std::initializer_list<std::pair<const char*, Enum>> names) const {
+  // A string that must be one of `names` (pairs of a name and its value); returns the value.
+  template <class Enum, class Names = std::initializer_list<std::pair<const char*, Enum>>>
+  Enum choice(const char* field, const Names& names) const {
     const std::string s = string(field);
     for (const auto& [name, value] : names)
       if (s == name) return value;

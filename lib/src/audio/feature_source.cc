@@ -33,10 +33,7 @@ FeatureSource::FeatureSource(std::vector<std::string> inputs, std::vector<std::s
   if (recordings.empty() && lists.empty() && archives_.empty()) recordings.push_back("-");
   const bool any_recordings = !recordings.empty() || !lists.empty();
   audio_.emplace(std::move(recordings), std::move(lists), stdin_);
-  if (p.cmvn == CmvnMode::Speaker && any_recordings) {
-    speakers_.emplace(p.utt2spk, p.dim(), p.norm_vars);
-    accumulate_speakers(*audio_, p, *speakers_);
-  }
+  if (any_recordings) speakers_ = speaker_statistics(*audio_, p);
 }
 
 FeatureSource::~FeatureSource() {

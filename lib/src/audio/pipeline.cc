@@ -10,6 +10,18 @@
 
 namespace attn::audio {
 
+const std::vector<std::pair<std::string, CmvnMode>>& cmvn_modes() {
+  static const std::vector<std::pair<std::string, CmvnMode>> modes = {
+      {"none", CmvnMode::None}, {"utt", CmvnMode::Utterance}, {"spk", CmvnMode::Speaker}};
+  return modes;
+}
+
+const std::string& cmvn_mode_name(CmvnMode m) {
+  for (const auto& [name, mode] : cmvn_modes())
+    if (mode == m) return name;
+  return cmvn_modes().front().first;  // not reached: every mode is listed
+}
+
 void PipelineOptions::validate() const {
   features.validate();
   if (norm_vars && cmvn == CmvnMode::None) throw Error("--norm-vars needs --cmvn utt or spk");

@@ -79,17 +79,20 @@ FrameSink SpeakerCmvn::applying(const std::string& utt, const FrameSink& sink) c
   };
 }
 
-void accumulate_speakers(Utterances& recordings, const PipelineOptions& p, SpeakerCmvn& cmvn) {
+std::optional<SpeakerCmvn> speaker_statistics(Utterances& recordings, const PipelineOptions& p) {
+  if (p.cmvn != CmvnMode::Speaker) return std::nullopt;
+  std::optional<SpeakerCmvn> cmvn(std::in_place, p.utt2spk, p.dim(), p.norm_vars);
   recordings.remember();
   for (bool more = true; more;) {
     try {
       Utterance u;
       more = recordings.next(u);
-      if (more) compute_file_features(u.entry.path, p, [&](const float* rows, int64_t n) { cmvn.accumulate(u.entry.utt, rows, n); });
+      if (more) compute_file_features(u.entry.path, p, [&](const float* rows, int64_t n) { cmvn->accumulate(u.entry.utt, rows, n); });
     } catch (const Error&) {
     }
   }
   recordings.rewind();
+  return cmvn;
 }
 
 }  // namespace attn::audio

@@ -1,7 +1,5 @@
 #include "attn/audio/speech_batch.h"
 
-#include <optional>
-
 #include "attn/audio/encode_stream.h"
 #include "attn/audio/speaker_cmvn.h"
 #include "attn/audio/speech_predict.h"
@@ -10,11 +8,7 @@ namespace attn::audio {
 
 void write_features(Utterances& recordings, const PipelineOptions& p, FeatureOutput& out, const ItemFilter& mine,
                     const data::BadItemHandler& on_bad_item) {
-  std::optional<SpeakerCmvn> speakers;
-  if (p.cmvn == CmvnMode::Speaker) {  // every shard's statistics from all the recordings
-    speakers.emplace(p.utt2spk, p.dim(), p.norm_vars);
-    accumulate_speakers(recordings, p, *speakers);
-  }
+  const std::optional<SpeakerCmvn> speakers = speaker_statistics(recordings, p);  // every shard: all recordings'
   const auto next = [&](Utterance& u) { return recordings.next(u); };
   each_item<Utterance>(next, mine, on_bad_item, [&](Utterance& u) {
     out.write(u.entry.utt, p.dim(), [&](const FrameSink& sink) {

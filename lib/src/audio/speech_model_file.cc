@@ -19,7 +19,7 @@ json postprocess_json(const PipelineOptions& p) {
           {"vad", {{"enabled", v.enabled}, {"energy_threshold", v.energy_threshold},
                    {"energy_mean_scale", v.energy_mean_scale}, {"frames_context", v.frames_context},
                    {"proportion_threshold", v.proportion_threshold}}},
-          {"cmvn", p.cmvn == CmvnMode::Utterance ? "utt" : p.cmvn == CmvnMode::Speaker ? "spk" : "none"},
+          {"cmvn", cmvn_mode_name(p.cmvn)},
           {"norm_vars", p.norm_vars}};
 }
 
@@ -47,7 +47,7 @@ PipelineOptions pipeline_from(const ConfigReader& config) {
   const ConfigReader post = config.object("postprocess");
   p.deltas.order = int(post.integer("delta_order", 0, 4));
   p.deltas.window = int(post.integer("delta_window", 1, 100));
-  p.cmvn = post.choice<CmvnMode>("cmvn", {{"none", CmvnMode::None}, {"utt", CmvnMode::Utterance}, {"spk", CmvnMode::Speaker}});
+  p.cmvn = post.choice<CmvnMode>("cmvn", cmvn_modes());
   p.norm_vars = post.boolean("norm_vars");
   p.vad = vad_from(post);
   return p;

@@ -101,7 +101,6 @@ SpeechTask::SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
   for (const float w : mel_warps) warped_.push_back(compute_all(w));
   if (features_.cmvn != CmvnMode::Speaker) return;
   speakers_.emplace(features_.utt2spk, features_.dim(), features_.norm_vars);
-  for (size_t i = 0; i < clean_.size(); ++i) speakers_->speaker(names_[i]);  // each has one
   for (size_t i = 0; i < clean_.size(); ++i) speakers_->accumulate(names_[i], clean_[i].data(), clean_[i].dim(0));
   for (size_t i = 0; i < clean_.size(); ++i) {
     speakers_->apply(names_[i], clean_[i]);

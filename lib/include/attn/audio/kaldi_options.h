@@ -91,7 +91,7 @@ void for_each_kaldi_option(KaldiOptions& k, std::optional<FeatureKind> only, Vis
   visit(post("delta-order", p.deltas.order, "Delta order with --deltas (2: 13 -> 39)").range(1, 4).fixed_if(k.deltas));
   visit(post("delta-window", p.deltas.window, "Delta window with --deltas").range(1, 100));
   visit(post("cmvn", p.cmvn, "Mean normalisation (apply-cmvn): none, per utterance, or per speaker (needs --utt2spk)")
-            .named({{"none", CmvnMode::None}, {"utt", CmvnMode::Utterance}, {"spk", CmvnMode::Speaker}}));
+            .named(cmvn_modes()));
   visit(post("norm-vars", p.norm_vars, "With --cmvn utt or spk, also scale to unit variance"));
   visit(post("vad", v.enabled,
              "Keep only the voiced frames (Kaldi compute-vad on the log energy in column 0), after deltas and before CMVN"));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "attn/audio/features.h"
@@ -40,6 +41,9 @@ class FrameStream {
 
 // apply-cmvn: none, per utterance, or per speaker (speaker_cmvn.h: the caller applies it).
 enum class CmvnMode { None, Utterance, Speaker };
+// Their --cmvn names, as models store them too: none, utt, spk.
+const std::vector<std::pair<std::string, CmvnMode>>& cmvn_modes();
+const std::string& cmvn_mode_name(CmvnMode m);
 
 struct PipelineOptions {
   FeatureOptions features;

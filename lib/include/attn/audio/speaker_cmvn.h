@@ -45,9 +45,10 @@ class SpeakerCmvn {
   std::map<std::string, CmvnStats> stats_;
 };
 
-// The statistics pass: every recording's features (p without CMVN) added to its speaker's
-// statistics. Recordings and list lines that fail are left to the caller's own pass, which
-// reports them. `recordings` must not have been read from yet; it is rewound for that pass.
-void accumulate_speakers(Utterances& recordings, const PipelineOptions& p, SpeakerCmvn& cmvn);
+// With --cmvn spk, the statistics pass: every recording's features (p without CMVN) added to its
+// speaker's statistics; otherwise none. Recordings and list lines that fail are left to the
+// caller's own pass, which reports them. `recordings` must not have been read from yet; it is
+// rewound for that pass.
+std::optional<SpeakerCmvn> speaker_statistics(Utterances& recordings, const PipelineOptions& p);
 
 }  // namespace attn::audio
