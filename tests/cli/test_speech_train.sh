@@ -157,6 +157,32 @@ run attn-speech predict --model "$T/spk.safetensors" "$T/test/low/1.wav" "$T/tes
 expect_exit 1; expect_stderr_has "low/1.wav' is not in --utt2spk"; expect_stderr_has "warning: 1 item failed"
 [ "$(wc -l <"$OUT")" = 1 ] && _pass || _fail "one prediction expected"
 
+step "an ensemble: --model given twice averages the two models' probabilities"
+# m and m3 differ in training only (--vtlp), so they share labels and features.
+for m in m m3; do
+  attn-speech predict --model "$T/$m.safetensors" "$T"/test/*/*.wav --top-k 3 --format jsonl >"$T/$m.jsonl"
+done
+run attn-speech predict --model "$T/m.safetensors" "$T"/test/*/*.wav --model "$T/m3.safetensors" --top-k 3 --format jsonl
+expect_exit 0
+"$PY" - "$T/m.jsonl" "$T/m3.jsonl" "$OUT" <<'PY' && _pass || _fail "ensemble probabilities are not the members' mean"
+import json, sys
+a, b, e = ([json.loads(l) for l in open(f)] for f in sys.argv[1:])
+assert len(a) == len(b) == len(e) == 30
+for x, y, z in zip(a, b, e):
+    px, py = ({l["label"]: l["prob"] for l in r["labels"]} for r in (x, y))
+    assert x["id"] == z["id"]
+    for l in z["labels"]:
+        assert abs(l["prob"] - (px[l["label"]] + py[l["label"]]) / 2) < 2e-6, (z, x, y)
+PY
+run attn-speech eval --model "$T/m.safetensors" --model "$T/m3.safetensors" --data "$T/test" --format json
+expect_exit 0
+acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$OUT")
+"$PY" -c "assert $acc >= 0.9" && _pass || _fail "ensemble accuracy $acc below 0.9"
+run attn-speech eval --model "$T/m.safetensors" --model "$T/spk.safetensors" --data "$T/test" --utt2spk "$T/utt2spk"
+expect_error 1 "spk.safetensors: cannot join an ensemble with $T/m.safetensors: its feature option /postprocess/cmvn is \"spk\", the first model's \"none\""
+run attn-speech info --model "$T/m.safetensors" --model "$T/m3.safetensors"
+expect_exit 2
+
 step "train: bad data and no output left behind"
 mkdir -p "$T/one/only"; cp "$T/test/low/0.wav" "$T/one/only/"
 run attn-speech train --data "$T/one" -o "$T/out.safetensors" "${TINY[@]}"

@@ -69,6 +69,15 @@ CLI::App* add_model_subcommand(CLI::App& app, const std::string& name, const std
   return cmd;
 }
 
+CLI::App* add_model_subcommand(CLI::App& app, const std::string& name, const std::string& help,
+                               CommonOptions& common, std::vector<std::string>& models, const std::string& model_help) {
+  CLI::App* cmd = app.add_subcommand(name, help);
+  add_common_flags(*cmd, common);
+  add_keep_going_flag(*cmd, common);
+  cmd->add_option("-m,--model", models, model_help)->allow_extra_args(false)->type_name("MODEL");
+  return cmd;
+}
+
 CLI::App* add_train_subcommand(CLI::App& app, const std::string& help, CommonOptions& common) {
   CLI::App* cmd = app.add_subcommand("train", help);
   add_common_flags(*cmd, common);

@@ -54,6 +54,10 @@ void apply_common_flags(const CommonOptions& options);
 // built-in model by default, which `model_help` names).
 CLI::App* add_model_subcommand(CLI::App& app, const std::string& name, const std::string& help,
                                CommonOptions& common, std::string& model, const std::string& model_help);
+// The same with --model that may be given more than once (each time one file, so that it never
+// takes a positional argument that follows it).
+CLI::App* add_model_subcommand(CLI::App& app, const std::string& name, const std::string& help,
+                               CommonOptions& common, std::vector<std::string>& models, const std::string& model_help);
 // `train`: the common flags, --seed and --keep-going.
 CLI::App* add_train_subcommand(CLI::App& app, const std::string& help, CommonOptions& common);
 

@@ -9,6 +9,7 @@
 //   model.add_override<std::vector<float>>(*cmd, "--test-warps", "Mel warps (default: the model's)",
 //                                          [](audio::SpeechModel& m, const std::vector<float>& w) { m.mel_warps = w; });
 //   ... const audio::SpeechModel m = model.load(builtin, [](const SafeTensorsFile& f) { return audio::load_speech_model(f); });
+// A command that averages an ensemble lets --model be given more than once and calls load_all.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,7 +34,7 @@ class ModelChoice {
   // The subcommand as add_model_subcommand registers it: the common flags, --keep-going, --model.
   CLI::App* add_subcommand(CLI::App& app, const std::string& name, const std::string& help, CommonOptions& common,
                            const std::string& model_help) {
-    return add_model_subcommand(app, name, help, common, path_, model_help);
+    return add_model_subcommand(app, name, help, common, paths_, model_help);
   }
 
   // FLAG VALUE on `cmd`: once the model is read, set(model, VALUE) overrides what it stores. An
@@ -57,13 +58,40 @@ class ModelChoice {
   // applied in the order they were added.
   template <class Read>
   Model load(Builtin builtin, Read&& read) const {
-    Model model = read(open_model_or_builtin(path_, builtin));
+    if (paths_.size() > 1) throw UsageError("--model: given " + std::to_string(paths_.size()) + " times, this command reads one model");
+    return load_one(paths_.empty() ? "" : paths_[0], builtin, read);
+  }
+
+  // Every --model (an ensemble; the built-in model without one), each read by read(file) with the
+  // overrides applied. check(first, other) throws an attn::Error if another cannot join the
+  // first, which becomes "MODEL: cannot join an ensemble with FIRST: <why>".
+  template <class Read, class Check>
+  std::vector<Model> load_all(Builtin builtin, Read&& read, Check&& check) const {
+    std::vector<Model> models;
+    if (paths_.size() <= 1) {
+      models.push_back(load(builtin, read));
+      return models;
+    }
+    for (const std::string& path : paths_) {
+      models.push_back(load_one(path, builtin, read));
+      try {
+        check(models.front(), models.back());
+      } catch (const Error& e) {
+        throw Error(path + ": cannot join an ensemble with " + paths_[0] + ": " + e.what());
+      }
+    }
+    return models;
+  }
+
+ private:
+  template <class Read>
+  Model load_one(const std::string& path, Builtin builtin, Read& read) const {
+    Model model = read(open_model_or_builtin(path, builtin));
     for (const auto& apply : overrides_) apply(model);
     return model;
   }
 
- private:
-  std::string path_;  // --model; empty: the built-in model
+  std::vector<std::string> paths_;  // each --model; none: the built-in model
   std::vector<std::function<void(Model&)>> overrides_;
 };
 

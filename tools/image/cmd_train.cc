@@ -23,7 +23,7 @@ struct TrainArgs {
 // The settings an image model is trained with, from its config, in the declared lists: --init
 // fixes its architecture and how it reads an image.
 SettingsTable model_settings(const vision::ViTConfig& m, vision::Fit fit) {
-  vision::TrainSettings saved{.image_size = m.image_size, .channels = m.channels, .patch = m.patch, .fit = fit, .model = m};
+  vision::TrainSettings saved{.image_size = m.image_size, .channels = m.channels, .patch = m.patch, .fit = fit, .model = m, .train = {}};
   SettingsTable s;
   vision::for_each_image_input_option(saved, FixedOptions{s});
   s.note(fmt::format("({} patches)", m.tokens() - 1)).group();  // after --patch, the list's last

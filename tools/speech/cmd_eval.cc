@@ -20,12 +20,15 @@ struct EvalArgs {
 };
 
 int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
-  const audio::SpeechModel model = a.model.load(builtin, [&](const SafeTensorsFile& f) { return audio::load_speech_model(f, a.reading); });
+  const std::vector<audio::SpeechModel> models = load_ensemble(a.model, builtin, a.reading);
+  const audio::SpeechModel& model = models.front();
   BatchErrors errors(common.keep_going);
   as_usage_error([&] { model.features.validate(); });  // e.g. a --cmvn spk model without --utt2spk
   const audio::LabelledAudio data = audio::read_labelled_audio(a.data, model.features, errors.on_bad_item());
   const LabelIds ids = audio::label_ids(data, model.labels);
-  audio::SpeechTask task(*model.classifier, model.features, data.waves, data.paths, {}, model.mel_warps);
+  audio::Members others = members_of(models);
+  others.erase(others.begin());
+  audio::SpeechTask task(*model.classifier, model.features, data.waves, data.paths, {}, model.mel_warps, others);
   const Evaluation ev = evaluate(task, ClassifyConfig{}, ids);
   write_metrics(a.format, ev.confusion, model.labels);
   return errors.finish();
@@ -35,7 +38,7 @@ int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
 
 Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = args->model.add_subcommand(app, "eval", "Evaluate a model on labelled recordings", common, kModelHelp);
+  CLI::App* cmd = args->model.add_subcommand(app, "eval", "Evaluate a model (or an ensemble) on labelled recordings", common, kEnsembleModelHelp);
   add_data_option(*cmd, args->data, true, "Recordings: a folder per label, or a path<TAB>label list");
   audio::for_each_reading_option(args->reading, OptionFlags{*cmd});
   add_report_format_option(*cmd, args->format);

@@ -21,13 +21,15 @@ struct PredictArgs {
 };
 
 int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin builtin) {
-  const audio::SpeechModel model = a.model.load(builtin, [&](const SafeTensorsFile& f) { return audio::load_speech_model(f, a.reading); });
+  const std::vector<audio::SpeechModel> models = load_ensemble(a.model, builtin, a.reading);
+  const audio::SpeechModel& model = models.front();
+  const audio::Members members = members_of(models);
   audio::FeatureSource source(a.inputs, a.lists, model.features);
   PredictionOutput output(a.out, model.labels);
   BatchErrors errors(common.keep_going);
   // One utterance at a time keeps the output streaming and memory bounded.
   source.each([&](int64_t i) { return a.out.shard.mine(i); }, errors.on_bad_item(), [&](audio::FeatureItem& item) {
-    output.write(output.make(item.utt, audio::item_probs(*model.classifier, source, item, model.mel_warps)));
+    output.write(output.make(item.utt, audio::item_probs(members, source, item, model.mel_warps)));
   });
   return errors.finish();
 }
@@ -36,7 +38,7 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
 
 Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<PredictArgs>();
-  CLI::App* cmd = args->model.add_subcommand(app, "predict", "Label each utterance (default model: spoken digits 0-9)", common, kModelHelp);
+  CLI::App* cmd = args->model.add_subcommand(app, "predict", "Label each utterance (default model: spoken digits 0-9)", common, kEnsembleModelHelp);
   cmd->footer("Inputs: recordings, '-' (a list on stdin), --wav-scp lists, or Kaldi archives as ark:FILE / ark:- "
               "(features must have the model's dimension).\n"
               "Example: attn-speech mfcc --sample-frequency 8000 --deltas --cmvn utt a.wav | attn-speech predict ark:-");

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "attn/audio/speech_model_file.h"
+#include "attn/audio/speech_predict.h"
 #include "common/model_choice.h"
 #include "common/tool_main.h"
 
@@ -14,6 +15,23 @@ namespace attn::tools::speech {
 
 // --model's help: what the default is.
 inline constexpr const char* kModelHelp = "Model file (default: the built-in spoken-digit model)";
+// eval's and predict's: --model may be repeated.
+inline constexpr const char* kEnsembleModelHelp =
+    "Model file (default: the built-in spoken-digit model). Given more than once: an ensemble, whose probabilities are "
+    "averaged; its models must have the same labels and feature options, and the first one's test warps are used";
+
+// Every --model of eval or predict (an ensemble when more than one).
+inline std::vector<audio::SpeechModel> load_ensemble(const ModelChoice<audio::SpeechModel>& choice, Builtin builtin,
+                                                     const audio::ReadingOptions& reading) {
+  return choice.load_all(
+      builtin, [&](const SafeTensorsFile& f) { return audio::load_speech_model(f, reading); }, audio::check_ensemble_member);
+}
+// The classifiers of `models`, the first first.
+inline audio::Members members_of(const std::vector<audio::SpeechModel>& models) {
+  audio::Members members;
+  for (const auto& m : models) members.push_back(m.classifier.get());
+  return members;
+}
 
 Command add_mfcc_command(CLI::App& app, CommonOptions& common);
 Command add_fbank_command(CLI::App& app, CommonOptions& common);

@@ -28,17 +28,17 @@ void write_embeddings(const SpeechClassifier& model, FeatureSource& source, Feat
   });
 }
 
-std::vector<float> item_probs(const SpeechClassifier& model, FeatureSource& source, FeatureItem& item,
+std::vector<float> item_probs(const Members& members, FeatureSource& source, FeatureItem& item,
                               const std::vector<float>& warps) {
   if (warps.empty() || source.from_archive()) {
     source.load(item);
-    return predict_probs(model, {&item.feats});
+    return mean_probs(members, {{&item.feats}});
   }
   std::vector<Tensor> at;
   for (const float w : warps) at.push_back(source.load_recording(w));
   std::vector<std::vector<const Tensor*>> batches;
   for (const Tensor& t : at) batches.push_back({&t});
-  return mean_probs(model, batches);
+  return mean_probs(members, batches);
 }
 
 }  // namespace attn::audio

@@ -1,6 +1,7 @@
 #include "attn/audio/speech_model_file.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "attn/error.h"
@@ -129,6 +130,18 @@ SpeechModel load_speech_model(const SafeTensorsFile& file, const ReadingOptions&
     load_parameters(file, m.classifier->parameters());
     return m;
   });
+}
+
+void check_ensemble_member(const SpeechModel& first, const SpeechModel& member) {
+  if (member.labels != first.labels)
+    throw Error(fmt::format("its labels [{}] differ from the first model's [{}]", fmt::join(member.labels, ","),
+                            fmt::join(first.labels, ",")));
+  const json a = json::parse(pipeline_to_json(first.features)).flatten();
+  const json b = json::parse(pipeline_to_json(member.features)).flatten();
+  for (const auto& [key, value] : a.items())
+    if (!b.contains(key) || b[key] != value)
+      throw Error(fmt::format("its feature option {} is {}, the first model's {}", key,
+                              b.contains(key) ? b[key].dump() : "missing", value.dump()));
 }
 
 }  // namespace attn::audio

@@ -13,13 +13,15 @@ std::vector<float> predict_probs(const SpeechClassifier& model, const std::vecto
   return logits.storage();
 }
 
-std::vector<float> mean_probs(const SpeechClassifier& model, const std::vector<std::vector<const Tensor*>>& feats) {
+std::vector<float> mean_probs(const Members& members, const std::vector<std::vector<const Tensor*>>& feats) {
   std::vector<float> mean;
-  for (const auto& batch : feats) {
-    const std::vector<float> p = predict_probs(model, batch);
-    if (mean.empty()) mean.assign(p.size(), 0.0f);
-    for (size_t i = 0; i < p.size(); ++i) mean[i] += p[i] / float(feats.size());
-  }
+  const float count = float(members.size() * feats.size());
+  for (const SpeechClassifier* model : members)
+    for (const auto& batch : feats) {
+      const std::vector<float> p = predict_probs(*model, batch);
+      if (mean.empty()) mean.assign(p.size(), 0.0f);
+      for (size_t i = 0; i < p.size(); ++i) mean[i] += p[i] / count;
+    }
   return mean;
 }
 

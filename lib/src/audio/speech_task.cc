@@ -95,8 +95,10 @@ std::vector<std::vector<float>> read_audio_folder(const std::string& dir, const 
 
 SpeechTask::SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
                        const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
-                       AugmentOptions augment, std::vector<float> mel_warps)
+                       AugmentOptions augment, std::vector<float> mel_warps, Members others)
     : ModelTask(model), features_(features), waves_(waves), names_(names), augment_(augment) {
+  members_.push_back(&model);
+  members_.insert(members_.end(), others.begin(), others.end());
   clean_ = compute_all(1.0);
   for (const float w : mel_warps) warped_.push_back(compute_all(w));
   if (features_.cmvn != CmvnMode::Speaker) return;
@@ -135,11 +137,11 @@ std::vector<int> SpeechTask::lengths() const {
 
 void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) {
   std::vector<const Tensor*> feats(items.size());
-  if (!training && !warped_.empty()) {
-    std::vector<std::vector<const Tensor*>> at(warped_.size());
-    for (size_t w = 0; w < warped_.size(); ++w)
-      for (const int item : items) at[w].push_back(&warped_[w][item]);
-    const std::vector<float> probs = mean_probs(model_, at);
+  if (!training && (!warped_.empty() || members_.size() > 1)) {
+    std::vector<std::vector<const Tensor*>> at(std::max<size_t>(warped_.size(), 1));
+    for (size_t w = 0; w < at.size(); ++w)
+      for (const int item : items) at[w].push_back(warped_.empty() ? &clean_[item] : &warped_[w][item]);
+    const std::vector<float> probs = mean_probs(members_, at);
     logits = Tensor({int64_t(items.size()), int64_t(model_.config().num_labels)});
     for (size_t i = 0; i < probs.size(); ++i) logits[i] = std::log(std::max(probs[i], 1e-30f));
     return;

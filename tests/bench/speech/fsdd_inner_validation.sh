@@ -53,7 +53,7 @@ echo "| setting | flags | held-out (test) speaker | validation speaker | accurac
 echo "|---|---|---|---|---|"
 for setting in "${settings[@]}"; do
   grep "^$setting	" "$results" | sort -k2,2 -k3,3 | while IFS=$'\t' read -r st o v a; do
-    echo "| $st | ${SETTINGS[$st]:-(none)} | $o | $v | $a |"
+    echo "| $st | $(echo ${SETTINGS[$st]:-(none)}) | $o | $v | $a |"
   done
 done
 echo

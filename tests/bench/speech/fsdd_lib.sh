@@ -7,7 +7,8 @@
 # from BASE_FLAGS, for recordings normalised per speaker by speaker_equalize.py; `+spk` makes it
 # per-speaker CMVN (--cmvn spk), with an utt2spk of the run's lists (speaker: the file name's
 # second field; each espeak-ng voice is a speaker); `-normvars` drops --norm-vars; `=NAME=VALUE`
-# gives BASE_FLAGS' --NAME another value. None of them is passed to attn-speech.
+# gives BASE_FLAGS' --NAME another value. None of them is passed to attn-speech. A setting of
+# `&SETTING` words is an ensemble: eval averages those settings' models (`--model` repeated).
 export OMP_WAIT_POLICY=passive
 fsdd_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FSDD_SPEAKERS=(jackson nicolas yweweler lucas)
@@ -51,6 +52,17 @@ declare -A SETTINGS=(
   [vtlp-max-tta-spk]="+spk --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [espeak-vtlp-max-tta-spk-e50]="+espeak +spk =epochs=50 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [espeak-vtlp-max-tta-spk-seed2]="+espeak +spk =seed=2 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-seed3]="+espeak +spk =seed=3 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-seed4]="+espeak +spk =seed=4 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-seed5]="+espeak +spk =seed=5 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-seed6]="+espeak +spk =seed=6 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-seed7]="+espeak +spk =seed=7 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-seed8]="+espeak +spk =seed=8 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  [espeak-vtlp-max-tta-spk-x5]="&espeak-vtlp-max-tta-spk &espeak-vtlp-max-tta-spk-seed2 &espeak-vtlp-max-tta-spk-seed3
+    &espeak-vtlp-max-tta-spk-seed4 &espeak-vtlp-max-tta-spk-seed5"
+  [espeak-vtlp-max-tta-spk-x8]="&espeak-vtlp-max-tta-spk &espeak-vtlp-max-tta-spk-seed2 &espeak-vtlp-max-tta-spk-seed3
+    &espeak-vtlp-max-tta-spk-seed4 &espeak-vtlp-max-tta-spk-seed5 &espeak-vtlp-max-tta-spk-seed6 &espeak-vtlp-max-tta-spk-seed7
+    &espeak-vtlp-max-tta-spk-seed8"
 )
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 
@@ -70,16 +82,40 @@ espeak_list() {
 # prepare_settings SETTING...: makes the synthetic digits once if any setting uses them (before
 # parallel runs, so that no two make them at once).
 prepare_settings() {
-  local s
+  local s m
   for s in "$@"; do
-    case " ${SETTINGS[$s]} " in *" +espeak "*) espeak_list >/dev/null; return ;; esac
+    for m in "&$s" ${SETTINGS[$s]}; do  # the setting and an ensemble's members
+      [[ $m == '&'* ]] || continue
+      case " ${SETTINGS[${m#&}]} " in *" +espeak "*) espeak_list >/dev/null; return ;; esac
+    done
   done
 }
 
 # fsdd_run NAME SETTING: trains on NAME_train (+ the synthetic digits if the setting says so),
-# picks the best epoch on NAME_valid, evaluates once on NAME_test; prints the accuracy. The
-# command lines go to stderr.
+# picks the best epoch on NAME_valid, evaluates once on NAME_test; prints the accuracy. An
+# ensemble setting trains each member setting and evaluates them together. The command lines
+# go to stderr.
 fsdd_run() {
+  local name=$1 setting=$2 models=() m
+  [ -n "${SETTINGS[$setting]+x}" ] || { echo "unknown setting $setting" >&2; return 1; }
+  if [[ ${SETTINGS[$setting]} == '&'* ]]; then
+    for m in ${SETTINGS[$setting]}; do
+      fsdd_train "$name" "${m#&}" || return
+      models+=(--model "$fsdd_model")
+    done
+  else
+    fsdd_train "$name" "$setting" || return
+    models=(--model "$fsdd_model")
+  fi
+  local ev=("$bin" eval "${models[@]}" --data "$work/${name}_test.tsv" --format json "${fsdd_speakers[@]}")
+  echo "\$ ${ev[*]}" >&2
+  "${ev[@]}" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["accuracy"])'
+}
+
+# fsdd_train NAME SETTING: trains SETTING's model on NAME_train, unless it is already in $work
+# (same seed and threads give the same model; a work folder belongs to one attn-speech build).
+# Sets fsdd_model (its path) and fsdd_speakers (the --utt2spk flag it needs, or nothing).
+fsdd_train() {
   local name=$1 setting=$2 train="$work/$1_train.tsv" flags=() base=("${BASE_FLAGS[@]}") f i speakers=()
   [ -n "${SETTINGS[$setting]+x}" ] || { echo "unknown setting $setting" >&2; return 1; }
   for f in ${SETTINGS[$setting]}; do
@@ -113,12 +149,10 @@ fsdd_run() {
       awk '{ n = split($0, p, "/"); split(p[n], f, "[_.]"); s = f[2]; if (s == "espeak") s = s "_" f[3]; print $0 " " s }' \
         >"${speakers[1]}"
   fi
-  local model="$work/$name.$setting.safetensors"
-  local cmd=("$bin" train --data "$train" --valid "$work/${name}_valid.tsv" -o "$model"
+  fsdd_model="$work/$name.$setting.safetensors"
+  fsdd_speakers=("${speakers[@]}")
+  local cmd=("$bin" train --data "$train" --valid "$work/${name}_valid.tsv" -o "$fsdd_model"
     --threads "$THREADS" --quiet "${base[@]}" "${flags[@]}" "${speakers[@]}")
   echo "\$ ${cmd[*]}" >&2
-  "${cmd[@]}"
-  local ev=("$bin" eval --model "$model" --data "$work/${name}_test.tsv" --format json "${speakers[@]}")
-  echo "\$ ${ev[*]}" >&2
-  "${ev[@]}" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["accuracy"])'
+  if [ -s "$fsdd_model" ]; then echo "(trained before: $fsdd_model)" >&2; else "${cmd[@]}"; fi
 }

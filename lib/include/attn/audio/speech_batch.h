@@ -11,6 +11,7 @@
 #include "attn/audio/feature_output.h"
 #include "attn/audio/feature_source.h"
 #include "attn/audio/speech_classifier.h"
+#include "attn/audio/speech_predict.h"
 #include "attn/audio/utterances.h"
 
 namespace attn::audio {
@@ -24,10 +25,10 @@ void write_features(Utterances& recordings, const PipelineOptions& p, FeatureOut
 // Each item's encoder output, streamed (EncodeStream), as utterance item.utt of `out`.
 void write_embeddings(const SpeechClassifier& model, FeatureSource& source, FeatureOutput& out,
                       const ItemFilter& mine, const data::BadItemHandler& on_bad_item);
-// The probabilities (K) of the item source.next() gave: of its features as they are, or averaged
-// over the recording's features at `warps` (test-time warp averaging; an archive's features are
-// used as they are).
-std::vector<float> item_probs(const SpeechClassifier& model, FeatureSource& source, FeatureItem& item,
+// The probabilities (K) of the item source.next() gave, averaged over the members: of its
+// features as they are, or averaged over the recording's features at `warps` (test-time warp
+// averaging; an archive's features are used as they are).
+std::vector<float> item_probs(const Members& members, FeatureSource& source, FeatureItem& item,
                               const std::vector<float>& warps);
 
 }  // namespace attn::audio

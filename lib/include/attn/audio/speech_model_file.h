@@ -46,4 +46,8 @@ void save_speech_model(const std::string& path, SpeechModel& model,
 // features are read from files as `reading` says (how is not kept in models).
 SpeechModel load_speech_model(const SafeTensorsFile& file, const ReadingOptions& reading = {});
 
+// A further member of an ensemble led by `first` must have its labels, in the same order, and
+// its feature options; else an Error says which differ. (Mel warps and model shapes may differ.)
+void check_ensemble_member(const SpeechModel& first, const SpeechModel& member);
+
 }  // namespace attn::audio

@@ -10,6 +10,7 @@
 #include "attn/audio/augment.h"
 #include "attn/audio/speaker_cmvn.h"
 #include "attn/audio/speech_model_file.h"
+#include "attn/audio/speech_predict.h"
 #include "attn/train/classify.h"
 #include "attn/data/labelled_files.h"
 
@@ -37,12 +38,13 @@ class SpeechTask : public ModelTask<SpeechClassifier> {
   // With augment options that touch the waveform, features are recomputed per training batch
   // (seeded by the step's seed and the item); SpecAugment applies to training batches only.
   // mel_warps: outside training, the logits are the log of the probabilities averaged over the
-  // features at these warps (test-time warp averaging; empty: none). With --cmvn spk, names are
-  // the utt2spk keys, and every item (augmented or warped too) is normalised with the statistics
-  // of its speaker's clean features.
+  // features at these warps (test-time warp averaging; empty: none) and over `model` and the
+  // further members `others` of an ensemble (same labels and features). With --cmvn spk, names
+  // are the utt2spk keys, and every item (augmented or warped too) is normalised with the
+  // statistics of its speaker's clean features.
   SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
              const std::vector<std::vector<float>>& waves, const std::vector<std::string>& names,
-             AugmentOptions augment = {}, std::vector<float> mel_warps = {});
+             AugmentOptions augment = {}, std::vector<float> mel_warps = {}, Members others = {});
   void forward(const Batch& items, Tensor& logits, const RunContext& ctx, bool training) override;
   // Model frames per item (for batching by length).
   std::vector<int> lengths() const;
@@ -52,6 +54,7 @@ class SpeechTask : public ModelTask<SpeechClassifier> {
   const std::vector<std::vector<float>>& waves_;
   const std::vector<std::string>& names_;
   AugmentOptions augment_;
+  Members members_;  // model_ and the ensemble's other members (inference)
   std::vector<Tensor> compute_all(double mel_warp) const;  // every item's features at the warp
   std::optional<SpeakerCmvn> speakers_;  // --cmvn spk: the statistics of the clean features
   std::vector<Tensor> clean_;  // features without augmentation
