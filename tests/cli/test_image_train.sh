@@ -39,6 +39,8 @@ acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"
 if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "accuracy $acc < 0.8"; fi
 run attn-image eval --model m.safetensors --data test
 expect_exit 0; expect_stdout_has "accuracy"
+run attn-image predict --model m.safetensors --model m.safetensors test/hbar/000.png
+expect_exit 2; expect_stderr_has "--model: At Most 1 required but received 2"
 
 step "--test-shift: derived from the crop padding, stored, overridable; out of range is a usage error"
 run attn-image predict --model m.safetensors --top-k 3 test/hbar/000.png

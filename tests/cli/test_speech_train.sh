@@ -174,14 +174,20 @@ for x, y, z in zip(a, b, e):
     for l in z["labels"]:
         assert abs(l["prob"] - (px[l["label"]] + py[l["label"]]) / 2) < 2e-6, (z, x, y)
 PY
+cp "$OUT" "$T/ensemble.jsonl"
 run attn-speech eval --model "$T/m.safetensors" --model "$T/m3.safetensors" --data "$T/test" --format json
 expect_exit 0
-acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$OUT")
-"$PY" -c "assert $acc >= 0.9" && _pass || _fail "ensemble accuracy $acc below 0.9"
+"$PY" - "$T/ensemble.jsonl" "$OUT" <<'PY' && _pass || _fail "eval's ensemble accuracy is not predict's"
+import json, sys
+preds = [json.loads(l) for l in open(sys.argv[1])]
+right = sum(p["labels"][0]["label"] == p["id"].split("/")[-2] for p in preds)
+acc = json.load(open(sys.argv[2]))["accuracy"]
+assert abs(acc - right / len(preds)) < 1e-9 and acc >= 0.9, (acc, right)
+PY
 run attn-speech eval --model "$T/m.safetensors" --model "$T/spk.safetensors" --data "$T/test" --utt2spk "$T/utt2spk"
 expect_error 1 "spk.safetensors: cannot join an ensemble with $T/m.safetensors: its feature option /postprocess/cmvn is \"spk\", the first model's \"none\""
-run attn-speech info --model "$T/m.safetensors" --model "$T/m3.safetensors"
-expect_exit 2
+run attn-speech encode --model "$T/m.safetensors" --model "$T/m3.safetensors" "$T/test/sweep/3.wav"
+expect_exit 2  # encode reads one model
 
 step "train: bad data and no output left behind"
 mkdir -p "$T/one/only"; cp "$T/test/low/0.wav" "$T/one/only/"

@@ -12,6 +12,7 @@
 
 #include "attn/audio/encode_stream.h"
 #include "attn/audio/speech_model_file.h"
+#include "attn/audio/speech_predict.h"
 #include "attn/error.h"
 #include "layers_gradcheck.h"
 
@@ -215,4 +216,32 @@ TEST_CASE("a model saved before VAD and test-time warps existed (the shipped one
   CHECK(shipped.mel_warps.empty());
   CHECK(shipped.features.cmvn == CmvnMode::Utterance);
   CHECK(shipped.classifier->config().pool == PoolKind::Mean);  // saved before "pool" existed
+}
+
+TEST_CASE("an ensemble: probabilities averaged over members and warps; members must share labels and features") {
+  PipelineOptions p;
+  p.features.frame.sample_frequency = 8000;
+  Rng rng(2);
+  SpeechModel a{std::make_unique<SpeechClassifier>(tiny(p.dim())), {"a", "b", "c"}, p, {}};
+  SpeechModel b{std::make_unique<SpeechClassifier>(tiny(p.dim())), {"a", "b", "c"}, p, {1.1f}};
+  a.classifier->init(rng);
+  b.classifier->init(rng);
+  const Tensor x = random_feats(12, p.dim(), rng), y = random_feats(9, p.dim(), rng);
+  const std::vector<float> pa = predict_probs(*a.classifier, {&x, &y}), pb = predict_probs(*b.classifier, {&x, &y});
+  const std::vector<float> pay = predict_probs(*a.classifier, {&y, &x}), pby = predict_probs(*b.classifier, {&y, &x});
+  // Two members, two "warps": row r averages both members over row r of each warp's batch (here
+  // the first row is x at the first warp and y at the second).
+  const std::vector<float> mean = mean_probs({a.classifier.get(), b.classifier.get()}, {{&x, &y}, {&y, &x}});
+  REQUIRE(mean.size() == 6);
+  for (int i = 0; i < 6; ++i) CHECK(mean[i] == doctest::Approx((pa[i] + pb[i] + pay[i] + pby[i]) / 4).epsilon(1e-6));
+  CHECK(std::abs(pa[0] - pb[0]) > 1e-3);  // the members differ, so the mean is not one of them
+  CHECK_NOTHROW(check_ensemble_member(a, b));  // warps may differ
+
+  SpeechModel other_labels{std::make_unique<SpeechClassifier>(tiny(p.dim())), {"a", "c", "b"}, p, {}};
+  CHECK_THROWS_WITH_AS(check_ensemble_member(a, other_labels), "its labels [a,c,b] differ from the first model's [a,b,c]", Error);
+  PipelineOptions q = p;
+  q.features.mel.num_bins = 40;
+  SpeechModel other_features{std::make_unique<SpeechClassifier>(tiny(q.dim())), {"a", "b", "c"}, q, {}};
+  CHECK_THROWS_WITH_AS(check_ensemble_member(a, other_features),
+                       "its feature option /features/num_mel_bins is 40, the first model's 23", Error);
 }

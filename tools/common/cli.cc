@@ -74,7 +74,7 @@ CLI::App* add_model_subcommand(CLI::App& app, const std::string& name, const std
   CLI::App* cmd = app.add_subcommand(name, help);
   add_common_flags(*cmd, common);
   add_keep_going_flag(*cmd, common);
-  cmd->add_option("-m,--model", models, model_help)->allow_extra_args(false)->type_name("MODEL");
+  add_model_option(*cmd, models, model_help);
   return cmd;
 }
 
@@ -89,6 +89,10 @@ CLI::App* add_train_subcommand(CLI::App& app, const std::string& help, CommonOpt
 CLI::Option* add_model_option(CLI::App& cmd, std::string& path, bool required,
                               const std::string& description) {
   return cmd.add_option("-m,--model", path, description)->required(required)->type_name("MODEL");
+}
+
+CLI::Option* add_model_option(CLI::App& cmd, std::vector<std::string>& paths, const std::string& description) {
+  return cmd.add_option("-m,--model", paths, description)->allow_extra_args(false)->type_name("MODEL")->default_str("");
 }
 
 CLI::Option* add_data_option(CLI::App& cmd, std::string& path, bool required,

@@ -64,6 +64,8 @@ CLI::App* add_train_subcommand(CLI::App& app, const std::string& help, CommonOpt
 // --model MODEL (a safetensors file).
 CLI::Option* add_model_option(CLI::App& cmd, std::string& path, bool required,
                               const std::string& description = "Model file (safetensors)");
+// --model MODEL that may be repeated (optional), each time one file.
+CLI::Option* add_model_option(CLI::App& cmd, std::vector<std::string>& paths, const std::string& description);
 // --data PATH, or another data flag such as --valid: the file, folder or list to read.
 CLI::Option* add_data_option(CLI::App& cmd, std::string& path, bool required,
                              const std::string& description, const std::string& flag = "--data");

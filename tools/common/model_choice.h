@@ -9,7 +9,8 @@
 //   model.add_override<std::vector<float>>(*cmd, "--test-warps", "Mel warps (default: the model's)",
 //                                          [](audio::SpeechModel& m, const std::vector<float>& w) { m.mel_warps = w; });
 //   ... const audio::SpeechModel m = model.load(builtin, [](const SafeTensorsFile& f) { return audio::load_speech_model(f); });
-// A command that averages an ensemble lets --model be given more than once and calls load_all.
+// A command that averages an ensemble (add_subcommand with `ensemble`) lets --model be given more
+// than once and calls load_all.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -31,10 +32,12 @@ class ModelChoice {
   ModelChoice(const ModelChoice&) = delete;  // the flags refer to its members
   ModelChoice& operator=(const ModelChoice&) = delete;
 
-  // The subcommand as add_model_subcommand registers it: the common flags, --keep-going, --model.
+  // The subcommand as add_model_subcommand registers it: the common flags, --keep-going, --model
+  // (with `ensemble`, one that may be repeated).
   CLI::App* add_subcommand(CLI::App& app, const std::string& name, const std::string& help, CommonOptions& common,
-                           const std::string& model_help) {
-    return add_model_subcommand(app, name, help, common, paths_, model_help);
+                           const std::string& model_help, bool ensemble = false) {
+    if (ensemble) return add_model_subcommand(app, name, help, common, paths_, model_help);
+    return add_model_subcommand(app, name, help, common, path_, model_help);
   }
 
   // FLAG VALUE on `cmd`: once the model is read, set(model, VALUE) overrides what it stores. An
@@ -58,8 +61,7 @@ class ModelChoice {
   // applied in the order they were added.
   template <class Read>
   Model load(Builtin builtin, Read&& read) const {
-    if (paths_.size() > 1) throw UsageError("--model: given " + std::to_string(paths_.size()) + " times, this command reads one model");
-    return load_one(paths_.empty() ? "" : paths_[0], builtin, read);
+    return load_one(paths_.empty() ? path_ : paths_[0], builtin, read);
   }
 
   // Every --model (an ensemble; the built-in model without one), each read by read(file) with the
@@ -72,7 +74,9 @@ class ModelChoice {
       models.push_back(load(builtin, read));
       return models;
     }
-    for (const std::string& path : paths_) {
+    models.push_back(load_one(paths_[0], builtin, read));
+    for (size_t i = 1; i < paths_.size(); ++i) {
+      const std::string& path = paths_[i];
       models.push_back(load_one(path, builtin, read));
       try {
         check(models.front(), models.back());
@@ -91,7 +95,8 @@ class ModelChoice {
     return model;
   }
 
-  std::vector<std::string> paths_;  // each --model; none: the built-in model
+  std::string path_;                 // --model; empty: the built-in model
+  std::vector<std::string> paths_;  // with `ensemble`: each --model; none: the built-in model
   std::vector<std::function<void(Model&)>> overrides_;
 };
 

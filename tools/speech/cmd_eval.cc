@@ -26,8 +26,8 @@ int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
   as_usage_error([&] { model.features.validate(); });  // e.g. a --cmvn spk model without --utt2spk
   const audio::LabelledAudio data = audio::read_labelled_audio(a.data, model.features, errors.on_bad_item());
   const LabelIds ids = audio::label_ids(data, model.labels);
-  audio::Members others = members_of(models);
-  others.erase(others.begin());
+  const audio::Members members = members_of(models);
+  const audio::Members others(members.begin() + 1, members.end());
   audio::SpeechTask task(*model.classifier, model.features, data.waves, data.paths, {}, model.mel_warps, others);
   const Evaluation ev = evaluate(task, ClassifyConfig{}, ids);
   write_metrics(a.format, ev.confusion, model.labels);
@@ -38,7 +38,7 @@ int run_eval(const EvalArgs& a, const CommonOptions& common, Builtin builtin) {
 
 Command add_eval_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = args->model.add_subcommand(app, "eval", "Evaluate a model (or an ensemble) on labelled recordings", common, kEnsembleModelHelp);
+  CLI::App* cmd = args->model.add_subcommand(app, "eval", "Evaluate a model (or an ensemble) on labelled recordings", common, kEnsembleModelHelp, true);
   add_data_option(*cmd, args->data, true, "Recordings: a folder per label, or a path<TAB>label list");
   audio::for_each_reading_option(args->reading, OptionFlags{*cmd});
   add_report_format_option(*cmd, args->format);

@@ -38,7 +38,7 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
 
 Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<PredictArgs>();
-  CLI::App* cmd = args->model.add_subcommand(app, "predict", "Label each utterance (default model: spoken digits 0-9)", common, kEnsembleModelHelp);
+  CLI::App* cmd = args->model.add_subcommand(app, "predict", "Label each utterance (default model: spoken digits 0-9)", common, kEnsembleModelHelp, true);
   cmd->footer("Inputs: recordings, '-' (a list on stdin), --wav-scp lists, or Kaldi archives as ark:FILE / ark:- "
               "(features must have the model's dimension).\n"
               "Example: attn-speech mfcc --sample-frequency 8000 --deltas --cmvn utt a.wav | attn-speech predict ark:-");

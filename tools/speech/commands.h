@@ -52,6 +52,6 @@ inline CLI::Option* add_test_warps_override(ModelChoice<audio::SpeechModel>& cho
   return test_warps_flag(choice.add_override<std::vector<float>>(cmd, "--test-warps", help, set))->default_str("[]");
 }
 inline constexpr const char* kTestWarpsHelp =
-    "Average the probabilities over the features at these mel warps (test-time warp averaging; default: the model's)";
+    "Average the probabilities over the features at these mel warps (test-time warp averaging; default: the first model's)";
 
 }  // namespace attn::tools::speech

@@ -13,8 +13,9 @@
 # Prints the inner-validation tables, both accuracy tables and every command line.
 #
 #   bash tests/bench/speech/fsdd_accuracy.sh [BUILD_DIR] [WORK_DIR]
-# JOBS runs at once (default 2), THREADS each (default 1). A fresh run is 36 inner and 5 final
-# trainings: about an hour on 2 free cores. FOLDS="jackson ..." runs only those held-out folds;
+# JOBS runs at once (default 2), THREADS each (default 1). A fresh run with the default settings is
+# 48 inner and 5 final trainings: about an hour on 2 free cores (an ensemble setting trains each
+# member; a member trained before in WORK_DIR with the same flags is reused). FOLDS="jackson ..." runs only those held-out folds;
 # CANDIDATES="base max ..." chooses among these settings instead of the inner script's default.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

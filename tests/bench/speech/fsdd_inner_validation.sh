@@ -8,8 +8,9 @@
 # line.
 #
 #   bash tests/bench/speech/fsdd_inner_validation.sh [BUILD_DIR] [WORK_DIR] [SETTING...]
-# (settings: the names in fsdd_lib.sh; default all of them). JOBS runs at once (default 2),
-# THREADS each (default 1). Results are kept in WORK_DIR/inner.tsv, so a rerun resumes. A fold
+# (settings: the names in fsdd_lib.sh; default base vtlp espeak-vtlp espeak-vtlp-tta). JOBS runs
+# at once (default 2), THREADS each (default 1). Results are kept in WORK_DIR/inner.tsv and
+# models in WORK_DIR, so a rerun resumes and an ensemble reuses its members' models. A fold
 # without all its runs has no score (nan) and no choice.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ speakers=("${FSDD_SPEAKERS[@]}")
 if (($# > 0)); then settings=("$@"); else settings=(base vtlp espeak-vtlp espeak-vtlp-tta); fi
 results="$work/inner.tsv"
 touch "$results"
-for s in "${settings[@]}"; do [ -n "${SETTINGS[$s]+x}" ] || { echo "unknown setting $s" >&2; exit 2; }; done
+for s in "${settings[@]}"; do check_setting "$s"; done
 prepare_settings "${settings[@]}"
 
 # inner OUTER VALID SETTING: one inner run, its line appended to the results.
@@ -53,7 +54,7 @@ echo "| setting | flags | held-out (test) speaker | validation speaker | accurac
 echo "|---|---|---|---|---|"
 for setting in "${settings[@]}"; do
   grep "^$setting	" "$results" | sort -k2,2 -k3,3 | while IFS=$'\t' read -r st o v a; do
-    echo "| $st | $(echo ${SETTINGS[$st]:-(none)}) | $o | $v | $a |"
+    echo "| $st | $(tr -s ' \n' ' ' <<<"${SETTINGS[$st]:-(none)}") | $o | $v | $a |"
   done
 done
 echo

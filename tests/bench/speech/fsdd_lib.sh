@@ -1,5 +1,5 @@
 # Shared by fsdd_accuracy.sh and fsdd_inner_validation.sh (sourced, not run): the setup, the FSDD
-# lists, the candidate training settings and one train + eval run.
+# lists, the candidate training settings and one run (train, or several for an ensemble, + eval).
 #
 # A setting is a name in SETTINGS: the train flags it adds to BASE_FLAGS. The pseudo-flag
 # `+espeak` adds the synthetic espeak-ng digits (make_espeak_digits.sh, ESPEAK_PER_DIGIT voices
@@ -112,15 +112,16 @@ fsdd_run() {
   "${ev[@]}" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["accuracy"])'
 }
 
-# fsdd_train NAME SETTING: trains SETTING's model on NAME_train, unless it is already in $work
-# (same seed and threads give the same model; a work folder belongs to one attn-speech build).
+# fsdd_train NAME SETTING: trains SETTING's model on NAME_train, unless $work has it already,
+# trained with the same flags (same seed and threads give the same model; a work folder belongs
+# to one attn-speech build).
 # Sets fsdd_model (its path) and fsdd_speakers (the --utt2spk flag it needs, or nothing).
 fsdd_train() {
   local name=$1 setting=$2 train="$work/$1_train.tsv" flags=() base=("${BASE_FLAGS[@]}") f i speakers=()
   [ -n "${SETTINGS[$setting]+x}" ] || { echo "unknown setting $setting" >&2; return 1; }
   for f in ${SETTINGS[$setting]}; do
     if [ "$f" = +espeak ]; then
-      cat "$work/${name}_train.tsv" "$(espeak_list)" >"$work/${name}_train_espeak.tsv"
+      cat "$work/${name}_train.tsv" "$(espeak_list)" | write_file "$work/${name}_train_espeak.tsv" || return 1
       train="$work/${name}_train_espeak.tsv"
     elif [ "$f" = -cmvn ]; then
       base=()
@@ -146,13 +147,39 @@ fsdd_train() {
   done
   if ((${#speakers[@]})); then  # after the lists are complete
     cut -f1 "$train" "$work/${name}_valid.tsv" "$work/${name}_test.tsv" | sort -u |
-      awk '{ n = split($0, p, "/"); split(p[n], f, "[_.]"); s = f[2]; if (s == "espeak") s = s "_" f[3]; print $0 " " s }' \
-        >"${speakers[1]}"
+      awk '{ n = split($0, p, "/"); split(p[n], f, "[_.]"); s = f[2]; if (s == "espeak") s = s "_" f[3]; print $0 " " s }' |
+      write_file "${speakers[1]}" || return 1
   fi
   fsdd_model="$work/$name.$setting.safetensors"
   fsdd_speakers=("${speakers[@]}")
   local cmd=("$bin" train --data "$train" --valid "$work/${name}_valid.tsv" -o "$fsdd_model"
     --threads "$THREADS" --quiet "${base[@]}" "${flags[@]}" "${speakers[@]}")
   echo "\$ ${cmd[*]}" >&2
-  if [ -s "$fsdd_model" ]; then echo "(trained before: $fsdd_model)" >&2; else "${cmd[@]}"; fi
+  # One run at a time per model (ensembles share members); NAME.cmd: the flags it was trained with.
+  (
+    flock 9
+    if [ -s "$fsdd_model" ] && [ "$(cat "$fsdd_model.cmd" 2>/dev/null)" = "${cmd[*]:1}" ]; then
+      echo "(trained before with these flags: $fsdd_model)" >&2
+    else
+      "${cmd[@]}" && echo "${cmd[*]:1}" >"$fsdd_model.cmd"
+    fi
+  ) 9>"$fsdd_model.lock"
+}
+
+# write_file FILE: stdin to FILE, which is replaced at once (another run may be reading it).
+write_file() {
+  local tmp="$1.$BASHPID"  # expanded here, not in the forked cat
+  cat >"$tmp" && mv "$tmp" "$1"
+}
+
+# check_setting SETTING: exits 2 unless SETTING is known and, for an ensemble, every member is a
+# known setting that is not itself an ensemble.
+check_setting() {
+  local m
+  [ -n "${SETTINGS[$1]+x}" ] || { echo "unknown setting $1" >&2; exit 2; }
+  [[ ${SETTINGS[$1]} == '&'* ]] || return 0
+  for m in ${SETTINGS[$1]}; do
+    [[ $m == '&'* && -n "${SETTINGS[${m#&}]+x}" && ${SETTINGS[${m#&}]} != '&'* ]] ||
+      { echo "setting $1: $m is not a setting that trains a model" >&2; exit 2; }
+  done
 }
