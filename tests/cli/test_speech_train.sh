@@ -91,6 +91,11 @@ import json,sys; w=json.load(open(sys.argv[1]))['config']['inference']['mel_warp
 assert [round(x, 3) for x in w]==[0.9,1,1.1], w" "$T/w.json" && _pass || _fail "mel_warps not stored"
 run attn-speech eval --model "$T/m.safetensors" --data "$T/test" --test-warps 2
 expect_exit 2
+run attn-speech predict --model "$T/m.safetensors" --test-warps 0.9,1.1 "$T/test/sweep/3.wav" "$T/test/low/1.wav"
+expect_exit 0  # the recordings after the warps are inputs, not more warps
+[ "$(cut -f1 "$OUT" | tr '\n' ' ')" = "$T/test/sweep/3.wav $T/test/low/1.wav " ] && _pass || _fail "inputs after --test-warps: $(cat "$OUT")"
+run attn-speech predict --model "$T/m.safetensors" --test-warps "$(yes 1 | head -33 | paste -sd,)" "$T/test/sweep/3.wav"
+expect_error 2 "--test-warps: 33 test warps: at most 32"
 
 step "a bare '-' reads a Kaldi archive (text or binary) on stdin as a pipe does; a list still works"
 attn-speech mfcc --sample-frequency 8000 --wav-scp "$T/one.scp" | attn-speech predict --model "$T/m.safetensors" - >"$T/bare.txt"

@@ -43,6 +43,7 @@ int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, co
   check_train_output(a.output);
   if (a.kind == "fbank") a.features.set_kind(audio::FeatureKind::Fbank, given(cmd, "--use-energy"));
   audio::PipelineOptions p = as_usage_error([&] { return a.features.resolve(); });
+  as_usage_error([&] { audio::check_mel_warp_count(a.test_warps); });
   const std::string& init = a.fit.init;
   std::optional<audio::SpeechModel> base = load_init_model(
       init, cmd, [&](const SafeTensorsFile& f) { return audio::load_speech_model(f, a.features.reading); },

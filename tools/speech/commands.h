@@ -45,10 +45,14 @@ Command add_encode_command(CLI::App& app, CommonOptions& common, Builtin builtin
 // train registers it (stored in the model) or as eval and predict do (an override, with
 // add_test_warps_override).
 inline CLI::Option* test_warps_flag(CLI::Option* flag) {
-  return flag->delimiter(',')->expected(1, 32)->check(CLI::Range(float(audio::kMinMelWarp), float(audio::kMaxMelWarp)));
+  // One argument per flag (0.9,1,1.1), so that the inputs after it stay inputs.
+  return flag->delimiter(',')->allow_extra_args(false)->check(CLI::Range(float(audio::kMinMelWarp), float(audio::kMaxMelWarp)));
 }
 inline CLI::Option* add_test_warps_override(ModelChoice<audio::SpeechModel>& choice, CLI::App& cmd, const std::string& help) {
-  const auto set = [](audio::SpeechModel& m, const std::vector<float>& warps) { m.mel_warps = warps; };
+  const auto set = [](audio::SpeechModel& m, const std::vector<float>& warps) {
+    audio::check_mel_warp_count(warps);
+    m.mel_warps = warps;
+  };
   return test_warps_flag(choice.add_override<std::vector<float>>(cmd, "--test-warps", help, set))->default_str("[]");
 }
 inline constexpr const char* kTestWarpsHelp =

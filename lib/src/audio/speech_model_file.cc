@@ -56,7 +56,8 @@ PipelineOptions pipeline_from(const ConfigReader& config) {
 
 std::vector<float> mel_warps_from(const ConfigReader& inference) {
   const json& w = inference.value().at("mel_warps");
-  if (!w.is_array() || w.size() > 32) throw Error(inference.path("mel_warps") + ": not an array of up to 32 numbers");
+  if (!w.is_array() || w.size() > kMaxMelWarps)
+    throw Error(fmt::format("{}: not an array of up to {} numbers", inference.path("mel_warps"), kMaxMelWarps));
   std::vector<float> warps;
   for (const json& v : w) {
     if (!v.is_number() || !(v.get<double>() >= kMinMelWarp && v.get<double>() <= kMaxMelWarp))
@@ -94,6 +95,10 @@ SpeechModel new_speech_model(SpeechModelConfig config, std::vector<std::string> 
   SpeechModel model{std::make_unique<SpeechClassifier>(config), std::move(labels), features, std::move(mel_warps)};
   model.classifier->init(rng);
   return model;
+}
+
+void check_mel_warp_count(const std::vector<float>& warps) {
+  if (warps.size() > kMaxMelWarps) throw Error(fmt::format("{} test warps: at most {}", warps.size(), kMaxMelWarps));
 }
 
 std::string pipeline_to_json(const PipelineOptions& p) {

@@ -23,6 +23,10 @@ namespace attn::audio {
 inline constexpr const char* kSpeechTask = "speech-classification";
 inline constexpr const char* kSpeechFormatVersion = "1";
 inline constexpr double kMinMelWarp = 0.7, kMaxMelWarp = 1.3;  // test-time warps allowed
+inline constexpr size_t kMaxMelWarps = 32;                     // and how many
+
+// attn::Error unless there are at most kMaxMelWarps warps (their range is checked where they are read).
+void check_mel_warp_count(const std::vector<float>& warps);
 
 struct SpeechModel {
   std::unique_ptr<SpeechClassifier> classifier;
