@@ -94,6 +94,9 @@ expect_exit 2
 run attn-speech predict --model "$T/m.safetensors" --test-warps 0.9,1.1 "$T/test/sweep/3.wav" "$T/test/low/1.wav"
 expect_exit 0  # the recordings after the warps are inputs, not more warps
 [ "$(cut -f1 "$OUT" | tr '\n' ' ')" = "$T/test/sweep/3.wav $T/test/low/1.wav " ] && _pass || _fail "inputs after --test-warps: $(cat "$OUT")"
+run attn-speech predict --model "$T/m.safetensors" --wav-scp "$T/one.scp" "$T/test/low/1.wav"
+expect_exit 0  # the same for a recording after --wav-scp LIST (paths come before lists)
+[ "$(cut -f1 "$OUT" | tr '\n' ' ')" = "$T/test/low/1.wav x " ] && _pass || _fail "inputs after --wav-scp: $(cat "$OUT")"
 run attn-speech predict --model "$T/m.safetensors" --test-warps "$(yes 1 | head -33 | paste -sd,)" "$T/test/sweep/3.wav"
 expect_error 2 "--test-warps: 33 test warps: at most 32"
 

@@ -24,6 +24,9 @@ struct UtteranceOutputArgs {
   void register_flags(CLI::App& cmd, const std::string& inputs_help);
 };
 
+// --wav-scp LIST, repeatable, each time one list (so that the inputs after it stay inputs).
+CLI::Option* add_wav_scp_option(CLI::App& cmd, std::vector<std::string>& lists);
+
 // Writes each item of the shard with write(out, mine, on_bad_item) into the output the flags
 // name, and commits it. Returns the exit code (the documented one for bad items); an output
 // whose options do not go together is a usage error.

@@ -7,6 +7,7 @@
 #include "common/declared_options.h"
 #include "common/output.h"
 #include "common/predict_kit.h"
+#include "common/utterance_output.h"
 #include "speech/commands.h"
 
 namespace attn::tools::speech {
@@ -45,7 +46,7 @@ Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builti
   audio::for_each_reading_option(args->reading, OptionFlags{*cmd});
   add_predict_options(*cmd, args->out);
   add_test_warps_override(args->model, *cmd, std::string(kTestWarpsHelp) + "; archive inputs are used as they are");
-  cmd->add_option("--wav-scp", args->lists, "A list of recordings (Kaldi wav.scp)")->type_name("LIST");
+  add_wav_scp_option(*cmd, args->lists);
   cmd->add_option("inputs", args->inputs, "Recordings, '-' (a list on stdin), or ark:FILE / ark:-");
   return [args, &common, builtin] { return run_predict(*args, common, builtin); };
 }
