@@ -37,7 +37,7 @@ export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 names="T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot"
 # The settings of assets/models/image-fashion-mnist.safetensors (see assets/models/README.md).
 settings=(--stem conv --dim 64 --layers 4 --heads 4 --mlp-ratio 2 --patch 4 --lr 3e-3
-          --batch-size 128 --label-smoothing 0.1 --crop-padding 2 --erase 0.1 --drop-path 0.05
+          --batch-size 128 --label-smoothing 0.1 --crop-padding 2 --erase 0.5 --drop-path 0.05
           --epochs "$epochs" --seed 1 --threads "$threads")
 if ((validate)); then
   python3 "$here/make_split.py" --out split >/dev/null
