@@ -42,6 +42,20 @@ expect_exit 0; expect_stdout_has "accuracy"
 run attn-image predict --model m.safetensors --model m.safetensors test/hbar/000.png
 expect_exit 2; expect_stderr_has "--model: At Most 1 required but received 2"
 
+step "--locality: locality self-attention learns the toy set too; the model keeps it, heat maps work"
+run attn-image train --data train --output lsa.safetensors "${TINY[@]}" --epochs 15 --locality
+expect_exit 0; expect_stderr_has "pool cls locality true"
+run attn-image eval --model lsa.safetensors --data test.tsv --format json
+expect_exit 0
+acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
+if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "accuracy $acc < 0.8"; fi
+run attn-image info --model lsa.safetensors
+expect_exit 0; expect_stdout_has '"attention":"locality"'
+mkdir lsa-maps
+run attn-image attention --model lsa.safetensors --output lsa-maps test/hbar/000.png
+expect_exit 0
+if [ -s lsa-maps/000.png ]; then _pass; else _fail "no heat map for the locality model"; fi
+
 step "--test-shift: derived from the crop padding, stored, overridable; out of range is a usage error"
 run attn-image predict --model m.safetensors --top-k 3 test/hbar/000.png
 expect_exit 0; cp "$OUT" stored.tsv

@@ -33,6 +33,7 @@ std::vector<int> visible_keys(const AttentionSpec& spec, const Segments& segs, i
   for (int j = segs.offsets[b]; j < segs.offsets[b + 1]; ++j) {
     if (spec.mask == MaskKind::Causal && j > i) continue;
     if (spec.mask == MaskKind::Window && std::abs(i - j) > spec.window) continue;
+    if (spec.exclude_self && j == i) continue;
     keys.push_back(j);
   }
   return keys;
@@ -110,18 +111,23 @@ CsrGraph test_graph(int T) {
 struct Combo {
   Scoring scoring;
   MaskKind mask;
+  bool exclude_self = false;
   std::string name() const {
     std::string s = scoring == Scoring::DotProduct ? "dot" : "additive";
     const char* m[] = {"none", "causal", "window", "sparse"};
-    return s + "/" + m[static_cast<int>(mask)];
+    return s + "/" + m[static_cast<int>(mask)] + (exclude_self ? "/self-excluded" : "");
   }
 };
 
+// Every scoring with every mask, and the sequence masks without the diagonal (locality
+// self-attention; the length-1 sequence then sees no key at all).
 std::vector<Combo> all_combos() {
   std::vector<Combo> c;
   for (Scoring s : {Scoring::DotProduct, Scoring::Additive})
     for (MaskKind m : {MaskKind::None, MaskKind::Causal, MaskKind::Window, MaskKind::Sparse})
       c.push_back({s, m});
+  for (MaskKind m : {MaskKind::None, MaskKind::Causal, MaskKind::Window})
+    c.push_back({Scoring::DotProduct, m, true});
   return c;
 }
 
@@ -136,6 +142,7 @@ struct Problem {
     spec.head_dim = head_dim;
     spec.scoring = c.scoring;
     spec.mask = c.mask;
+    spec.exclude_self = c.exclude_self;
     spec.window = 2;
     spec.graph = &graph;
     spec.negative_slope = 0.2f;
@@ -363,12 +370,15 @@ TEST_CASE("tiled inference path equals the cached path at T=1000 (several key ch
   const int T = segs.total(), H = 2, D = 16;
   attn::Rng rng(8);
   for (Scoring s : {Scoring::DotProduct, Scoring::Additive})
-    for (MaskKind m : {MaskKind::None, MaskKind::Causal, MaskKind::Window}) {
+    for (MaskKind m : {MaskKind::None, MaskKind::Causal, MaskKind::Window})
+      for (bool exclude_self : {false, true}) {
+      if (exclude_self && s != Scoring::DotProduct) continue;
       AttentionSpec spec;
       spec.heads = H;
       spec.head_dim = D;
       spec.scoring = s;
       spec.mask = m;
+      spec.exclude_self = exclude_self;
       spec.window = 300;
       const int qk = s == Scoring::DotProduct ? H * D : H;
       // Large scores make the running max move between chunks.
@@ -382,6 +392,7 @@ TEST_CASE("tiled inference path equals the cached path at T=1000 (several key ch
       float worst = 0;
       for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
       CAPTURE(static_cast<int>(m));
+      CAPTURE(exclude_self);
       CHECK(worst < 1e-5f);
     }
 }
@@ -428,6 +439,12 @@ TEST_CASE("bad arguments are rejected") {
   CHECK_THROWS_AS(attn::attention_forward(pb.spec, pb.segs, pb.q.data(), pb.k.data(), pb.v.data(),
                                           out.data(), nullptr),
                   std::invalid_argument);
+  pb.spec.graph = &pb.graph;  // a graph lists its own edges: no diagonal mask on top
+  pb.spec.exclude_self = true;
+  CHECK_THROWS_AS(attn::attention_forward(pb.spec, pb.segs, pb.q.data(), pb.k.data(), pb.v.data(),
+                                          out.data(), nullptr),
+                  std::invalid_argument);
+  pb.spec.exclude_self = false;
   pb.spec.mask = MaskKind::None;
   AttentionCache empty;
   std::vector<float> g(pb.q.size());

@@ -121,6 +121,7 @@ TEST_CASE("ViT backward matches finite differences in training mode") {
     ViTConfig c = cfg;
     c.pool = pool;
     c.stem = pool == PoolKind::Mean ? StemKind::Conv : StemKind::Linear;
+    c.locality = pool == PoolKind::Mean;  // and locality self-attention's learned score scales
     ViT model(c);
     Rng rng(2);
     model.init(rng);
@@ -215,6 +216,14 @@ TEST_CASE("ViT config: JSON round trip and checks that name the setting") {
   std::string bad = vit_config_to_json(tiny_config());
   bad.replace(bad.find("\"linear\""), 8, "\"convx\"");
   CHECK_THROWS_WITH_AS(vit_config_from_json(bad), doctest::Contains("stem"), Error);
+  c = tiny_config();
+  CHECK_FALSE(vit_config_from_json(vit_config_to_json(c)).locality);  // no "attention": standard
+  c.locality = true;
+  const std::string lsa = vit_config_to_json(c);
+  CHECK(vit_config_from_json(lsa).locality);
+  std::string bad_kind = lsa;
+  bad_kind.replace(bad_kind.find("\"locality\""), 10, "\"local\"");
+  CHECK_THROWS_WITH_AS(vit_config_from_json(bad_kind), doctest::Contains("attention"), Error);
   c.heads = 3;
   CHECK_THROWS_WITH_AS(check_vit_config(c), doctest::Contains("multiple of heads"), Error);
   c = tiny_config();

@@ -51,6 +51,10 @@ struct AttentionSpec {
   int window = 0;                   // MaskKind::Window
   const CsrGraph* graph = nullptr;  // MaskKind::Sparse
   float scale = 0.0f;               // DotProduct; 0 means 1/sqrt(head_dim)
+  // None, Causal, Window: query i never sees key i (the diagonal mask of locality
+  // self-attention, Lee et al. 2021), so a token's output is made of the other tokens only.
+  // A query with no other visible key (a sequence of one) outputs zeros.
+  bool exclude_self = false;
   float negative_slope = 0.2f;      // Additive, GatV2: leaky ReLU slope
   const float* score_weight = nullptr;  // GatV2: a, (H, D)
   // Dropout on the probabilities (MaskKind::Sparse only, GAT's attention dropout): edge e,

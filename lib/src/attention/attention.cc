@@ -77,7 +77,7 @@ double attention_forward_macs(const AttentionSpec& spec, const Segments& segs) {
   } else {
     for (int b = 0; b < segs.count(); ++b) {
       const int s0 = segs.offsets[b], s1 = segs.offsets[b + 1];
-      for (int i = s0; i < s1; ++i) pairs += p.key_hi(i, s1) - p.key_lo(i, s0);
+      for (int i = s0; i < s1; ++i) pairs += p.key_hi(i, s1) - p.key_lo(i, s0) - (p.exclude_self ? 1 : 0);
     }
   }
   const double per_pair = p.scoring == Scoring::Additive ? p.D : 2.0 * p.D;

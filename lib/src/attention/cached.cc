@@ -69,9 +69,14 @@ void forward_cached(const Plan& p, const Segments& segs, const float* q, const f
     float* S = in_place ? sequence_block(probs, cache, task, kr) : scratch;
     score_block(p, q, k, h, i0, bq, klo, kr, S, kr, in_place ? scratch : S + int64_t{bq} * kr);
     if (!block_fully_visible(p, s0, s1, i0, bq, klo, kr)) mask_block(p, s0, s1, i0, bq, klo, kr, S, kr);
-    for (int r = 0; r < bq; ++r) {  // softmax; query i always sees key i, so the max is finite
+    for (int r = 0; r < bq; ++r) {  // softmax
       float* s = S + int64_t{r} * kr;
-      const float sum = exp_shift_sum(s, kr, max_of(s, kr));
+      const float m = max_of(s, kr);
+      if (m == kNegInf) {  // no visible key (exclude_self in a sequence of one): probabilities 0
+        std::fill(s, s + kr, 0.0f);
+        continue;
+      }
+      const float sum = exp_shift_sum(s, kr, m);
       scale(1.0f / sum, s, kr);
     }
     // out_blk = P V_range; V_range: (kr, D) with row stride H*D.

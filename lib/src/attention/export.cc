@@ -30,6 +30,7 @@ void attention_row(const AttentionSpec& spec, const Segments& segs, const Attent
   const int s0 = segs.offsets[b], s1 = segs.offsets[b + 1], L = s1 - s0;
   const int lo = p.key_lo(query, s0), hi = p.key_hi(query, s1);
   for (int j = lo; j < hi; ++j) {
+    if (p.exclude_self && j == query) continue;
     const float prob =
         p.mask == MaskKind::Window
             ? cache.probs[(int64_t{head} * p.T + query) * (2 * p.window + 1) + (j - query + p.window)]

@@ -31,6 +31,9 @@ Plan make_plan(const AttentionSpec& spec, const Segments& segs) {
   p.slope = spec.negative_slope;
   p.scale = spec.scale != 0.0f ? spec.scale : 1.0f / std::sqrt(static_cast<float>(spec.head_dim));
   p.score_weight = spec.score_weight;
+  p.exclude_self = spec.exclude_self;
+  if (p.exclude_self && p.mask == MaskKind::Sparse)
+    throw std::invalid_argument("attention: exclude_self is for sequence masks (a graph lists its own edges)");
   p.dropout = spec.dropout;
   p.dropout_seed = spec.dropout_seed;
   p.dropout_stream = spec.dropout_stream;
@@ -104,11 +107,15 @@ void mask_block(const Plan& p, int s0, int s1, int i0, int bq, int j0, int bk, f
     float* s = S + int64_t{r} * lds;
     std::fill(s, s + lo, kNegInf);
     std::fill(s + hi, s + bk, kNegInf);
+    const int self = i0 + r - j0;
+    if (p.exclude_self && self >= 0 && self < bk) s[self] = kNegInf;
   }
 }
 
 bool block_fully_visible(const Plan& p, int s0, int s1, int i0, int bq, int j0, int bk) {
-  return p.key_lo(i0 + bq - 1, s0) <= j0 && p.key_hi(i0, s1) >= j0 + bk;
+  const bool has_diagonal = i0 < j0 + bk && j0 < i0 + bq;
+  return p.key_lo(i0 + bq - 1, s0) <= j0 && p.key_hi(i0, s1) >= j0 + bk &&
+         !(p.exclude_self && has_diagonal);
 }
 
 float* thread_scratch(int64_t floats) {

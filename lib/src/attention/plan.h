@@ -16,6 +16,7 @@ struct Plan {
   MaskKind mask = MaskKind::None;
   int T = 0, H = 1, D = 1, hd = 1, window = 0;
   float scale = 1.0f, slope = 0.2f;
+  bool exclude_self = false;  // None, Causal, Window: the diagonal is masked too
   const CsrGraph* graph = nullptr;
   const float* score_weight = nullptr;  // GatV2: a, (H, D)
   float dropout = 0.0f;                 // on the probabilities (Sparse only)
@@ -72,7 +73,8 @@ void make_tasks(const Plan& p, const Segments& segs, int block, std::vector<Bloc
 void score_block(const Plan& p, const float* q, const float* k, int h, int i0, int bq, int j0,
                  int bk, float* S, int lds, float* col);
 
-// Sets the scores of keys a query may not see to -inf ([key_lo, key_hi) of each row is kept).
+// Sets the scores of keys a query may not see to -inf ([key_lo, key_hi) of each row is kept,
+// less the query's own row with exclude_self).
 void mask_block(const Plan& p, int s0, int s1, int i0, int bq, int j0, int bk, float* S,
                 int lds);
 // True if every query of [i0, i0+bq) sees every key of [j0, j0+bk).

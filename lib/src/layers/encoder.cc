@@ -17,6 +17,7 @@ EncoderBlockConfig block_config(const EncoderConfig& c, int i) {
   b.attention_dropout = c.attention_dropout;
   b.mask = c.mask;
   b.window = c.window;
+  b.locality = c.locality;
   // The rate grows linearly with depth (DeiT, timm): the first block is never dropped.
   b.drop_path = c.layers > 1 ? c.drop_path * static_cast<float>(i) / (c.layers - 1) : 0.0f;
   return b;
@@ -99,6 +100,7 @@ void Encoder::parameter_shapes(const std::string& name, const EncoderConfig& con
     const std::string block = name + ".layers." + std::to_string(i);
     norm(block + ".ln1");
     for (const char* proj : {".q", ".k", ".v", ".out"}) linear(block + ".attn" + proj, C, C);
+    if (config.locality) out.push_back({block + ".attn.score_scale", {config.heads}});
     norm(block + ".ln2");
     linear(block + ".ffn.fc1", C, F);
     linear(block + ".ffn.fc2", F, C);

@@ -15,6 +15,7 @@ MultiHeadAttentionConfig attention_config(const EncoderBlockConfig& c) {
   m.mask = c.mask;
   m.window = c.window;
   m.dropout = c.attention_dropout;
+  m.exclude_self = m.learned_scale = c.locality;
   return m;
 }
 

@@ -13,6 +13,7 @@ MultiHeadAttention::MultiHeadAttention(const std::string& name,
       k_proj(name + ".k", config.dim, config.dim),
       v_proj(name + ".v", config.dim, config.dim),
       out_proj(name + ".out", config.dim, config.dim),
+      score_scale(name + ".score_scale", {config.learned_scale ? config.heads : 0}, false),
       drop(name + ".drop", config.dropout),
       config_(config) {
   if (config.heads <= 0 || config.dim % config.heads != 0)
@@ -30,6 +31,7 @@ AttentionSpec MultiHeadAttention::spec() const {
   s.scoring = Scoring::DotProduct;
   s.mask = config_.mask;
   s.window = config_.window;
+  s.exclude_self = config_.exclude_self;
   return s;  // scale 0: 1/sqrt(D)
 }
 
@@ -38,6 +40,15 @@ void MultiHeadAttention::init(Rng& rng) {
   k_proj.init(rng);
   v_proj.init(rng);
   out_proj.init(rng);
+  if (config_.learned_scale) score_scale.value.fill(1.0f);  // starts as plain 1/sqrt(D)
+}
+
+void MultiHeadAttention::scale_queries(int T, const float* q, float* out) const {
+  const int C = config_.dim, D = C / config_.heads;
+  const float* g = score_scale.value.data();
+  for (int64_t t = 0; t < T; ++t)
+    for (int h = 0; h < config_.heads; ++h)
+      for (int d = 0; d < D; ++d) out[t * C + h * D + d] = q[t * C + h * D + d] * g[h];
 }
 
 void MultiHeadAttention::forward(const Segments& segs, const float* x, float* y, Cache* cache,
@@ -49,6 +60,7 @@ void MultiHeadAttention::forward(const Segments& segs, const float* x, float* y,
   static thread_local std::vector<float> scratch;
   if (cache) {
     cache->q.resize(n);
+    cache->q_raw.resize(config_.learned_scale ? n : 0);
     cache->k.resize(n);
     cache->v.resize(n);
     cache->context.resize(n);
@@ -61,7 +73,13 @@ void MultiHeadAttention::forward(const Segments& segs, const float* x, float* y,
     float* base = detail::grow(scratch, 4 * n);
     q = base, k = base + n, v = base + 2 * n, context = base + 3 * n;
   }
-  q_proj.forward(T, x, q);  // q = x Wq^T + bq
+  if (config_.learned_scale) {
+    float* raw = cache ? cache->q_raw.data() : q;
+    q_proj.forward(T, x, raw);  // q_raw = x Wq^T + bq
+    scale_queries(T, raw, q);   // q = q_raw * g_head
+  } else {
+    q_proj.forward(T, x, q);  // q = x Wq^T + bq
+  }
   k_proj.forward(T, x, k);  // k = x Wk^T + bk
   v_proj.forward(T, x, v);  // v = x Wv^T + bv
   attention_forward(s, segs, q, k, v, context, cache ? &cache->attention : nullptr);
@@ -80,6 +98,18 @@ void MultiHeadAttention::backward(const Segments& segs, const float* x, const fl
   drop.backward(static_cast<int64_t>(n), dcontext, dcontext, cache.ctx);  // from dropout
   attention_backward(spec(), segs, cache.q.data(), cache.k.data(), cache.v.data(), cache.attention,
                      dcontext, dq, dk, dv);  // from context = attention(q, k, v)
+  if (config_.learned_scale) {  // from q = q_raw * g_head: dg_h = sum dq * q_raw, dq_raw = dq * g_h
+    const int C = config_.dim, D = C / config_.heads;
+    float* dg = score_scale.ensure_grad().data();
+    const float* raw = cache.q_raw.data();
+    for (int h = 0; h < config_.heads; ++h) {
+      double sum = 0.0;
+      for (int64_t t = 0; t < T; ++t)
+        for (int d = 0; d < D; ++d) sum += double(dq[t * C + h * D + d]) * raw[t * C + h * D + d];
+      dg[h] += static_cast<float>(sum);
+    }
+    scale_queries(T, dq, dq);
+  }
   // x feeds all three projections: dx is the sum of their input gradients. dy is read
   // only by out_proj above, so dx may alias it.
   q_proj.backward(T, x, dq, dx, accumulate_dx);  // from q = x Wq^T + bq
@@ -92,6 +122,7 @@ void MultiHeadAttention::collect(ParameterList& params) {
   k_proj.collect(params);
   v_proj.collect(params);
   out_proj.collect(params);
+  if (config_.learned_scale) params.push_back(&score_scale);
 }
 
 void MultiHeadAttention::attention_row(const Segments& segs, const Cache& cache, int head,

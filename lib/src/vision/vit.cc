@@ -18,6 +18,7 @@ EncoderConfig encoder_config(const ViTConfig& c) {
   e.ff_dim = c.ff_dim();
   e.dropout = c.dropout;
   e.drop_path = c.drop_path;
+  e.locality = c.locality;
   e.final_norm = true;
   return e;
 }
@@ -58,6 +59,7 @@ std::string vit_config_to_json(const ViTConfig& c) {
                       {"mlp_ratio", c.mlp_ratio},   {"dropout", c.dropout},
                       {"drop_path", c.drop_path},   {"pool", c.pool == PoolKind::Cls ? "cls" : "mean"},
                       {"num_labels", c.num_labels}, {"stem", c.stem == StemKind::Conv ? "conv" : "linear"}};
+  if (c.locality) j["attention"] = "locality";  // absent: files before it read as standard
   return j.dump();
 }
 
@@ -97,6 +99,12 @@ ViTConfig vit_config_from_json(const std::string& text) {
     const auto& stem = j.at("stem");
     if (stem != "linear" && stem != "conv") throw Error("attn.config model: field \"stem\" must be \"linear\" or \"conv\"");
     c.stem = stem == "conv" ? StemKind::Conv : StemKind::Linear;
+  }
+  if (j.contains("attention")) {
+    const auto& kind = j.at("attention");
+    if (kind != "standard" && kind != "locality")
+      throw Error("attn.config model: field \"attention\" must be \"standard\" or \"locality\"");
+    c.locality = kind == "locality";
   }
   try {
     check_vit_config(c);

@@ -22,6 +22,7 @@ struct EncoderConfig {
   bool final_norm = true;
   float attention_dropout = 0.0f;  // attention outputs, before their projections
   float drop_path = 0.0f;  // stochastic depth: block i of L drops at drop_path * i / (L - 1)
+  bool locality = false;   // locality self-attention in every block (multihead_attention.h)
 };
 
 class Encoder {

@@ -24,6 +24,7 @@ struct EncoderBlockConfig {
   MaskKind mask = MaskKind::None;
   int window = 0;
   float drop_path = 0.0f;          // stochastic depth of both residual branches
+  bool locality = false;           // locality self-attention (exclude_self + learned_scale)
 };
 
 class EncoderBlock {

@@ -4,6 +4,10 @@
 //   context = dropout(attention(q, k, v))                          (T, C), heads side by side
 //   y = context Wo^T + bo                                          (T, C)
 // Keys never cross a sequence boundary of the batch (see Segments in attention.h).
+// Locality self-attention (Lee et al. 2021, for ViTs trained on small data) is two options:
+// exclude_self masks each token's score with itself, and learned_scale multiplies head h's
+// queries by a learned g_h (init 1; no weight decay), so each head learns how sharp its
+// softmax is (the paper's learnable temperature, as 1/sqrt(D) * g_h).
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,19 +25,22 @@ struct MultiHeadAttentionConfig {
   MaskKind mask = MaskKind::None;  // None, Causal or Window
   int window = 0;                  // Window: keys with |i - j| <= window
   float dropout = 0.0f;            // on the attention output, before the output projection
+  bool exclude_self = false;       // no token attends to itself
+  bool learned_scale = false;      // a learned score scale per head ("<name>.score_scale", (H))
 };
 
 class MultiHeadAttention {
  public:
   struct Cache {
-    std::vector<float> q, k, v;  // (T, C) projections
+    std::vector<float> q, k, v;  // (T, C) projections (q: times the score scale, if learned)
+    std::vector<float> q_raw;    // (T, C) q before the learned score scale (learned_scale only)
     std::vector<float> context;  // (T, C) dropout(attention output): the out projection's input
     AttentionCache attention;    // probabilities, for backward and export
     RunContext ctx;              // the forward's context (dropout mask)
   };
 
   // Projections "<name>.q", "<name>.k", "<name>.v", "<name>.out", each a Linear(C, C) with
-  // bias; dropout stream "<name>.drop".
+  // bias, then "<name>.score_scale" with learned_scale; dropout stream "<name>.drop".
   MultiHeadAttention(const std::string& name, const MultiHeadAttentionConfig& config);
 
   void init(Rng& rng);
@@ -59,9 +66,13 @@ class MultiHeadAttention {
   AttentionSpec spec() const;
 
   Linear q_proj, k_proj, v_proj, out_proj;
+  Parameter score_scale;  // (H) with learned_scale, else empty
   Dropout drop;
 
  private:
+  // q (T, C) times head h's score scale, column block by column block: into out (may alias q).
+  void scale_queries(int T, const float* q, float* out) const;
+
   MultiHeadAttentionConfig config_;
 };
 

@@ -34,6 +34,9 @@ void for_each_vit_option(ViTConfig& m, Visit&& visit) {
             .fixed_if(false));
   visit(declare("pool", m.pool, "Head input: the class token, or the mean of all tokens")
             .named({{"cls", PoolKind::Cls}, {"mean", PoolKind::Mean}}));
+  visit(declare("locality", m.locality,
+                "Locality self-attention for small data (Lee et al. 2021): no token attends to itself, and each head "
+                "learns its softmax temperature"));
 }
 
 // and the run's augmentation, in training and at test time, and its label smoothing (none of

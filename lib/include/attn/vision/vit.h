@@ -32,6 +32,7 @@ struct ViTConfig {
   float mlp_ratio = 2.0f;  // feed-forward width = dim * mlp_ratio
   float dropout = 0.0f;
   float drop_path = 0.1f;
+  bool locality = false;  // locality self-attention (multihead_attention.h)
   PoolKind pool = PoolKind::Cls;
   int num_labels = 10;  // K
 
