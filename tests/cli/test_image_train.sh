@@ -56,6 +56,19 @@ run attn-image attention --model lsa.safetensors --output lsa-maps test/hbar/000
 expect_exit 0
 if [ -s lsa-maps/000.png ]; then _pass; else _fail "no heat map for the locality model"; fi
 
+step "--pool attention: sequence pooling learns the toy set; stored, explained by its own weights"
+run attn-image train --data train --output seq.safetensors "${TINY[@]}" --epochs 15 --pool attention
+expect_exit 0; expect_stderr_has "pool attention"
+run attn-image eval --model seq.safetensors --data test.tsv --format json
+expect_exit 0
+acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
+if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "accuracy $acc < 0.8"; fi
+run attn-image info --model seq.safetensors
+expect_exit 0; expect_stdout_has '"pool":"attention"'
+run attn-image predict --model seq.safetensors --explain --format jsonl test/hbar/000.png
+expect_exit 0
+if python3 -c 'import json,sys; e = json.loads(open(sys.argv[1]).readline())["explain"]; sys.exit(0 if len(e) == 5 and all(0 < p["weight"] <= 1 for p in e) else 1)' "$OUT"; then _pass; else _fail "no explanation for the attention-pooled model"; fi
+
 step "--test-shift: derived from the crop padding, stored, overridable; out of range is a usage error"
 run attn-image predict --model m.safetensors --top-k 3 test/hbar/000.png
 expect_exit 0; cp "$OUT" stored.tsv

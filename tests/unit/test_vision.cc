@@ -202,6 +202,14 @@ TEST_CASE("attention rollout on a hand-computed example") {
   REQUIRE(w.size() == 2);
   CHECK(w[0] == doctest::Approx(6.0 / 7.0));
   CHECK(w[1] == doctest::Approx(1.0 / 7.0));
+  // A head reading the tokens by (.5, .25, .25): .5 [.3 .6 .1] + .25 [0 1 0] + .25 [0 0 1]
+  // = [.15 .55 .30]; the patches' share: .55 and .30 of .85.
+  const auto pooled = token_weights(3, R, std::vector<float>{0.5f, 0.25f, 0.25f});
+  REQUIRE(pooled.size() == 2);
+  CHECK(pooled[0] == doctest::Approx(11.0 / 17.0));
+  CHECK(pooled[1] == doctest::Approx(6.0 / 17.0));
+  CHECK(token_weights(3, R, std::vector<float>{1, 0, 0}) == w);
+  CHECK_THROWS_AS(token_weights(3, R, std::vector<float>{1, 0}), std::invalid_argument);
   CHECK(attention_rollout(2, {})[1] == 0.0);
 }
 

@@ -117,7 +117,7 @@ TEST_CASE("conv stem backward matches finite differences; it refuses patches it 
 
 TEST_CASE("ViT backward matches finite differences in training mode") {
   const ViTConfig cfg = tiny_config();
-  for (PoolKind pool : {PoolKind::Cls, PoolKind::Mean}) {
+  for (PoolKind pool : {PoolKind::Cls, PoolKind::Mean, PoolKind::Attention}) {
     ViTConfig c = cfg;
     c.pool = pool;
     c.stem = pool == PoolKind::Mean ? StemKind::Conv : StemKind::Linear;
@@ -126,6 +126,10 @@ TEST_CASE("ViT backward matches finite differences in training mode") {
     Rng rng(2);
     model.init(rng);
     ParameterList params = model.parameters();
+    if (pool == PoolKind::Attention) {  // a pool weight away from its zero start, so rows differ
+      REQUIRE(params[params.size() - 3]->name == "pool.weight");
+      attn::testing::randomize(*params[params.size() - 3], rng, 1.0f);
+    }
     const size_t first = c.stem == StemKind::Conv ? 6 : 2;  // after the embedding's weights
     CHECK(params[first]->name == "cls_token");
     CHECK(params[first + 1]->name == "positions.weight");
@@ -173,6 +177,42 @@ TEST_CASE("ViT inference equals the cached forward; attention maps are distribut
   CHECK(std::accumulate(w.begin(), w.end(), 0.0) == doctest::Approx(1.0));
 }
 
+TEST_CASE("ViT readout weights: what the head reads of each final token, for every pooling") {
+  for (PoolKind pool : {PoolKind::Cls, PoolKind::Mean, PoolKind::Attention}) {
+    CAPTURE(int(pool));
+    ViTConfig c = tiny_config();
+    c.pool = pool;
+    ViT model(c);
+    Rng rng(4);
+    model.init(rng);
+    ParameterList params = model.parameters();
+    if (pool == PoolKind::Attention) attn::testing::randomize(*params[params.size() - 3], rng, 3.0f);
+    const int B = 2, T1 = c.tokens();
+    std::vector<float> x = random_vector(B * 8 * 8 * 3, rng);
+    Tensor logits;
+    ViT::Cache cache;
+    model.forward(B, x.data(), logits, cache, {}, true);
+    const std::vector<float> r = model.readout_weights(cache, 1);
+    REQUIRE(r.size() == size_t(T1));
+    CHECK(std::accumulate(r.begin(), r.end(), 0.0) == doctest::Approx(1.0));
+    if (pool == PoolKind::Cls) CHECK(r[0] == 1.0f);
+    if (pool == PoolKind::Mean) CHECK(r[3] == doctest::Approx(1.0 / T1));
+    if (pool == PoolKind::Attention) {  // the pool's softmax: pooled = sum_t r_t h_t
+      CHECK(*std::max_element(r.begin(), r.end()) > 1.5 / T1);
+      for (int ch = 0; ch < c.dim; ++ch) {
+        double sum = 0.0;
+        for (int t = 0; t < T1; ++t) sum += r[t] * cache.h[(T1 + t) * c.dim + ch];
+        CHECK(cache.pooled[c.dim + ch] == doctest::Approx(sum).epsilon(1e-5));
+      }
+    }
+    // The heat map's patch weights follow the readout: still a distribution over the patches.
+    const auto w = class_attention(T1, model.attention_maps(cache, 1), 0, r);
+    CHECK(w.size() == size_t(T1 - 1));
+    CHECK(std::accumulate(w.begin(), w.end(), 0.0) == doctest::Approx(1.0));
+    CHECK_THROWS_AS(model.readout_weights(cache, 2), std::out_of_range);
+  }
+}
+
 TEST_CASE("ViT inference in chunks of images equals the whole batch's forward, on any thread count") {
   for (StemKind stem : {StemKind::Linear, StemKind::Conv}) {
     ViTConfig c = tiny_config();
@@ -205,6 +245,9 @@ TEST_CASE("ViT config: JSON round trip and checks that name the setting") {
   c.pool = PoolKind::Mean;
   const ViTConfig back = vit_config_from_json(vit_config_to_json(c));
   CHECK(back.pool == PoolKind::Mean);
+  c.pool = PoolKind::Attention;
+  CHECK(vit_config_from_json(vit_config_to_json(c)).pool == PoolKind::Attention);
+  c.pool = PoolKind::Mean;
   CHECK(back.dim == 8);
   CHECK(back.mlp_ratio == doctest::Approx(1.5f));
   CHECK(back.stem == StemKind::Linear);

@@ -41,6 +41,7 @@ void SpeechModelConfig::validate() const {
   if (!(dropout >= 0.0f && dropout < 1.0f)) bad(fmt::format("dropout {}", dropout));
   if (num_labels < 1 || num_labels > 100000) bad(fmt::format("num_labels {}", num_labels));
   if (pool == PoolKind::Cls) bad("pool cls (the speech encoder has no class token)");
+  if (pool == PoolKind::Attention) bad("pool attention (not built for the speech classifier)");
 }
 
 std::string speech_pool_name(PoolKind k) {
@@ -48,6 +49,7 @@ std::string speech_pool_name(PoolKind k) {
     case PoolKind::Max: return "max";
     case PoolKind::MeanMax: return "mean-max";
     case PoolKind::Cls: return "cls";
+    case PoolKind::Attention: return "attention";
     case PoolKind::Mean: break;
   }
   return "mean";

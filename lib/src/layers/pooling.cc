@@ -13,6 +13,7 @@ namespace {
 void check(const Segments& segs, PoolKind kind, int C) {
   detail::check_segments(segs);
   if (C <= 0) throw std::invalid_argument("Pooling: channel count must be positive");
+  if (kind == PoolKind::Attention) throw std::invalid_argument("Pooling: attention pooling is AttentionPool's");
   if (kind == PoolKind::Cls)
     for (int b = 0; b < segs.count(); ++b)
       if (segs.length(b) == 0)
@@ -78,6 +79,7 @@ void Pooling::forward(const Segments& segs, const float* x, int C, float* y) con
         mean_rows(x, begin, end, C, yb);
         max_rows(x, begin, end, C, yb + C);
         break;
+      case PoolKind::Attention: break;  // refused by check
     }
   }
 }
@@ -100,6 +102,7 @@ void Pooling::backward(const Segments& segs, const float* x, const float* dy, in
         mean_rows_backward(dyb, begin, end, C, dx);
         max_rows_backward(x, dyb + C, begin, end, C, dx);
         break;
+      case PoolKind::Attention: break;  // refused by check
     }
   }
 }

@@ -48,13 +48,24 @@ std::vector<float> token_weights(int T, const std::vector<double>& matrix, int q
   return w;
 }
 
-std::vector<float> class_attention(int T, const std::vector<std::vector<float>>& maps, int layer) {
+std::vector<float> token_weights(int T, const std::vector<double>& matrix, const std::vector<float>& readout) {
+  if (static_cast<int>(readout.size()) != T) throw std::invalid_argument("token_weights: readout is not (T)");
+  std::vector<double> row(T, 0.0);
+  for (int q = 0; q < T; ++q)
+    for (int j = 0; j < T; ++j) row[j] += readout[q] * matrix[size_t(q) * T + j];
+  std::vector<double> one_row(size_t(T) * T, 0.0);
+  std::copy(row.begin(), row.end(), one_row.begin());
+  return token_weights(T, one_row, 0);
+}
+
+std::vector<float> class_attention(int T, const std::vector<std::vector<float>>& maps, int layer,
+                                   const std::vector<float>& readout) {
   if (layer < 0 || layer > static_cast<int>(maps.size()))
     throw std::out_of_range("class_attention: layer " + std::to_string(layer) + " of " +
                             std::to_string(maps.size()));
-  if (layer == 0) return token_weights(T, attention_rollout(T, maps));
-  const auto& m = maps[layer - 1];
-  return token_weights(T, std::vector<double>(m.begin(), m.end()));
+  const std::vector<double> m = layer == 0 ? attention_rollout(T, maps)
+                                           : std::vector<double>(maps[layer - 1].begin(), maps[layer - 1].end());
+  return readout.empty() ? token_weights(T, m) : token_weights(T, m, readout);
 }
 
 namespace {

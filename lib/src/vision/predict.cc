@@ -27,7 +27,8 @@ ImagePredictions predict_images(const ImageModel& model, const std::vector<Image
   if (!averaged) ops::softmax_rows(B, K, logits.data(), out.probs.data());
   if (attention_layer >= 0)
     for (int b = 0; b < B; ++b)
-      out.patches.push_back(class_attention(vit.config().tokens(), vit.attention_maps(cache, b), attention_layer));
+      out.patches.push_back(class_attention(vit.config().tokens(), vit.attention_maps(cache, b), attention_layer,
+                                            vit.readout_weights(cache, b)));
   return out;
 }
 

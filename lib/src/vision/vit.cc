@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "attn/error.h"
@@ -21,6 +24,10 @@ EncoderConfig encoder_config(const ViTConfig& c) {
   e.locality = c.locality;
   e.final_norm = true;
   return e;
+}
+
+const char* pool_name(PoolKind k) {
+  return k == PoolKind::Cls ? "cls" : k == PoolKind::Mean ? "mean" : "attention";
 }
 
 }  // namespace
@@ -57,7 +64,7 @@ std::string vit_config_to_json(const ViTConfig& c) {
                       {"patch", c.patch},           {"dim", c.dim},
                       {"layers", c.layers},         {"heads", c.heads},
                       {"mlp_ratio", c.mlp_ratio},   {"dropout", c.dropout},
-                      {"drop_path", c.drop_path},   {"pool", c.pool == PoolKind::Cls ? "cls" : "mean"},
+                      {"drop_path", c.drop_path},   {"pool", pool_name(c.pool)},
                       {"num_labels", c.num_labels}, {"stem", c.stem == StemKind::Conv ? "conv" : "linear"}};
   if (c.locality) j["attention"] = "locality";  // absent: files before it read as standard
   return j.dump();
@@ -93,8 +100,9 @@ ViTConfig vit_config_from_json(const std::string& text) {
   c.drop_path = number("drop_path");
   c.num_labels = integer("num_labels");
   const auto& pool = field("pool");
-  if (pool != "cls" && pool != "mean") throw Error("attn.config model: field \"pool\" must be \"cls\" or \"mean\"");
-  c.pool = pool == "cls" ? PoolKind::Cls : PoolKind::Mean;
+  if (pool != "cls" && pool != "mean" && pool != "attention")
+    throw Error("attn.config model: field \"pool\" must be \"cls\", \"mean\" or \"attention\"");
+  c.pool = pool == "cls" ? PoolKind::Cls : pool == "mean" ? PoolKind::Mean : PoolKind::Attention;
   if (j.contains("stem")) {  // files written before the conv stem existed have a linear one
     const auto& stem = j.at("stem");
     if (stem != "linear" && stem != "conv") throw Error("attn.config model: field \"stem\" must be \"linear\" or \"conv\"");
@@ -119,8 +127,9 @@ ViT::ViT(const ViTConfig& config)
       cls_("cls_token", {1, config.dim}, /*decay=*/false),
       positions_("positions", config.tokens(), config.dim),
       encoder_("encoder", encoder_config(config)),
-      pool_(config.pool),
+      pool_(config.pool == PoolKind::Attention ? PoolKind::Mean : config.pool),
       head_("head", config.dim, config.num_labels) {
+  if (config.pool == PoolKind::Attention) attn_pool_.emplace("pool", config.dim);
   if (config.stem == StemKind::Conv)
     stem_.emplace("stem", config.image_size, config.channels, config.patch, config.dim);
   else
@@ -133,6 +142,7 @@ void ViT::init(Rng& rng) {
   for (float& v : cls_.value.storage()) v = 0.02f * rng.normal();
   positions_.init(rng, 0.02f);
   encoder_.init(rng);
+  if (attn_pool_) attn_pool_->init();
   head_.init(rng);
 }
 
@@ -143,6 +153,7 @@ ParameterList ViT::parameters() {
   params.push_back(&cls_);
   positions_.collect(params);
   encoder_.collect(params);
+  if (attn_pool_) attn_pool_->collect(params);
   head_.collect(params);
   return params;
 }
@@ -202,7 +213,10 @@ void ViT::run(int B, const float* images, float* logits, Cache& cache, const Run
   encoder_.forward(cache.segs, x, cache.h.data(), keep_activations ? &cache.encoder : nullptr,
                    ctx);  // h = encoder(x)
   cache.pooled.resize_for_overwrite({B, C});
-  pool_.forward(cache.segs, cache.h.data(), C, cache.pooled.data());  // pooled = pool(h)
+  if (attn_pool_)  // pooled = pool(h)
+    attn_pool_->forward(cache.segs, cache.h.data(), cache.pooled.data(), &cache.pool);
+  else
+    pool_.forward(cache.segs, cache.h.data(), C, cache.pooled.data());
   head_.forward(B, cache.pooled.data(), logits);  // logits = head(pooled)
 }
 
@@ -213,7 +227,10 @@ void ViT::backward(Cache& cache, const float* dlogits) {
   head_.backward(B, cache.pooled.data(), dlogits, dpooled.data());  // from logits = head(pooled)
   Tensor& dh = cache.dh;  // kept in the cache: no fresh pages every step
   dh.resize_for_overwrite({T, C});  // pool_.backward writes it whole
-  pool_.backward(cache.segs, cache.h.data(), dpooled.data(), C, dh.data());  // from pooled = pool(h)
+  if (attn_pool_)  // from pooled = pool(h)
+    attn_pool_->backward(cache.segs, cache.h.data(), dpooled.data(), dh.data(), cache.pool);
+  else
+    pool_.backward(cache.segs, cache.h.data(), dpooled.data(), C, dh.data());
   encoder_.backward(cache.segs, cache.x.data(), dh.data(), dh.data(), cache.encoder);  // h = enc(x)
   positions_.backward(cache.segs, dh.data());  // from x += positions (dx passes unchanged)
   Tensor& de = cache.de;
@@ -246,6 +263,23 @@ std::vector<std::vector<float>> ViT::attention_maps(const Cache& cache, int b) c
     maps.push_back(std::move(m));
   }
   return maps;
+}
+
+std::vector<float> ViT::readout_weights(const Cache& cache, int b) const {
+  const int T1 = config_.tokens();
+  if (b < 0 || b >= cache.B) throw std::out_of_range("ViT::readout_weights: no image " + std::to_string(b));
+  switch (config_.pool) {
+    case PoolKind::Attention: {
+      const float* a = cache.pool.weights.data() + size_t(b) * T1;
+      return std::vector<float>(a, a + T1);
+    }
+    case PoolKind::Mean: return std::vector<float>(T1, 1.0f / T1);
+    default: {
+      std::vector<float> w(T1, 0.0f);
+      w[0] = 1.0f;
+      return w;
+    }
+  }
 }
 
 }  // namespace attn::vision

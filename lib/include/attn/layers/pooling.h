@@ -12,6 +12,9 @@ enum class PoolKind {
   // vowels count no more than a fast speaker's short ones.
   Max,
   MeanMax,  // y[b] = [mean, max]: (2C), both views of the segment side by side
+  // Learned weights over the segment's rows: AttentionPool (attention_pool.h), which has a
+  // parameter; Pooling refuses it.
+  Attention,
 };
 
 class Pooling {

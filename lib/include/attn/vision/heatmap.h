@@ -15,11 +15,18 @@ std::vector<double> attention_rollout(int T, const std::vector<std::vector<float
 // Row `query` of a (T, T) matrix without column `query`, normalised to sum 1: what the
 // class token (query 0) gives each patch.
 std::vector<float> token_weights(int T, const std::vector<double>& matrix, int query = 0);
+// The rows of a (T, T) matrix weighted by readout (T), without column 0 (the class token),
+// normalised to sum 1: what a head reading the final tokens by those weights gets from each
+// patch. A one-hot readout on row 0 gives token_weights(T, matrix).
+std::vector<float> token_weights(int T, const std::vector<double>& matrix, const std::vector<float>& readout);
 
-// What the class token (row 0) gives each patch: with layer == 0 the rollout over all layers,
-// with layer k in 1..L layer k's own attention. maps: L matrices (T, T). Returns T - 1 weights
-// summing to 1. Throws std::out_of_range for a layer outside 0..L.
-std::vector<float> class_attention(int T, const std::vector<std::vector<float>>& maps, int layer);
+// What the head's input (the class token, row 0, unless readout says how it weighs the T final
+// tokens: ViT::readout_weights) gets from each patch: with layer == 0 the rollout over all
+// layers, with layer k in 1..L layer k's own attention. maps: L matrices (T, T). Returns T - 1
+// weights summing to 1. Throws std::out_of_range for a layer outside 0..L, and
+// std::invalid_argument for a readout that is neither empty nor T long.
+std::vector<float> class_attention(int T, const std::vector<std::vector<float>>& maps, int layer,
+                                   const std::vector<float>& readout = {});
 
 struct HeatmapConfig {
   int min_output_side = 224;  // the image is enlarged by a whole factor to at least this

@@ -32,8 +32,10 @@ void for_each_vit_option(ViTConfig& m, Visit&& visit) {
                 "Stochastic depth of the last block, linearly less below (default: 0.1, or 0 from 20,000 images)")
             .range(0.0, 0.9)
             .fixed_if(false));
-  visit(declare("pool", m.pool, "Head input: the class token, or the mean of all tokens")
-            .named({{"cls", PoolKind::Cls}, {"mean", PoolKind::Mean}}));
+  visit(declare("pool", m.pool,
+                "Head input: the class token, the mean of all tokens, or their mean weighted by a learned score "
+                "(sequence pooling, Hassani et al. 2021)")
+            .named({{"cls", PoolKind::Cls}, {"mean", PoolKind::Mean}, {"attention", PoolKind::Attention}}));
   visit(declare("locality", m.locality,
                 "Locality self-attention for small data (Lee et al. 2021): no token attends to itself, and each head "
                 "learns its softmax temperature"));

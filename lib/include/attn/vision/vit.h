@@ -1,13 +1,14 @@
 #pragma once
 // The vision transformer (Dosovitskiy et al. 2021): patch embedding (linear, or a small
-// convolutional stem), a class token, learned positions, a pre-LN encoder, CLS or mean pooling
-// and a linear head.
+// convolutional stem), a class token, learned positions, a pre-LN encoder, CLS, mean or
+// attention pooling (attention_pool.h) and a linear head.
 //   tokens per image T1 = 1 + N (class token first), N = (S/p)^2;  a batch packs B*T1 rows.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "attn/context.h"
+#include "attn/layers/attention_pool.h"
 #include "attn/layers/encoder.h"
 #include "attn/layers/linear.h"
 #include "attn/layers/pooling.h"
@@ -33,7 +34,7 @@ struct ViTConfig {
   float dropout = 0.0f;
   float drop_path = 0.1f;
   bool locality = false;  // locality self-attention (multihead_attention.h)
-  PoolKind pool = PoolKind::Cls;
+  PoolKind pool = PoolKind::Cls;  // Cls, Mean or Attention
   int num_labels = 10;  // K
 
   int tokens() const { return 1 + (image_size / patch) * (image_size / patch); }  // T1
@@ -57,6 +58,7 @@ class ViT {
     Tensor x;                         // (B*T1, C) class token + patches, plus positions
     Tensor h;                         // (B*T1, C) encoder output
     Tensor pooled;                    // (B, C)
+    AttentionPool::Cache pool;        // PoolKind::Attention: each row's weight in its image's pool
     Encoder::Cache encoder;
     Tensor dh, de;                    // backward's scratch: d(encoder output), d(embedded)
   };
@@ -79,6 +81,9 @@ class ViT {
   // After forward(..., keep_activations=true): image b's head-averaged attention of every
   // layer, each (T1, T1) row-major (rows: queries), for attention rollout.
   std::vector<std::vector<float>> attention_maps(const Cache& cache, int b) const;
+  // After forward: how much of each of image b's T1 final token states the head reads (sums to
+  // 1): the class token alone, every token alike (mean), or the attention pool's weights.
+  std::vector<float> readout_weights(const Cache& cache, int b) const;
 
   // Inference runs a batch in chunks of about this many token rows (see forward).
   static constexpr int kInferenceChunkRows = 256;
@@ -94,7 +99,8 @@ class ViT {
   Parameter cls_;  // (1, C) "cls_token"
   LearnedPositions positions_;
   Encoder encoder_;
-  Pooling pool_;
+  Pooling pool_;                           // PoolKind::Cls and Mean
+  std::optional<AttentionPool> attn_pool_;  // PoolKind::Attention
   Linear head_;
 };
 
