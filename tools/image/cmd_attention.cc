@@ -1,4 +1,4 @@
-// attn-image attention: per image, a PNG of the image under the class token's attention.
+// attn-image attention: per image, a PNG of the image under the attention its head input drew on.
 #include <fmt/format.h>
 
 #include <memory>
@@ -45,7 +45,7 @@ int run_attention(const AttentionArgs& a, const CommonOptions& common, Builtin b
 
 Command add_attention_command(CLI::App& app, CommonOptions& common, Builtin builtin) {
   auto args = std::make_shared<AttentionArgs>();
-  CLI::App* cmd = add_image_model_subcommand(app, "attention", "Write attention heat-map PNGs: where the class token looked", common, args->model);
+  CLI::App* cmd = add_image_model_subcommand(app, "attention", "Write attention heat-map PNGs: where the class token (or the pooled tokens) looked", common, args->model);
   add_output_option(*cmd, args->output, true, "Folder for the PNGs (one per image, named after it)");
   cmd->add_option("--layer", args->layer, "0: attention rollout over all layers (Abnar & Zuidema 2020); K: layer K alone")->capture_default_str()->check(CLI::Range(0, 64));
   add_inputs_argument(*cmd, args->inputs, "Image files; '-': paths on stdin");

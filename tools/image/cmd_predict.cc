@@ -33,7 +33,7 @@ int run_predict(const PredictArgs& a, const CommonOptions& common, Builtin built
       [&](const std::vector<vision::Image>& images) { return vision::predict_each_image(model, images, a.explain ? 0 : -1); },
       [&](const std::string& path, const vision::Image&, const vision::ImagePrediction& r) {
     Prediction p = output.make(path, r.probs);
-    if (a.explain)  // the patches the class token drew on most (rollout), best first
+    if (a.explain)  // the patches the head input drew on most (rollout), best first
       add_explanation(p, r.patches, a.out.format, kExplainPatches, kExplainPatches, [&](int i) {
         return ExplainedPart{{{"row", i / grid}, {"col", i % grid}},
                              "patch:" + std::to_string(i / grid) + "," + std::to_string(i % grid)};
@@ -49,7 +49,7 @@ Command add_predict_command(CLI::App& app, CommonOptions& common, Builtin builti
   auto args = std::make_shared<PredictArgs>();
   CLI::App* cmd = add_image_model_subcommand(app, "predict", "Label each image file", common, args->model);
   add_inputs_argument(*cmd, args->inputs, "Image files (PNG, JPEG, BMP, GIF, PGM/PPM, TGA); '-': paths on stdin");
-  cmd->add_flag("--explain", args->explain, "Add the 5 patches the class token attended to most (attention rollout): jsonl \"explain\" [{row, col, weight}], tsv patch:row,col columns");
+  cmd->add_flag("--explain", args->explain, "Add the 5 patches the class token (or the pooled tokens) attended to most (attention rollout): jsonl \"explain\" [{row, col, weight}], tsv patch:row,col columns");
   add_predict_options(*cmd, args->out);
   return [args, &common, builtin] { return run_predict(*args, common, builtin); };
 }

@@ -9,15 +9,25 @@ namespace attn::audio {
 
 void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng) {
   if (wave.empty()) return;
-  if (o.speed || o.speed_range > 0.0f) {
-    // Speed factor f plays the audio f times faster: resample from f*rate to rate.
-    static const double kFactors[] = {0.9, 1.0, 1.1};
-    const double f = o.speed_range > 0.0f ? 1.0 + o.speed_range * rng.uniform(-1.0f, 1.0f) : kFactors[rng.below(3)];
-    if (f != 1.0) {
-      std::vector<float> faster = resample(wave, 16000.0 * f, 16000.0);
-      if (!faster.empty()) wave = std::move(faster);
-    }
-  }
+  const double f = draw_speed(o, rng);
+  if (f != 1.0) wave = at_speed(wave, f);
+  add_noise_and_gain(wave, o, rng);
+}
+
+double draw_speed(const AugmentOptions& o, Rng& rng) {
+  if (o.speed_range > 0.0f) return 1.0 + o.speed_range * rng.uniform(-1.0f, 1.0f);
+  return o.speed ? kSpeedFactors[rng.below(3)] : 1.0;
+}
+
+std::vector<float> at_speed(const std::vector<float>& wave, double f) {
+  if (f == 1.0) return wave;
+  // Speed factor f plays the audio f times faster: resample from f*rate to rate.
+  std::vector<float> faster = resample(wave, 16000.0 * f, 16000.0);
+  return faster.empty() ? wave : faster;
+}
+
+void add_noise_and_gain(std::vector<float>& wave, const AugmentOptions& o, Rng& rng) {
+  if (wave.empty()) return;
   if (o.noise_prob > 0.0f && rng.uniform() < o.noise_prob) {
     double power = 0;
     for (float x : wave) power += double(x) * x;

@@ -99,6 +99,7 @@ SpeechTask::SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
     : ModelTask(model), features_(features), waves_(waves), names_(names), augment_(augment) {
   members_.push_back(&model);
   members_.insert(members_.end(), others.begin(), others.end());
+  keep_speed_copies();
   clean_ = compute_all(1.0);
   for (const float w : mel_warps) warped_.push_back(compute_all(w));
   if (features_.cmvn != CmvnMode::Speaker) return;
@@ -108,6 +109,28 @@ SpeechTask::SpeechTask(SpeechClassifier& model, const PipelineOptions& features,
     speakers_->apply(names_[i], clean_[i]);
     for (auto& at_warp : warped_) speakers_->apply(names_[i], at_warp[i]);
   }
+}
+
+void SpeechTask::keep_speed_copies() {
+  if (!augment_.speed || augment_.speed_range > 0.0f) return;  // a range: a new factor each time
+  int64_t samples = 0;
+  for (const auto& w : waves_) samples += int64_t(w.size());
+  if (samples * 2 * int64_t(sizeof(float)) > kMaxSpeedCopyBytes) return;  // resample as it goes
+  slower_.resize(waves_.size());
+  faster_.resize(waves_.size());
+  const int64_t n = int64_t(waves_.size());
+#pragma omp parallel for schedule(dynamic, 8)
+  for (int64_t i = 0; i < n; ++i) {
+    if (waves_[i].empty()) continue;
+    slower_[i] = at_speed(waves_[i], kSpeedFactors[0]);
+    faster_[i] = at_speed(waves_[i], kSpeedFactors[2]);
+  }
+}
+
+std::vector<float> SpeechTask::wave_at(int item, double speed) const {
+  if (speed == kSpeedFactors[0] && !slower_.empty()) return slower_[item];
+  if (speed == kSpeedFactors[2] && !faster_.empty()) return faster_[item];
+  return at_speed(waves_[item], speed);
 }
 
 std::vector<Tensor> SpeechTask::compute_all(double mel_warp) const {
@@ -157,8 +180,9 @@ void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& c
       const int item = items[b];
       Rng rng(ctx.seed ^ (uint64_t(item) * 0x9E3779B97F4A7C15ull));  // per step and item
       if (augment_.recomputes_features()) {
-        std::vector<float> wave = waves_[item];
-        augment_wave(wave, augment_, rng);
+        // augment_wave's steps, with the resampled copies kept
+        std::vector<float> wave = waves_[item].empty() ? waves_[item] : wave_at(item, draw_speed(augment_, rng));
+        add_noise_and_gain(wave, augment_, rng);
         PipelineOptions warped = features_;
         warped.mel_warp = draw_mel_warp(augment_, rng);
         try {

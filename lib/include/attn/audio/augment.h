@@ -55,8 +55,18 @@ void for_each_augment_option(AugmentOptions& o, std::string& noise_dir, Visit&& 
   visit(option("freq-mask-width", o.freq_width, "Widest frequency mask (features)").range(0, 1000));
 }
 
-// In place on one utterance's samples (int16 scale) at the features' rate.
+// In place on one utterance's samples (int16 scale) at the features' rate: draw_speed and
+// at_speed, then add_noise_and_gain. An empty wave stays empty and draws nothing.
 void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng);
+// augment_wave's steps, for a caller that keeps the resampled copies (SpeechTask):
+// the speed factor for one utterance (1 when speed perturbation is off, drawing nothing);
+double draw_speed(const AugmentOptions& o, Rng& rng);
+// the utterance f times faster (resampled); the wave itself at f = 1 or if nothing is left;
+std::vector<float> at_speed(const std::vector<float>& wave, double f);
+// the noise and gain, in place.
+void add_noise_and_gain(std::vector<float>& wave, const AugmentOptions& o, Rng& rng);
+// The factors --speed-perturb picks from.
+inline constexpr double kSpeedFactors[3] = {0.9, 1.0, 1.1};
 // VTLP's mel warp factor for one utterance (1 when o.vtlp is 0, drawing nothing).
 double draw_mel_warp(const AugmentOptions& o, Rng& rng);
 // In place on features (T, F): masked spans are set to 0 (the mean after CMVN).

@@ -60,6 +60,12 @@ class SpeechTask : public ModelTask<SpeechClassifier> {
   std::vector<Tensor> clean_;  // features without augmentation
   std::vector<std::vector<Tensor>> warped_;  // [warp][item]: at each of the test-time warps
   std::vector<Tensor> batch_;  // this batch's augmented features
+  // --speed-perturb: every item at 0.9 and 1.1, resampled once rather than in every epoch (the
+  // resampler was a third of a training step's time); empty when off or too big to keep.
+  std::vector<std::vector<float>> slower_, faster_;
+  static constexpr int64_t kMaxSpeedCopyBytes = int64_t(2) << 30;
+  void keep_speed_copies();
+  std::vector<float> wave_at(int item, double speed) const;  // waves_[item] at the speed
 };
 
 }  // namespace attn::audio
