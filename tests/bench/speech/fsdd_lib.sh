@@ -51,19 +51,23 @@ declare -A SETTINGS=(
   [espeak-vtlp-max-tta-spk-vad]="+espeak +spk --vad --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [vtlp-max-tta-spk]="+spk --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
   [espeak-vtlp-max-tta-spk-e50]="+espeak +spk =epochs=50 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
-  [espeak-vtlp-max-tta-spk-seed2]="+espeak +spk =seed=2 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
-  [espeak-vtlp-max-tta-spk-seed3]="+espeak +spk =seed=3 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
-  [espeak-vtlp-max-tta-spk-seed4]="+espeak +spk =seed=4 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
-  [espeak-vtlp-max-tta-spk-seed5]="+espeak +spk =seed=5 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
-  [espeak-vtlp-max-tta-spk-seed6]="+espeak +spk =seed=6 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
-  [espeak-vtlp-max-tta-spk-seed7]="+espeak +spk =seed=7 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
-  [espeak-vtlp-max-tta-spk-seed8]="+espeak +spk =seed=8 --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
-  [espeak-vtlp-max-tta-spk-x5]="&espeak-vtlp-max-tta-spk &espeak-vtlp-max-tta-spk-seed2 &espeak-vtlp-max-tta-spk-seed3
-    &espeak-vtlp-max-tta-spk-seed4 &espeak-vtlp-max-tta-spk-seed5"
-  [espeak-vtlp-max-tta-spk-x8]="&espeak-vtlp-max-tta-spk &espeak-vtlp-max-tta-spk-seed2 &espeak-vtlp-max-tta-spk-seed3
-    &espeak-vtlp-max-tta-spk-seed4 &espeak-vtlp-max-tta-spk-seed5 &espeak-vtlp-max-tta-spk-seed6 &espeak-vtlp-max-tta-spk-seed7
-    &espeak-vtlp-max-tta-spk-seed8"
 )
+# Seed variants and the ensembles of them: NAME-seedS is NAME with --seed S; NAME-xN averages
+# NAME (seed 1) and NAME-seed2 .. NAME-seedN.
+for fsdd_s in 2 3 4 5 6 7 8; do
+  SETTINGS[espeak-vtlp-max-tta-spk-seed$fsdd_s]="+espeak +spk =seed=$fsdd_s --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  SETTINGS[vtlp-max-tta-spk-seed$fsdd_s]="+spk =seed=$fsdd_s --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+done
+fsdd_seeds() {  # fsdd_seeds NAME N: the members of NAME-xN
+  local i out="&$1"
+  for ((i = 2; i <= $2; i++)); do out+=" &$1-seed$i"; done
+  echo "$out"
+}
+SETTINGS[espeak-vtlp-max-tta-spk-x5]=$(fsdd_seeds espeak-vtlp-max-tta-spk 5)
+SETTINGS[espeak-vtlp-max-tta-spk-x8]=$(fsdd_seeds espeak-vtlp-max-tta-spk 8)
+SETTINGS[vtlp-max-tta-spk-x8]=$(fsdd_seeds vtlp-max-tta-spk 8)
+# Both x8 ensembles at once: 8 models trained with the espeak-ng digits and 8 without.
+SETTINGS[mixed-spk-x16]="${SETTINGS[espeak-vtlp-max-tta-spk-x8]} ${SETTINGS[vtlp-max-tta-spk-x8]}"
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 
 # fsdd_list NAME AWK-CONDITION: path<TAB>digit lines of the recordings matching the condition on
