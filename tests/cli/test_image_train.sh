@@ -8,6 +8,24 @@ python3 "$ATTN_SOURCE_DIR/tests/reference/make_toy_images.py" "$T/toy" --per-cla
 cd "$T/toy"
 TINY=(--patch 4 --dim 32 --layers 2 --heads 2 --threads 2)
 
+# trains_and_learns MODEL SETTINGS_TEXT FLAGS...: train MODEL on the toy set with FLAGS, expect
+# SETTINGS_TEXT in the printed settings and eval accuracy of at least 0.8 on the held-out images.
+trains_and_learns() {
+  local model=$1 shown=$2
+  shift 2
+  run attn-image train --data train --output "$model" "${TINY[@]}" --epochs 15 "$@"
+  expect_exit 0; expect_stderr_has "$shown"
+  run attn-image eval --model "$model" --data test.tsv --format json
+  expect_exit 0
+  expect_accuracy_at_least 0.8
+}
+# expect_accuracy_at_least A: eval's JSON output ($OUT) has accuracy >= A.
+expect_accuracy_at_least() {
+  local acc
+  acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
+  if python3 -c "import sys; sys.exit(0 if $acc >= $1 else 1)"; then _pass; else _fail "accuracy $acc < $1"; fi
+}
+
 step "train on a folder per label: settings derived from the images and printed"
 run attn-image train --data train --valid test.tsv --output m.safetensors "${TINY[@]}" --epochs 15
 expect_exit 0
@@ -35,20 +53,14 @@ if grep -q '^epoch ' "$ERR"; then _fail "trained before the error"; else _pass; 
 step "eval: accuracy well above chance (1/3) on held-out images"
 run attn-image eval --model m.safetensors --data test.tsv --format json
 expect_exit 0
-acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
-if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "accuracy $acc < 0.8"; fi
+expect_accuracy_at_least 0.8
 run attn-image eval --model m.safetensors --data test
 expect_exit 0; expect_stdout_has "accuracy"
 run attn-image predict --model m.safetensors --model m.safetensors test/hbar/000.png
 expect_exit 2; expect_stderr_has "--model: At Most 1 required but received 2"
 
 step "--locality: locality self-attention learns the toy set too; the model keeps it, heat maps work"
-run attn-image train --data train --output lsa.safetensors "${TINY[@]}" --epochs 15 --locality
-expect_exit 0; expect_stderr_has "pool cls locality true"
-run attn-image eval --model lsa.safetensors --data test.tsv --format json
-expect_exit 0
-acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
-if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "accuracy $acc < 0.8"; fi
+trains_and_learns lsa.safetensors "pool cls locality true" --locality
 run attn-image info --model lsa.safetensors
 expect_exit 0; expect_stdout_has '"attention":"locality"'
 mkdir lsa-maps
@@ -57,12 +69,7 @@ expect_exit 0
 if [ -s lsa-maps/000.png ]; then _pass; else _fail "no heat map for the locality model"; fi
 
 step "--pool attention: sequence pooling learns the toy set; stored, explained by its own weights"
-run attn-image train --data train --output seq.safetensors "${TINY[@]}" --epochs 15 --pool attention
-expect_exit 0; expect_stderr_has "pool attention"
-run attn-image eval --model seq.safetensors --data test.tsv --format json
-expect_exit 0
-acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
-if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "accuracy $acc < 0.8"; fi
+trains_and_learns seq.safetensors "pool attention" --pool attention
 run attn-image info --model seq.safetensors
 expect_exit 0; expect_stdout_has '"pool":"attention"'
 run attn-image predict --model seq.safetensors --explain --format jsonl test/hbar/000.png
@@ -168,8 +175,7 @@ expect_exit 0
 expect_stderr_has "stem linear patch 4 (16 patches)"
 run attn-image eval --model linear.safetensors --idx test-images.idx test-labels.idx --format json
 expect_exit 0
-acc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$OUT")
-if python3 -c "import sys; sys.exit(0 if $acc >= 0.8 else 1)"; then _pass; else _fail "linear embedding accuracy $acc < 0.8"; fi
+expect_accuracy_at_least 0.8
 run attn-image train --idx train-images.idx train-labels.idx --output p3.safetensors --patch 3 --image-size 24 --epochs 1 --quiet
 expect_exit 0
 attn-image info --model p3.safetensors --format json | grep -q '"stem":"linear"' && _pass || _fail "patch 3 did not default to the linear embedding"
