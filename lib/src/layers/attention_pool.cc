@@ -10,8 +10,6 @@
 namespace attn {
 namespace {
 
-void check(const Segments& segs) { detail::check_segments(segs); }
-
 // a: (end - begin) = softmax over rows [begin, end) of x: (T, C) of x_t . w.
 void row_weights(const float* x, const float* w, int64_t begin, int64_t end, int C, float* a) {
   float top = -INFINITY;
@@ -36,7 +34,7 @@ AttentionPool::AttentionPool(const std::string& name, int C) : weight(name + ".w
 void AttentionPool::init() { weight.value.fill(0.0f); }
 
 void AttentionPool::forward(const Segments& segs, const float* x, float* y, Cache* cache) const {
-  check(segs);
+  detail::check_segments(segs);
   const int B = segs.count(), C = C_;
   std::vector<float> local;
   std::vector<float>& a = cache ? cache->weights : local;
@@ -55,7 +53,7 @@ void AttentionPool::forward(const Segments& segs, const float* x, float* y, Cach
 }
 
 void AttentionPool::backward(const Segments& segs, const float* x, const float* dy, float* dx, const Cache& cache) {
-  check(segs);
+  detail::check_segments(segs);
   if (static_cast<int64_t>(cache.weights.size()) != segs.total())
     throw std::logic_error("AttentionPool::backward without its forward's cache");
   const int B = segs.count(), C = C_;

@@ -50,12 +50,11 @@ std::vector<float> token_weights(int T, const std::vector<double>& matrix, int q
 
 std::vector<float> token_weights(int T, const std::vector<double>& matrix, const std::vector<float>& readout) {
   if (static_cast<int>(readout.size()) != T) throw std::invalid_argument("token_weights: readout is not (T)");
-  std::vector<double> row(T, 0.0);
+  // The readout's mix of the rows, as row 0 of an otherwise empty matrix for the row overload.
+  std::vector<double> mixed(size_t(T) * T, 0.0);
   for (int q = 0; q < T; ++q)
-    for (int j = 0; j < T; ++j) row[j] += readout[q] * matrix[size_t(q) * T + j];
-  std::vector<double> one_row(size_t(T) * T, 0.0);
-  std::copy(row.begin(), row.end(), one_row.begin());
-  return token_weights(T, one_row, 0);
+    for (int j = 0; j < T; ++j) mixed[j] += readout[q] * matrix[size_t(q) * T + j];
+  return token_weights(T, mixed, 0);
 }
 
 std::vector<float> class_attention(int T, const std::vector<std::vector<float>>& maps, int layer,
