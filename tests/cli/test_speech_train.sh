@@ -55,6 +55,21 @@ step "--vtlp changes what training sees (a model unlike the one without it)"
 run attn-speech train --data "$T/train" -o "$T/m3.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --quiet
 cmp -s "$T/m.safetensors" "$T/m3.safetensors" && _fail "--vtlp made no difference" || _pass
 
+step "--conv-pos: the positional convolution learns, is stored, streams in encode; an even width is refused"
+run attn-speech train --data "$T/train" -o "$T/cp.safetensors" "${TINY[@]}" --conv-pos 5 --speed-perturb --quiet
+expect_exit 0
+run attn-speech eval --model "$T/cp.safetensors" --data "$T/test" --format json
+expect_exit 0
+acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$OUT")
+"$PY" -c "assert $acc >= 0.9" && _pass || _fail "accuracy $acc below 0.9 with --conv-pos 5"
+attn-speech info --model "$T/cp.safetensors" --format json >"$T/cp.json"
+"$PY" -c "import json,sys; assert json.load(open(sys.argv[1]))['config']['model']['conv_pos'] == 5" "$T/cp.json" && _pass || _fail "conv_pos not stored"
+run attn-speech encode --model "$T/cp.safetensors" --format jsonl "$T/test/sweep/3.wav"
+expect_exit 0
+run attn-speech train --data "$T/train" -o "$T/bad.safetensors" "${TINY[@]}" --conv-pos 4
+expect_exit 2
+expect_stderr_has "--conv-pos (4) must be odd"
+
 step "info shows the stored feature options"
 run attn-speech info --model "$T/m.safetensors" --format json
 expect_exit 0

@@ -140,7 +140,7 @@ TEST_CASE("the other declared lists: output, augmentation, model") {
   for_each_speech_frame_option(c, frame);
   for_each_speech_attention_option(c, attention);
   CHECK(frame.fixed == std::vector<std::string>{"stack 3", "subsample 3"});
-  CHECK(attention.names == std::vector<std::string>{"window", "pool"});
+  CHECK(attention.names == std::vector<std::string>{"window", "conv-pos", "pool"});
   CHECK(speech_pool_names().size() == 3);
   CHECK(feature_format_names().front().first == "text");
 }

@@ -53,11 +53,19 @@ TEST_CASE("stacking and subsampling repeat the last frame past the end") {
 }
 
 TEST_CASE("speech classifier gradients match finite differences") {
-  for (PoolKind pool : {PoolKind::Mean, PoolKind::Max, PoolKind::MeanMax}) {
+  struct Variant {
+    PoolKind pool;
+    int conv_pos;
+  };
+  for (const Variant v : {Variant{PoolKind::Mean, 0}, Variant{PoolKind::Max, 0}, Variant{PoolKind::MeanMax, 0},
+                          Variant{PoolKind::Mean, 3}, Variant{PoolKind::Max, 5}}) {
+    const PoolKind pool = v.pool;
     CAPTURE(speech_pool_name(pool));
+    CAPTURE(v.conv_pos);
     Rng rng(11);
     SpeechModelConfig c = tiny(3);
     c.pool = pool;
+    c.conv_pos = v.conv_pos;
     SpeechClassifier model(c);
     model.init(rng);
     const Tensor a = random_feats(9, 3, rng), b = random_feats(4, 3, rng);
@@ -115,18 +123,22 @@ TEST_CASE("chunked encode equals the whole utterance") {
 TEST_CASE("EncodeStream: frames pushed in pieces give the whole utterance's embeddings") {
   // stack > subsample reaches into the next model frames' input; subsample 1 and 3 change the
   // right context the stream waits for; T not a multiple of subsample repeats the last frame.
+  // A positional convolution reaches conv_pos / 2 frames further.
   struct Shape {
-    int stack, subsample, layers, window;
+    int stack, subsample, layers, window, conv_pos;
   };
-  for (const Shape& s : {Shape{2, 2, 2, 2}, Shape{5, 2, 2, 3}, Shape{3, 3, 1, 4}, Shape{1, 1, 3, 1}, Shape{4, 3, 0, 1}}) {
+  for (const Shape& s : {Shape{2, 2, 2, 2, 0}, Shape{5, 2, 2, 3, 0}, Shape{3, 3, 1, 4, 0}, Shape{1, 1, 3, 1, 0},
+                         Shape{4, 3, 0, 1, 0}, Shape{5, 2, 2, 3, 7}, Shape{2, 2, 0, 1, 9}}) {
     CAPTURE(s.stack);
     CAPTURE(s.subsample);
     CAPTURE(s.layers);
+    CAPTURE(s.conv_pos);
     SpeechModelConfig c = tiny(4);
     c.stack = s.stack;
     c.subsample = s.subsample;
     c.layers = s.layers;
     c.window = s.window;
+    c.conv_pos = s.conv_pos;
     Rng rng(7);
     SpeechClassifier model(c);
     model.init(rng);
@@ -146,7 +158,7 @@ TEST_CASE("EncodeStream: frames pushed in pieces give the whole utterance's embe
       // Embeddings leave as soon as their context is in: never more than a chunk plus the
       // context behind the input.
       const int64_t complete = t >= s.stack ? (t - s.stack) / s.subsample + 1 : 0;  // model frames
-      const int64_t ready = complete - int64_t(s.layers) * s.window;
+      const int64_t ready = complete - int64_t(s.layers) * s.window - s.conv_pos / 2;
       CHECK(stream.frames_out() + 12 >= ready);
     }
     CHECK(calls >= model_frames(T, s.subsample) / 12 - 2);  // emitted while the input was arriving
@@ -194,6 +206,20 @@ TEST_CASE("model files keep the feature options and refuse what does not fit") {
   pooled.classifier->init(rng);
   save_speech_model(path, pooled);
   CHECK(load_speech_model(SafeTensorsFile::open(path)).classifier->config().pool == PoolKind::MeanMax);
+
+  // The positional convolution's width is kept, with its weights; an even width is refused.
+  SpeechModelConfig conv = tiny(p.dim());
+  conv.conv_pos = 5;
+  SpeechModel convolved{std::make_unique<SpeechClassifier>(conv), {"a", "b", "c"}, p, {}};
+  convolved.classifier->init(rng);
+  save_speech_model(path, convolved);
+  const SpeechModel conv_back = load_speech_model(SafeTensorsFile::open(path));
+  CHECK(conv_back.classifier->config().conv_pos == 5);
+  CHECK(back.classifier->config().conv_pos == 0);
+  for (size_t i = 0; i < convolved.classifier->parameters().size(); ++i)
+    CHECK(conv_back.classifier->parameters()[i]->value.storage() == convolved.classifier->parameters()[i]->value.storage());
+  conv.conv_pos = 4;
+  CHECK_THROWS_WITH_AS(conv.validate(), doctest::Contains("conv_pos 4 (expected 0, or an odd width up to 63)"), Error);
 
   // Features of another dimension than the model reads: refused, naming the field.
   p.deltas.order = 0;

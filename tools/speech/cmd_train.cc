@@ -40,6 +40,8 @@ SettingsTable model_settings(audio::SpeechModelConfig c, const audio::PipelineOp
 
 int run_train(TrainArgs& a, const CommonOptions& common, const CLI::App& cmd, const std::string& command_line) {
   a.encoder.check();
+  if (a.model.conv_pos % 2 == 0 && a.model.conv_pos != 0)
+    throw UsageError(fmt::format("--conv-pos ({}) must be odd (0: none)", a.model.conv_pos));
   check_train_output(a.output);
   if (a.kind == "fbank") a.features.set_kind(audio::FeatureKind::Fbank, given(cmd, "--use-energy"));
   audio::PipelineOptions p = as_usage_error([&] { return a.features.resolve(); });

@@ -8,7 +8,7 @@ EncodeStream::EncodeStream(const SpeechClassifier& model, Sink sink, int64_t chu
     : model_(model),
       sink_(std::move(sink)),
       chunk_(std::max<int64_t>(chunk, 1)),
-      context_(int64_t(model.config().layers) * model.config().window) {}
+      context_(int64_t(model.config().layers) * model.config().window + model.config().conv_pos / 2) {}
 
 void EncodeStream::push(const float* frames, int64_t n) {
   const SpeechModelConfig& c = model_.config();

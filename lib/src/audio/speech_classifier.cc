@@ -33,6 +33,8 @@ void SpeechModelConfig::validate() const {
   if (input_dim < 1 || input_dim > 4096) bad(fmt::format("input_dim {} (expected 1 to 4096)", input_dim));
   if (stack < 1 || stack > 32) bad(fmt::format("stack {} (expected 1 to 32)", stack));
   if (subsample < 1 || subsample > 32) bad(fmt::format("subsample {} (expected 1 to 32)", subsample));
+  if (conv_pos < 0 || conv_pos > 63 || (conv_pos > 0 && conv_pos % 2 == 0))
+    bad(fmt::format("conv_pos {} (expected 0, or an odd width up to 63)", conv_pos));
   if (dim < 4 || dim > 4096 || heads < 1 || dim % heads != 0)
     bad(fmt::format("dim {} with {} heads (dim must be a multiple of heads)", dim, heads));
   if (layers < 0 || layers > 64) bad(fmt::format("layers {}", layers));
@@ -69,6 +71,7 @@ PoolKind speech_pool_from_name(const std::string& name) {
 
 std::string speech_config_to_json(const SpeechModelConfig& c) {
   nlohmann::ordered_json j = {{"input_dim", c.input_dim}, {"stack", c.stack},   {"subsample", c.subsample},
+                              {"conv_pos", c.conv_pos},
                               {"dim", c.dim},             {"layers", c.layers}, {"heads", c.heads},
                               {"ff_dim", c.ff_dim},       {"window", c.window}, {"dropout", c.dropout},
                               {"num_labels", c.num_labels}, {"pool", speech_pool_name(c.pool)}};
@@ -94,6 +97,7 @@ SpeechModelConfig speech_config_from_json(const std::string& text) {
   get("window", c.window);
   get("dropout", c.dropout);
   get("num_labels", c.num_labels);
+  if (j.contains("conv_pos")) get("conv_pos", c.conv_pos);  // models saved before it existed: none
   if (auto it = j.find("pool"); it != j.end()) {  // models saved before it existed: mean
     if (!it->is_string()) throw Error("speech model config: field 'pool' is not a string");
     c.pool = speech_pool_from_name(it->get<std::string>());
@@ -116,6 +120,8 @@ void stack_frames(const float* x, int64_t T, int F, int stack, int subsample, in
 SpeechClassifier::SpeechClassifier(const SpeechModelConfig& config)
     : config_((config.validate(), config)),
       proj_("proj", config.stack * config.input_dim, config.dim),
+      conv_(config.conv_pos > 0 ? std::make_optional<TemporalConv>("conv_pos", config.dim, config.conv_pos)
+                                : std::nullopt),
       encoder_("encoder", encoder_config(config)),
       pool_(config.pool),
       head_("head", pool_.out_channels(config.dim), config.num_labels) {}
@@ -123,6 +129,10 @@ SpeechClassifier::SpeechClassifier(const SpeechModelConfig& config)
 ParameterShapes SpeechClassifier::parameter_shapes(const SpeechModelConfig& c) {
   const int64_t C = c.dim;
   ParameterShapes out = {{"proj.weight", {C, int64_t(c.stack) * c.input_dim}}, {"proj.bias", {C}}};
+  if (c.conv_pos > 0) {
+    out.push_back({"conv_pos.weight", {C, c.conv_pos}});
+    out.push_back({"conv_pos.bias", {C}});
+  }
   Encoder::parameter_shapes("encoder", encoder_config(c), out);
   out.push_back({"head.weight", {c.num_labels, Pooling(c.pool).out_channels(c.dim)}});
   out.push_back({"head.bias", {c.num_labels}});
@@ -131,6 +141,7 @@ ParameterShapes SpeechClassifier::parameter_shapes(const SpeechModelConfig& c) {
 
 void SpeechClassifier::init(Rng& rng) {
   proj_.init(rng);
+  if (conv_) conv_->init(rng);
   encoder_.init(rng);
   head_.init(rng);
 }
@@ -138,6 +149,7 @@ void SpeechClassifier::init(Rng& rng) {
 ParameterList SpeechClassifier::parameters() {
   ParameterList params;
   proj_.collect(params);
+  if (conv_) conv_->collect(params);
   encoder_.collect(params);
   head_.collect(params);
   return params;
@@ -167,8 +179,13 @@ void SpeechClassifier::forward(const std::vector<const Tensor*>& feats, Tensor& 
                  cache.stacked.data() + int64_t(cache.segs.offsets[b]) * S);
   cache.x.resize({U, C});  // x = proj(stacked): (U, C)
   proj_.forward(U, cache.stacked.data(), cache.x.data());
-  cache.h.resize({U, C});  // h = encoder(x): (U, C)
-  encoder_.forward(cache.segs, cache.x.data(), cache.h.data(), keep_activations ? &cache.encoder : nullptr, ctx);
+  if (conv_) {
+    cache.xc.resize({U, C});  // xc = conv(x): (U, C)
+    conv_->forward(cache.segs, cache.x.data(), cache.xc.data(), keep_activations ? &cache.conv : nullptr);
+  }
+  const Tensor& in = conv_ ? cache.xc : cache.x;
+  cache.h.resize({U, C});  // h = encoder(in): (U, C)
+  encoder_.forward(cache.segs, in.data(), cache.h.data(), keep_activations ? &cache.encoder : nullptr, ctx);
   const int P = pool_.out_channels(C);
   cache.pooled.resize({B, P});  // pooled = pool of each utterance's frames: (B, P)
   pool_.forward(cache.segs, cache.h.data(), C, cache.pooled.data());
@@ -183,7 +200,13 @@ void SpeechClassifier::backward(Cache& cache, const float* dlogits) {
   Tensor dh({U, C});
   pool_.backward(cache.segs, cache.h.data(), dpooled.data(), C, dh.data());  // pooled = pool(h)
   Tensor dx({U, C});
-  encoder_.backward(cache.segs, cache.x.data(), dh.data(), dx.data(), cache.encoder);  // h = encoder(x)
+  if (conv_) {
+    Tensor dxc({U, C});
+    encoder_.backward(cache.segs, cache.xc.data(), dh.data(), dxc.data(), cache.encoder);  // h = encoder(xc)
+    conv_->backward(cache.segs, cache.x.data(), dxc.data(), dx.data(), cache.conv);  // xc = conv(x)
+  } else {
+    encoder_.backward(cache.segs, cache.x.data(), dh.data(), dx.data(), cache.encoder);  // h = encoder(x)
+  }
   proj_.backward(U, cache.stacked.data(), dx.data(), nullptr);  // x = proj(stacked)
 }
 
@@ -195,8 +218,13 @@ void SpeechClassifier::encode(const float* x, int64_t T, const std::function<voi
 }
 
 void SpeechClassifier::encode_frames(const float* stacked, int64_t n, float* h) const {
+  const Segments one = Segments::from_lengths({int(n)});
   proj_.forward(int(n), stacked, h);
-  encoder_.forward(Segments::from_lengths({int(n)}), h, h, nullptr, RunContext{});
+  if (conv_) {
+    std::vector<float> x(h, h + n * config_.dim);
+    conv_->forward(one, x.data(), h, nullptr);
+  }
+  encoder_.forward(one, h, h, nullptr, RunContext{});
 }
 
 }  // namespace attn::audio

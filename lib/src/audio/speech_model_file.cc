@@ -72,6 +72,7 @@ SpeechModelConfig model_config_from(const ConfigReader& m) {
   c.input_dim = int(m.integer("input_dim", 1, 4096));
   c.stack = int(m.integer("stack", 1, 32));
   c.subsample = int(m.integer("subsample", 1, 32));
+  if (m.has("conv_pos")) c.conv_pos = int(m.integer("conv_pos", 0, 63));  // models before it: none
   c.dim = int(m.integer("dim", 4, 4096));
   c.layers = int(m.integer("layers", 0, 64));
   c.heads = int(m.integer("heads", 1, 256));

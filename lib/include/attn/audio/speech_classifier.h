@@ -1,6 +1,7 @@
 #pragma once
 // The speech model: feature frames are stacked and subsampled (--stack 3 --subsample 3: three
-// 10 ms frames side by side, every third frame kept), projected to the model width, and run
+// 10 ms frames side by side, every third frame kept), projected to the model width, optionally
+// given their neighbours in order by a positional convolution (--conv-pos), and run
 // through an encoder whose self-attention is truncated to +-window frames (the truncated
 // self-attention of streaming speech recognition: cost and memory linear in the length). The
 // per-frame output is the utterance's embedding sequence (encode); its pool (mean by default,
@@ -10,6 +11,7 @@
 // S = stack * F, C model width, B utterances, K labels.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "attn/layers/encoder.h"
 #include "attn/layers/linear.h"
 #include "attn/layers/pooling.h"
+#include "attn/layers/temporal_conv.h"
 #include "attn/tensor.h"
 
 namespace attn::audio {
@@ -27,6 +30,9 @@ struct SpeechModelConfig {
   int input_dim = 0;  // F
   int stack = 3;
   int subsample = 3;
+  // Width of the positional convolution over the projected frames (attn/layers/temporal_conv.h);
+  // 0: none (what models without "conv_pos" in their config have).
+  int conv_pos = 0;
   int dim = 64;  // C
   int layers = 2;
   int heads = 4;
@@ -53,10 +59,15 @@ void for_each_speech_frame_option(SpeechModelConfig& c, Visit&& visit) {
   visit(declare("stack", c.stack, "Input frames stacked side by side").in_group("Model").range(1, 32));
   visit(declare("subsample", c.subsample, "Keep every n-th stacked frame").in_group("Model").range(1, 32));
 }
-// and how far attention reaches and how its frames are pooled.
+// and how far attention reaches, what tells it the frames' order, and how its frames are pooled.
 template <class Visit>
 void for_each_speech_attention_option(SpeechModelConfig& c, Visit&& visit) {
   visit(declare("window", c.window, "Self-attention reaches +-window (subsampled) frames").in_group("Model").range(1, 100000));
+  visit(declare("conv-pos", c.conv_pos,
+                "Width (odd) of a convolution over the model frames, added back through a GELU, so that "
+                "attention knows which sound came first; 0 = none")
+            .in_group("Model")
+            .range(0, 63));
   visit(declare("pool", c.pool,
                 "Pooling of the encoder frames for the head: mean, max over time (does not weight a sound by its "
                 "duration), or both side by side; stored in the model")
@@ -89,6 +100,8 @@ class SpeechClassifier {
     Segments segs;  // model frames per utterance
     Tensor stacked;  // (U, S)
     Tensor x;        // (U, C) projected
+    Tensor xc;       // (U, C) after the positional convolution (empty without one)
+    TemporalConv::Cache conv;
     Tensor h;        // (U, C) encoder output
     Tensor pooled;   // (B, P), P = C (2C for MeanMax)
     Encoder::Cache encoder;
@@ -109,6 +122,7 @@ class SpeechClassifier {
  private:
   SpeechModelConfig config_;
   Linear proj_;
+  std::optional<TemporalConv> conv_;  // with conv_pos > 0
   Encoder encoder_;
   Pooling pool_;
   Linear head_;
