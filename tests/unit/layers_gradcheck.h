@@ -16,6 +16,9 @@
 
 namespace attn::testing {
 
+// GELU in its exact erf form, in double: what the layers' float GELU approximates.
+inline double gelu_reference(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
+
 inline std::vector<float> random_vector(int64_t n, Rng& rng, float scale = 1.0f) {
   std::vector<float> v(n);
   for (float& x : v) x = rng.uniform(-scale, scale);

@@ -10,12 +10,6 @@ using namespace attn;
 using attn::testing::random_vector;
 using attn::testing::weighted_sum;
 
-namespace {
-
-double gelu_ref(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
-
-}  // namespace
-
 TEST_CASE("feed-forward forward is fc2(gelu(fc1(x))) with PyTorch names") {
   Rng rng(1);
   const int T = 9, C = 4, F = 6;
@@ -41,7 +35,7 @@ TEST_CASE("feed-forward forward is fc2(gelu(fc1(x))) with PyTorch names") {
     for (int f = 0; f < F; ++f) {
       double s = b1[f];
       for (int c = 0; c < C; ++c) s += double(W1[f * C + c]) * x[t * C + c];
-      h[f] = gelu_ref(s);
+      h[f] = attn::testing::gelu_reference(s);
     }
     for (int c = 0; c < C; ++c) {
       double s = b2[c];

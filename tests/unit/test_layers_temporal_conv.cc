@@ -9,13 +9,10 @@
 #include "layers_gradcheck.h"
 
 using attn::testing::check_gradient;
+using attn::testing::gelu_reference;
 using attn::testing::random_vector;
 using attn::testing::segments;
 using attn::testing::weighted_sum;
-
-namespace {
-double gelu(double z) { return 0.5 * z * (1.0 + std::erf(z / std::sqrt(2.0))); }
-}  // namespace
 
 TEST_CASE("TemporalConv: each row adds gelu of its neighbours in order, none from another segment") {
   attn::TemporalConv conv("conv", 1, 3);
@@ -33,10 +30,10 @@ TEST_CASE("TemporalConv: each row adds gelu of its neighbours in order, none fro
   const std::vector<float> x{1, 2, -1, 4};
   std::vector<float> y(4, -7.0f);
   conv.forward(segs, x.data(), y.data(), nullptr);
-  CHECK(y[0] == doctest::Approx(1 + gelu(0.5 + 2 * 1 + 3 * 2)));        // no row before the first
-  CHECK(y[1] == doctest::Approx(2 + gelu(0.5 + 1 * 1 + 2 * 2 - 3 * 1)));
-  CHECK(y[2] == doctest::Approx(-1 + gelu(0.5 + 1 * 2 - 2 * 1)));      // row 3 is another segment's
-  CHECK(y[3] == doctest::Approx(4 + gelu(0.5 + 2 * 4)));
+  CHECK(y[0] == doctest::Approx(1 + gelu_reference(0.5 + 2 * 1 + 3 * 2)));        // no row before the first
+  CHECK(y[1] == doctest::Approx(2 + gelu_reference(0.5 + 1 * 1 + 2 * 2 - 3 * 1)));
+  CHECK(y[2] == doctest::Approx(-1 + gelu_reference(0.5 + 1 * 2 - 2 * 1)));      // row 3 is another segment's
+  CHECK(y[3] == doctest::Approx(4 + gelu_reference(0.5 + 2 * 4)));
   // The order matters: the same rows reversed give other outputs.
   const std::vector<float> reversed{-1, 2, 1};
   std::vector<float> yr(3);
