@@ -55,6 +55,16 @@ step "--vtlp changes what training sees (a model unlike the one without it)"
 run attn-speech train --data "$T/train" -o "$T/m3.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --quiet
 cmp -s "$T/m.safetensors" "$T/m3.safetensors" && _fail "--vtlp made no difference" || _pass
 
+step "--tilt changes what training sees, and the model still learns"
+run attn-speech train --data "$T/train" -o "$T/tilt.safetensors" "${TINY[@]}" --speed-perturb --noise-prob 0.5 --gain-db 6 --time-masks 1 --time-mask-width 3 --vtlp 0.1 --tilt 0.5 --quiet
+expect_exit 0
+cmp -s "$T/m.safetensors" "$T/tilt.safetensors" && _fail "--tilt made no difference" || _pass
+run attn-speech eval --model "$T/tilt.safetensors" --data "$T/test" --format json
+acc=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$OUT")
+"$PY" -c "assert $acc >= 0.9" && _pass || _fail "accuracy $acc below 0.9 with --tilt 0.5"
+run attn-speech train --data "$T/train" -o "$T/bad.safetensors" "${TINY[@]}" --tilt 1.5
+expect_exit 2
+
 step "--conv-pos: the positional convolution learns, is stored, streams in encode; an even width is refused"
 run attn-speech train --data "$T/train" -o "$T/cp.safetensors" "${TINY[@]}" --conv-pos 5 --speed-perturb --quiet
 expect_exit 0

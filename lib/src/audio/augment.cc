@@ -11,7 +11,15 @@ void augment_wave(std::vector<float>& wave, const AugmentOptions& o, Rng& rng) {
   if (wave.empty()) return;
   const double f = draw_speed(o, rng);
   if (f != 1.0) wave = at_speed(wave, f);
+  tilt_spectrum(wave, o, rng);
   add_noise_and_gain(wave, o, rng);
+}
+
+void tilt_spectrum(std::vector<float>& wave, const AugmentOptions& o, Rng& rng) {
+  if (wave.empty() || o.tilt <= 0.0f) return;
+  // |H| runs from 1 - a at 0 Hz to 1 + a at the Nyquist frequency: a > 0 brightens, a < 0 dulls.
+  const float a = rng.uniform(-o.tilt, o.tilt);
+  for (size_t n = wave.size() - 1; n > 0; --n) wave[n] -= a * wave[n - 1];  // backwards: x[n-1] is still the input
 }
 
 double draw_speed(const AugmentOptions& o, Rng& rng) {

@@ -182,6 +182,7 @@ void SpeechTask::forward(const Batch& items, Tensor& logits, const RunContext& c
       if (augment_.recomputes_features()) {
         // augment_wave's steps, with the resampled copies kept
         std::vector<float> wave = waves_[item].empty() ? waves_[item] : wave_at(item, draw_speed(augment_, rng));
+        tilt_spectrum(wave, augment_, rng);
         add_noise_and_gain(wave, augment_, rng);
         PipelineOptions warped = features_;
         warped.mel_warp = draw_mel_warp(augment_, rng);
