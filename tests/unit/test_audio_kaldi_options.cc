@@ -135,7 +135,7 @@ TEST_CASE("the other declared lists: output, augmentation, model") {
   AugmentOptions a;
   std::string noise_dir;
   for_each_augment_option(a, noise_dir, aug);
-  CHECK(aug.names.size() == 12);
+  CHECK(aug.names.size() == 13);
   SpeechModelConfig c;
   for_each_speech_frame_option(c, frame);
   for_each_speech_attention_option(c, attention);
