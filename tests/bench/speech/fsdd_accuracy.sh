@@ -16,7 +16,8 @@
 # JOBS runs at once (default 2), THREADS each (default 1). A fresh run with the default settings is
 # 48 inner and 5 final trainings (one takes 10-40 s of a core); README's run 4, ten settings
 # with ensembles, trained 294 models in about 70 minutes on 2 cores (an ensemble setting trains each
-# member; a member trained before in WORK_DIR with the same flags is reused). FOLDS="jackson ..." runs only those held-out folds;
+# member; a member trained before in WORK_DIR with the same flags is reused: run 5 ran in run 4's
+# WORK_DIR and trained only its new members). FOLDS="jackson ..." runs only those held-out folds;
 # CANDIDATES="base max ..." chooses among these settings instead of the inner script's default.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -68,6 +68,18 @@ SETTINGS[espeak-vtlp-max-tta-spk-x8]=$(fsdd_seeds espeak-vtlp-max-tta-spk 8)
 SETTINGS[vtlp-max-tta-spk-x8]=$(fsdd_seeds vtlp-max-tta-spk 8)
 # Both x8 ensembles at once: 8 models trained with the espeak-ng digits and 8 without.
 SETTINGS[mixed-spk-x16]="${SETTINGS[espeak-vtlp-max-tta-spk-x8]} ${SETTINGS[vtlp-max-tta-spk-x8]}"
+# One model each of six variants of espeak-vtlp-max-tta-spk that score alike alone (inner means
+# 0.859-0.869 against 0.868): more stacked frames, a positional convolution, a spectral tilt.
+fsdd_variants=(stack9 stack15 conv15 conv31 tilt5 tilt8)
+declare -A fsdd_variant_flags=([stack9]="=stack=9" [stack15]="=stack=15" [conv15]="--conv-pos 15"
+  [conv31]="--conv-pos 31" [tilt5]="--tilt 0.5" [tilt8]="--tilt 0.8")
+SETTINGS[diverse-spk-x6]=""
+for fsdd_v in "${fsdd_variants[@]}"; do
+  SETTINGS[espeak-vtlp-max-tta-spk-$fsdd_v]="+espeak +spk ${fsdd_variant_flags[$fsdd_v]} --vtlp 0.1 --pool max --test-warps 0.9,0.95,1,1.05,1.1"
+  SETTINGS[diverse-spk-x6]+="${SETTINGS[diverse-spk-x6]:+ }&espeak-vtlp-max-tta-spk-$fsdd_v"
+done
+# Models that differ in more than their seed average better: the six variants, and those with mixed-spk-x16.
+SETTINGS[mixed-diverse-spk-x22]="${SETTINGS[mixed-spk-x16]} ${SETTINGS[diverse-spk-x6]}"
 ESPEAK_PER_DIGIT=${ESPEAK_PER_DIGIT:-40}
 
 # fsdd_list NAME AWK-CONDITION: path<TAB>digit lines of the recordings matching the condition on
