@@ -1,8 +1,9 @@
 #pragma once
 // Per-frame embeddings of an utterance whose feature frames arrive in pieces (a long recording
 // read in blocks), in memory bounded by the chunk size, whatever the utterance's length.
-// Attention reaches +-window model frames in each of the layers, so an embedding depends only
-// on the model frames within layers * window of it: model frames are encoded in chunks with
+// Attention reaches +-window model frames in each of the layers, and a positional convolution
+// conv_pos / 2 more, so an embedding depends only on the model frames within
+// layers * window + conv_pos / 2 of it: model frames are encoded in chunks with
 // that much context on each side, and a chunk is emitted as soon as the input frames of its
 // right context have arrived. The output equals the whole-utterance encoder output
 // (SpeechClassifier::forward) up to float rounding in GEMMs of other sizes.
